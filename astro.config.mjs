@@ -1,0 +1,20 @@
+// @ts-check
+import node from '@astrojs/node';
+import { defineConfig } from 'astro/config';
+import rawConfig from './review-wall.config.ts';
+import { parseReviewWallConfig } from './src/lib/config-schema.ts';
+
+// A broken review-wall.config.ts stops the build here, with one line naming the key.
+parseReviewWallConfig(rawConfig);
+
+export default defineConfig({
+  site: process.env.SITE_URL || `http://localhost:${process.env.PORT || 4321}`,
+  // Publishing builds into a fresh folder and swaps it in (see scripts/publish.ts).
+  outDir: process.env.REVIEW_WALL_BUILD_DIR || './dist',
+  adapter: node({ mode: 'middleware' }),
+  security: { checkOrigin: true },
+  trailingSlash: 'ignore',
+  build: { inlineStylesheets: 'always' },
+  devToolbar: { enabled: false },
+  telemetry: false,
+});

@@ -1,0 +1,226 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Times are Unix milliseconds. SQL defaults fill them so rows written by any tool agree.
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(now);
+const updatedAt = () => integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(now);
+
+/** A customer we may ask for a review. Email is stored lower-cased. */
+export const contacts = sqliteTable('contacts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  email: text('email').notNull().unique(),
+  name: text('name'),
+  locale: text('locale').notNull().default('en'),
+  unsubscribedAt: integer('unsubscribed_at', { mode: 'timestamp_ms' }),
+  isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** One answer to "How likely are you to recommend us?" (0–10). */
+export const npsResponses = sqliteTable(
+  'nps_responses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    score: integer('score').notNull(),
+    comment: text('comment'),
+    respondedAt: integer('responded_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Where the answer came from: csv, webhook, email or demo. */
+    source: text('source').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    // Re-importing the same answer (same customer, same moment) is a no-op.
+    uniqueIndex('nps_responses_contact_responded_unique').on(table.contactId, table.respondedAt),
+    index('nps_responses_responded_idx').on(table.respondedAt),
+    check('nps_responses_score_range', sql`${table.score} between 0 and 10`),
+  ],
+);
+
+/** A personal review link sent to one contact. Only the SHA-256 of its token is stored. */
+export const reviewRequests = sqliteTable(
+  'review_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    responseId: integer('response_id').references(() => npsResponses.id, { onDelete: 'set null' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    locale: text('locale').notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    openedAt: integer('opened_at', { mode: 'timestamp_ms' }),
+    submittedAt: integer('submitted_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  // One request per contact: re-running the invitation never asks twice.
+  (table) => [uniqueIndex('review_requests_contact_unique').on(table.contactId)],
+);
+
+/** A review as the customer wrote it, plus its moderation state. */
+export const reviews = sqliteTable(
+  'reviews',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .unique()
+      .references(() => reviewRequests.id, { onDelete: 'cascade' }),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    rating: integer('rating').notNull(),
+    body: text('body').notNull(),
+    /** How the name is published: full, first_initial or anonymous. */
+    nameDisplay: text('name_display').notNull(),
+    role: text('role'),
+    company: text('company'),
+    /** Path of the re-encoded avatar, relative to the upload folder. */
+    photoPath: text('photo_path'),
+    locale: text('locale').notNull(),
+    consentAt: integer('consent_at', { mode: 'timestamp_ms' }).notNull(),
+    /** pending, approved, rejected or hidden. */
+    status: text('status').notNull().default('pending'),
+    /** A content-policy reason; never "negative". */
+    rejectionReason: text('rejection_reason'),
+    featured: integer('featured', { mode: 'boolean' }).notNull().default(false),
+    /** Set when a moderator removed personal data from the text. */
+    redactedAt: integer('redacted_at', { mode: 'timestamp_ms' }),
+    moderatedAt: integer('moderated_at', { mode: 'timestamp_ms' }),
+    moderatedBy: integer('moderated_by').references(() => adminUsers.id, { onDelete: 'set null' }),
+    submittedAt: integer('submitted_at', { mode: 'timestamp_ms' }).notNull().default(now),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index('reviews_status_idx').on(table.status, table.submittedAt),
+    check('reviews_rating_range', sql`${table.rating} between 1 and 5`),
+  ],
+);
+
+/** The incentive ledger: one row per submitted review, whatever its rating or outcome. */
+export const incentives = sqliteTable(
+  'incentives',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reviewId: integer('review_id')
+      .notNull()
+      .unique()
+      .references(() => reviews.id, { onDelete: 'cascade' }),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    /** pending, sending, sent or failed. */
+    state: text('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    providerMessageId: text('provider_message_id'),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('incentives_state_idx').on(table.state)],
+);
+
+/** A pool of reward codes; each is handed to at most one incentive, never reused. */
+export const giftCodes = sqliteTable('gift_codes', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  incentiveId: integer('incentive_id')
+    .unique()
+    .references(() => incentives.id, { onDelete: 'set null' }),
+  assignedAt: integer('assigned_at', { mode: 'timestamp_ms' }),
+  createdAt: createdAt(),
+});
+
+/** A marketer who may sign in to /admin. */
+export const adminUsers = sqliteTable('admin_users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  email: text('email').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
+  createdAt: createdAt(),
+});
+
+/** A signed-in session; the id is the SHA-256 of the cookie token, never the token itself. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => adminUsers.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('sessions_user_idx').on(table.userId)],
+);
+
+/** Who did what, and when. Holds no customer personal data. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    actorId: integer('actor_id').references(() => adminUsers.id, { onDelete: 'set null' }),
+    /** The actor as shown in the log: an admin email, or "system" for scripts. */
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: integer('subject_id'),
+    /** JSON with action details (e.g. a rejection reason). */
+    detail: text('detail'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('audit_log_subject_idx').on(table.subjectType, table.subjectId)],
+);
+
+/** Every message we send, keyed by a stable idempotency key so none goes out twice. */
+export const emailLog = sqliteTable(
+  'email_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    /** invite, incentive, reply, … */
+    kind: text('kind').notNull(),
+    contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    /** queued, sent or failed. */
+    status: text('status').notNull().default('queued'),
+    /** resend or outbox. */
+    transport: text('transport'),
+    providerMessageId: text('provider_message_id'),
+    /** File name of the .eml when the outbox was used. */
+    outboxFile: text('outbox_file'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (table) => [index('email_log_contact_idx').on(table.contactId)],
+);
+
+/** Fixed-window counters shared by every server process (sign-in, submissions, webhook). */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  windowStartsAt: integer('window_starts_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** One rebuild of the public pages. */
+export const publishRuns = sqliteTable('publish_runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  startedBy: text('started_by').notNull(),
+  /** running, succeeded or failed. */
+  status: text('status').notNull().default('running'),
+  reviewCount: integer('review_count'),
+  error: text('error'),
+  buildDir: text('build_dir'),
+  startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull().default(now),
+  finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+});

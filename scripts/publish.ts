@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// npm run publish: rebuild the public pages from the database and swap them in.
+import { openAppContext } from '../src/lib/server/app-context.ts';
+import { parseCommandLine, runCommand } from '../src/lib/server/cli.ts';
+import { publishSite } from '../src/lib/server/publish.ts';
+import { count, eq } from 'drizzle-orm';
+import { reviews } from '../db/schema.ts';
+
+const help = `Usage: npm run publish [-- --dry-run]
+
+Rebuilds the wall, the testimonial pages, the feed and the widget from the approved reviews
+into a new folder under SITE_DIR and swaps it in atomically. A failed build leaves the
+previous pages live.
+
+  --dry-run   say how many reviews would be published, build nothing`;
+
+runCommand('publish', async () => {
+  const { values } = parseCommandLine({ 'dry-run': { type: 'boolean' }, verbose: { type: 'boolean' } });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  const { db, env } = await openAppContext();
+  if (values['dry-run']) {
+    const [row] = await db.select({ value: count() }).from(reviews).where(eq(reviews.status, 'approved'));
+    console.log(`Would publish ${row?.value ?? 0} approved reviews.`);
+    return 0;
+  }
+  const result = await publishSite({
+    db,
+    siteDir: env.SITE_DIR,
+    startedBy: 'cli',
+    onOutput: values.verbose ? (line) => console.log(line) : undefined,
+  });
+  if (result.status === 'busy') throw new Error(`another publish (run ${result.runId}) is still running`);
+  if (result.status === 'failed') throw new Error(`publish failed, the previous pages stay live: ${result.error}`);
+  console.log(`Published ${result.reviewCount} reviews in ${(result.durationMs / 1000).toFixed(1)} s.`);
+});

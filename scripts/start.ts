@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// npm start: check the configuration, migrate, load the demo on first run, publish, serve.
+import { ConfigError } from '../src/lib/config-schema.ts';
+import { openAppContext } from '../src/lib/server/app-context.ts';
+import { parseCommandLine, runCommand } from '../src/lib/server/cli.ts';
+import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/demo.ts';
+import { publishSite, readPointer, siteLayout } from '../src/lib/server/publish.ts';
+import { startSiteServer } from '../src/lib/server/site-server.ts';
+
+const help = `Usage: npm start [-- --no-demo] [-- --skip-publish]
+
+Checks review-wall.config.ts and the environment, applies database migrations, loads the demo
+dataset into an empty database (unless --no-demo), rebuilds the public pages, and serves the
+site on HOST:PORT (default localhost:4321).
+
+  --no-demo        do not load demo data into an empty database
+  --skip-publish   serve the pages already published instead of rebuilding them first`;
+
+runCommand('start', async () => {
+  const { values } = parseCommandLine({ 'no-demo': { type: 'boolean' }, 'skip-publish': { type: 'boolean' } });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  const { config, env, db } = await openAppContext();
+  const lifetimeDays = config.tokens.lifetimeDays;
+
+  if (!values['no-demo'] && (await isDatabaseEmpty(db))) {
+    await loadDemo(db, { lifetimeDays });
+    console.log('Loaded the demo dataset (remove it with: npm run demo -- --clear).');
+  }
+
+  const layout = siteLayout(env.SITE_DIR);
+  if (!values['skip-publish'] || !(await readPointer(layout.current))) {
+    process.stdout.write('Publishing the public pages… ');
+    const result = await publishSite({ db, siteDir: env.SITE_DIR, startedBy: 'start' });
+    if (result.status === 'failed') {
+      if (!(await readPointer(layout.current))) throw new ConfigError(`publish failed: ${result.error}`);
+      console.log(`failed (${result.error}); serving the previous pages.`);
+    } else if (result.status === 'succeeded') {
+      console.log(`done: ${result.reviewCount} reviews in ${(result.durationMs / 1000).toFixed(1)} s.`);
+    } else {
+      console.log('another publish is running; serving the current pages.');
+    }
+  }
+
+  const site = await startSiteServer({ siteDir: env.SITE_DIR, host: env.HOST, port: env.PORT });
+  console.log(`Review wall on ${site.url}/  (admin: ${site.url}/admin/)`);
+  if (await hasDemoData(db)) {
+    const access = await refreshDemoAccess(db, { lifetimeDays, password: process.env.DEMO_ADMIN_PASSWORD });
+    console.log(`Demo admin: ${access.adminEmail} / ${access.adminPassword}`);
+    if (access.reviewToken) console.log(`Demo review link: ${env.SITE_URL}/r/${access.reviewToken}`);
+  }
+
+  const stop = () => {
+    void site.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await new Promise(() => {});
+});

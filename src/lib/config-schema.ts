@@ -1,0 +1,98 @@
+import { z } from 'astro/zod';
+import { supportedLocales } from './locales.ts';
+
+const hexColor = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour like "#1f6feb"');
+
+const localeCode = z.enum(supportedLocales);
+
+/**
+ * schema.org types a business may name as the thing reviewed. Google ignores self-serving
+ * review markup on Organization and LocalBusiness; README explains what each choice means.
+ */
+export const itemReviewedTypes = [
+  'Product',
+  'SoftwareApplication',
+  'Service',
+  'Course',
+  'Book',
+  'Organization',
+  'LocalBusiness',
+] as const;
+
+/** The shape of `review-wall.config.ts`. */
+export const reviewWallConfigSchema = z.object({
+  business: z.object({
+    name: z.string().trim().min(1, 'expected the business name'),
+    website: z.url({ message: 'expected an absolute URL like "https://example.com"' }),
+    logo: z.string().optional(),
+    colors: z
+      .object({ primary: hexColor.default('#1f6feb'), accent: hexColor.default('#f5a623') })
+      .prefault({}),
+  }),
+  itemReviewed: z.object({
+    type: z.enum(itemReviewedTypes, {
+      message: `expected one of ${itemReviewedTypes.join(', ')}`,
+    }),
+    name: z.string().trim().min(1, 'expected the name of the product or service reviewed'),
+  }),
+  locales: z
+    .object({
+      default: localeCode.default('en'),
+      enabled: z.array(localeCode).min(1).default([...supportedLocales]),
+    })
+    .prefault({}),
+  invite: z
+    .object({
+      /** Who gets a review link: promoters (9–10) only, or every respondent. */
+      audience: z.enum(['promoters', 'all'], { message: 'expected "promoters" or "all"' }).default('promoters'),
+    })
+    .prefault({}),
+  incentive: z.object({
+    /** What every reviewer receives, e.g. "a $10 gift card", with optional translations. */
+    text: z.string().trim().min(1, 'expected the incentive, e.g. "a $10 gift card"'),
+    translations: z.partialRecord(localeCode, z.string().trim().min(1)).default({}),
+  }),
+  tokens: z
+    .object({
+      lifetimeDays: z.number().int().min(1).max(365, 'expected at most 365 days').default(30),
+    })
+    .prefault({}),
+  publish: z
+    .object({
+      /** Rebuild the public pages after every approval instead of waiting for Publish. */
+      automaticallyAfterApproval: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+
+/** What a business writes in `review-wall.config.ts`. */
+export type ReviewWallConfigInput = z.input<typeof reviewWallConfigSchema>;
+/** The validated configuration, with defaults filled in. */
+export type ReviewWallConfig = z.output<typeof reviewWallConfigSchema>;
+
+/** Identity helper that gives `review-wall.config.ts` types and autocompletion. */
+export function defineReviewWallConfig(config: ReviewWallConfigInput): ReviewWallConfigInput {
+  return config;
+}
+
+/** Turns a zod error into one line: the first failing key and what it expects. */
+export function describeFirstIssue(source: string, error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return `${source}: invalid`;
+  const key = issue.path.map(String).join('.') || '(root)';
+  return `${source}: ${key}: ${issue.message}`;
+}
+
+/** Validates a config object; throws an Error whose message is one line. */
+export function parseReviewWallConfig(input: unknown): ReviewWallConfig {
+  const result = reviewWallConfigSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(describeFirstIssue('review-wall.config.ts', result.error));
+  return result.data;
+}
+
+/** A configuration problem whose message is meant for the person starting the site. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

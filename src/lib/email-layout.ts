@@ -1,0 +1,66 @@
+/** A message's content before it is wrapped in the branded layout. */
+export interface EmailContent {
+  locale: string;
+  subject: string;
+  /** Plain paragraphs; the HTML part escapes them. */
+  paragraphs: string[];
+  /** An optional call to action, shown as a button and as a bare link in the text part. */
+  action?: { label: string; url: string } | undefined;
+  /** Small print under the message, e.g. the unsubscribe line. */
+  footer?: { text: string; link?: { label: string; url: string } | undefined } | undefined;
+}
+
+/** Brand details the layout needs. */
+export interface EmailBrand {
+  businessName: string;
+  primaryColor: string;
+}
+
+/** A rendered message body: a text part and an HTML part. */
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Wraps content in the business's plain, accessible email layout. */
+export function renderEmail(content: EmailContent, brand: EmailBrand): RenderedEmail {
+  const textParts = [...content.paragraphs];
+  if (content.action) textParts.push(`${content.action.label}: ${content.action.url}`);
+  textParts.push(`— ${brand.businessName}`);
+  if (content.footer) {
+    textParts.push(
+      content.footer.link ? `${content.footer.text} ${content.footer.link.label}: ${content.footer.link.url}` : content.footer.text,
+    );
+  }
+
+  const color = escapeHtml(brand.primaryColor);
+  const paragraphs = content.paragraphs.map((paragraph) => `<p style="margin:0 0 16px">${escapeHtml(paragraph)}</p>`).join('\n');
+  const action = content.action
+    ? `<p style="margin:24px 0"><a href="${escapeHtml(content.action.url)}" style="background:${color};color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block;font-weight:600">${escapeHtml(content.action.label)}</a></p>`
+    : '';
+  const footer = content.footer
+    ? `<p style="margin:24px 0 0;color:#595959;font-size:13px">${escapeHtml(content.footer.text)}${
+        content.footer.link ? ` <a href="${escapeHtml(content.footer.link.url)}" style="color:#595959">${escapeHtml(content.footer.link.label)}</a>` : ''
+      }</p>`
+    : '';
+  const html = `<!doctype html>
+<html lang="${escapeHtml(content.locale)}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(content.subject)}</title></head>
+<body style="margin:0;padding:0;background:#f4f5f7">
+<div style="max-width:560px;margin:0 auto;padding:24px;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#ffffff;border-top:4px solid ${color}">
+<p style="margin:0 0 16px;font-weight:700;color:${color}">${escapeHtml(brand.businessName)}</p>
+${paragraphs}
+${action}
+${footer}
+</div>
+</body>
+</html>
+`;
+  return { subject: content.subject, text: `${textParts.join('\n\n')}\n`, html };
+}

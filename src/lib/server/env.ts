@@ -1,0 +1,54 @@
+import { z } from 'astro/zod';
+import { describeFirstIssue, ConfigError } from '../config-schema.ts';
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine(
+    (value) => value === ':memory:' || /^(file|libsql|https?|wss?):/.test(value),
+    'expected file:PATH, :memory:, libsql://HOST, http(s)://HOST or ws(s)://HOST',
+  );
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const optionalUrl = optionalText.pipe(z.url({ message: 'expected an absolute URL' }).optional());
+
+/** Environment variables the server and the scripts read (see README "Configuration"). */
+export const environmentSchema = z.object({
+  DATABASE_URL: databaseUrl.default('file:db/local.db'),
+  DATABASE_AUTH_TOKEN: optionalText,
+  HOST: z.string().trim().min(1).default('localhost'),
+  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(4321),
+  SITE_URL: optionalUrl,
+  RESEND_API_KEY: optionalText,
+  RESEND_BASE_URL: optionalUrl,
+  MAIL_FROM: optionalText,
+  OUTBOX_DIR: z.string().trim().min(1).default('var/outbox'),
+  UPLOAD_DIR: z.string().trim().min(1).default('var/uploads'),
+  SITE_DIR: z.string().trim().min(1).default('var/site'),
+  NPS_WEBHOOK_SECRET: optionalText,
+});
+
+/** The validated environment. */
+export type Environment = z.output<typeof environmentSchema> & { SITE_URL: string };
+
+/** Validates an environment; throws a ConfigError whose message is one line naming the key. */
+export function parseEnvironment(source: Record<string, string | undefined>): Environment {
+  const result = environmentSchema.safeParse(source);
+  if (!result.success) throw new ConfigError(describeFirstIssue('environment', result.error));
+  const environment = result.data;
+  const siteUrl = (environment.SITE_URL ?? `http://localhost:${environment.PORT || 4321}`).replace(/\/+$/, '');
+  return { ...environment, SITE_URL: siteUrl };
+}
+
+let cached: Environment | undefined;
+
+/** The process environment, validated once. */
+export function getEnvironment(): Environment {
+  cached ??= parseEnvironment(process.env);
+  return cached;
+}

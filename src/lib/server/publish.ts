@@ -1,0 +1,146 @@
+import { and, count, desc, eq, gt } from 'drizzle-orm';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { Database } from '../../../db/client.ts';
+import { publishRuns, reviews } from '../../../db/schema.ts';
+
+/** Where published builds live: `builds/N/`, with `current` pointing at the live one. */
+export interface SiteLayout {
+  root: string;
+  builds: string;
+  current: string;
+  /** The build whose server code a running server loaded; never pruned. */
+  server: string;
+}
+
+/** The folders under SITE_DIR. */
+export function siteLayout(siteDir: string): SiteLayout {
+  const root = resolve(siteDir);
+  return { root, builds: join(root, 'builds'), current: join(root, 'current'), server: join(root, 'server') };
+}
+
+/** The build folder a pointer (current or server) names, or null. */
+export async function readPointer(pointer: string): Promise<string | null> {
+  try {
+    return resolve(join(pointer, '..'), await readlink(pointer));
+  } catch {
+    return null;
+  }
+}
+
+/** Points a symlink at a folder atomically: a reader sees the old target or the new, never none. */
+export async function swapPointer(pointer: string, target: string): Promise<void> {
+  const temporary = `${pointer}.${process.pid}.${Date.now()}.tmp`;
+  await symlink(target, temporary, 'dir');
+  await rename(temporary, pointer);
+}
+
+/** The outcome of one publish. */
+export type PublishResult =
+  | { status: 'succeeded'; runId: number; reviewCount: number; durationMs: number; buildDir: string }
+  | { status: 'failed'; runId: number; error: string; durationMs: number }
+  | { status: 'busy'; runId: number };
+
+/** Options for `publishSite`. */
+export interface PublishOptions {
+  db: Database;
+  siteDir: string;
+  /** Who pressed Publish: an admin email, "start" or "cli". */
+  startedBy: string;
+  /** Environment for the build (DATABASE_URL and friends). */
+  env?: NodeJS.ProcessEnv;
+  /** Project root holding astro.config.mjs. */
+  projectRoot?: string;
+  /** Receives build output lines, for progress. */
+  onOutput?: (line: string) => void;
+}
+
+const staleRunMilliseconds = 15 * 60 * 1000;
+
+function runBuild(projectRoot: string, outDir: string, env: NodeJS.ProcessEnv, onOutput?: (line: string) => void) {
+  return new Promise<{ ok: boolean; tail: string[] }>((done) => {
+    const astro = join(projectRoot, 'node_modules', 'astro', 'bin', 'astro.mjs');
+    const child = spawn(process.execPath, [astro, 'build'], {
+      cwd: projectRoot,
+      env: { ...env, REVIEW_WALL_BUILD_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const tail: string[] = [];
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+        onOutput?.(line);
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('close', (code) => done({ ok: code === 0, tail }));
+    child.on('error', (error) => done({ ok: false, tail: [error.message] }));
+  });
+}
+
+/** The most telling line of a failed build's output. */
+function summarizeFailure(tail: string[]): string {
+  const telling = tail.find((line) => /error|review-wall\.config|DATABASE_URL|environment:/i.test(line));
+  return (telling ?? tail.at(-1) ?? 'the build failed').replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 500);
+}
+
+/** Deletes builds other than the live one, the previous one and the one a server runs from. */
+async function pruneBuilds(layout: SiteLayout): Promise<void> {
+  const keep = new Set([await readPointer(layout.current), await readPointer(layout.server)]);
+  const names = (await readdir(layout.builds)).sort((a, b) => Number(b) - Number(a));
+  let previousKept = false;
+  for (const name of names) {
+    const path = join(layout.builds, name);
+    if (keep.has(path)) continue;
+    if (!previousKept) {
+      previousKept = true;
+      continue;
+    }
+    await rm(path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Rebuilds the public pages from the database into a new folder and swaps it in atomically.
+ * A failed build leaves the previous pages live and records why.
+ */
+export async function publishSite(options: PublishOptions): Promise<PublishResult> {
+  const { db } = options;
+  const layout = siteLayout(options.siteDir);
+  const started = Date.now();
+  const [running] = await db
+    .select({ id: publishRuns.id })
+    .from(publishRuns)
+    .where(and(eq(publishRuns.status, 'running'), gt(publishRuns.startedAt, new Date(started - staleRunMilliseconds))))
+    .orderBy(desc(publishRuns.id))
+    .limit(1);
+  if (running) return { status: 'busy', runId: running.id };
+
+  const [run] = await db.insert(publishRuns).values({ startedBy: options.startedBy }).returning({ id: publishRuns.id });
+  if (!run) throw new Error('could not record the publish run');
+  const buildDir = join(layout.builds, String(run.id));
+  await mkdir(layout.builds, { recursive: true });
+  const [approved] = await db.select({ value: count() }).from(reviews).where(eq(reviews.status, 'approved'));
+  const reviewCount = approved?.value ?? 0;
+
+  const build = await runBuild(options.projectRoot ?? process.cwd(), buildDir, options.env ?? process.env, options.onOutput);
+  const durationMs = Date.now() - started;
+  if (!build.ok || !existsSync(join(buildDir, 'client', 'index.html'))) {
+    const error = summarizeFailure(build.tail);
+    await rm(buildDir, { recursive: true, force: true });
+    await db.update(publishRuns).set({ status: 'failed', error, finishedAt: new Date() }).where(eq(publishRuns.id, run.id));
+    return { status: 'failed', runId: run.id, error, durationMs };
+  }
+  await swapPointer(layout.current, buildDir);
+  await db
+    .update(publishRuns)
+    .set({ status: 'succeeded', reviewCount, buildDir: basename(buildDir), finishedAt: new Date() })
+    .where(eq(publishRuns.id, run.id));
+  await pruneBuilds(layout);
+  return { status: 'succeeded', runId: run.id, reviewCount, durationMs, buildDir };
+}

@@ -1,0 +1,56 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Database } from '../../../db/client.ts';
+import { reviewRequests } from '../../../db/schema.ts';
+import { generateToken, hashToken } from '../tokens.ts';
+
+const dayInMilliseconds = 24 * 60 * 60 * 1000;
+
+/** A request just created; `token` exists only here, the database keeps its hash. */
+export interface CreatedReviewRequest {
+  id: number;
+  token: string;
+}
+
+/**
+ * Creates the review request for a contact, unless they already have one (then null).
+ * The token is returned once and never stored.
+ */
+export async function createReviewRequest(
+  db: Database,
+  input: { contactId: number; responseId: number | null; locale: string; lifetimeDays: number; now?: Date },
+): Promise<CreatedReviewRequest | null> {
+  const token = generateToken();
+  const now = input.now ?? new Date();
+  const [row] = await db
+    .insert(reviewRequests)
+    .values({
+      contactId: input.contactId,
+      responseId: input.responseId,
+      tokenHash: hashToken(token),
+      locale: input.locale,
+      expiresAt: new Date(now.getTime() + input.lifetimeDays * dayInMilliseconds),
+      createdAt: now,
+    })
+    .onConflictDoNothing({ target: reviewRequests.contactId })
+    .returning({ id: reviewRequests.id });
+  return row ? { id: row.id, token } : null;
+}
+
+/**
+ * Gives an unsubmitted request a new token and lifetime (used for the demo link printed at
+ * start, and for "send me a new link"). The old token stops working.
+ */
+export async function renewReviewRequestToken(
+  db: Database,
+  requestId: number,
+  lifetimeDays: number,
+  now = new Date(),
+): Promise<string | null> {
+  const token = generateToken();
+  const updated = await db
+    .update(reviewRequests)
+    .set({ tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + lifetimeDays * dayInMilliseconds) })
+    .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.submittedAt)))
+    .returning({ id: reviewRequests.id });
+  return updated.length > 0 ? token : null;
+}

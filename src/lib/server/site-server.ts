@@ -1,0 +1,87 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import sirv from 'sirv';
+import { readPointer, siteLayout, swapPointer } from './publish.ts';
+import { securityHeaders } from './security-headers.ts';
+
+type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void | Promise<void>;
+
+/** A running site: static pages from the live build, everything else from Astro's handler. */
+export interface SiteServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Options for `startSiteServer`. */
+export interface SiteServerOptions {
+  siteDir: string;
+  host: string;
+  port: number;
+}
+
+/**
+ * Serves the published site. The live build is looked up through the `current` pointer on
+ * every request, so a publish swaps pages in without a restart and without a half-built moment.
+ * On-demand routes (review form, admin, API) run from the build the server started with.
+ */
+export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
+  const layout = siteLayout(options.siteDir);
+  const serverBuild = await readPointer(layout.current);
+  if (!serverBuild) throw new Error(`nothing is published yet in ${layout.root}; run npm run publish`);
+  await swapPointer(layout.server, serverBuild);
+  const entry = (await import(pathToFileURL(join(serverBuild, 'server', 'entry.mjs')).href)) as { handler: NodeHandler };
+
+  const staticHandlers = new Map<string, ReturnType<typeof sirv>>();
+  const staticFor = (buildDir: string) => {
+    let handler = staticHandlers.get(buildDir);
+    if (!handler) {
+      handler = sirv(join(buildDir, 'client'), {
+        etag: true,
+        gzip: true,
+        brotli: true,
+        extensions: ['html'],
+        setHeaders(response, pathname) {
+          for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
+          const immutable = pathname.startsWith('/_astro/');
+          response.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
+        },
+      });
+      // Only the live build and the server's own are ever asked for; forget older ones.
+      if (staticHandlers.size >= 4) staticHandlers.clear();
+      staticHandlers.set(buildDir, handler);
+    }
+    return handler;
+  };
+
+  const server = createServer(async (request, response) => {
+    const live = (await readPointer(layout.current)) ?? serverBuild;
+    const method = request.method ?? 'GET';
+    const ssr = () => {
+      void entry.handler(request, response, (error?: unknown) => {
+        if (!response.headersSent) response.writeHead(error ? 500 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        response.end(error ? 'Server error' : 'Not found');
+      });
+    };
+    if (method !== 'GET' && method !== 'HEAD') return ssr();
+    staticFor(live)(request, response, () => {
+      // Assets of on-demand pages belong to the server's own build if the live one differs.
+      if (live !== serverBuild) return staticFor(serverBuild)(request, response, ssr);
+      ssr();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${options.host === 'localhost' ? 'localhost' : host}:${address.port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
