@@ -15,7 +15,9 @@ const optionalText = z
   .optional()
   .transform((value) => (value ? value : undefined));
 
-const optionalUrl = optionalText.pipe(z.url({ message: 'expected an absolute URL' }).optional());
+const optionalUrl = optionalText.pipe(
+  z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as https://reviews.example.com' }).optional(),
+);
 
 /** Environment variables the server and the scripts read (see README "Configuration"). */
 export const environmentSchema = z.object({

@@ -2,7 +2,7 @@ import { and, count, desc, eq, gt } from 'drizzle-orm';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import type { Database } from '../../../db/client.ts';
 import { publishRuns, reviews } from '../../../db/schema.ts';
 
@@ -35,6 +35,17 @@ export async function swapPointer(pointer: string, target: string): Promise<void
   const temporary = `${pointer}.${process.pid}.${Date.now()}.tmp`;
   await symlink(target, temporary, 'dir');
   await rename(temporary, pointer);
+}
+
+/**
+ * Built server code imports packages from node_modules; when SITE_DIR lies outside the project
+ * (a temp folder, a mounted volume), a link next to the builds lets Node find them.
+ */
+async function linkDependencies(layout: SiteLayout, projectRoot: string): Promise<void> {
+  const link = join(layout.root, 'node_modules');
+  const target = join(resolve(projectRoot), 'node_modules');
+  if (layout.root.startsWith(resolve(projectRoot) + sep) || existsSync(link)) return;
+  await symlink(target, link, 'dir');
 }
 
 /** The outcome of one publish. */
@@ -85,7 +96,7 @@ function runBuild(projectRoot: string, outDir: string, env: NodeJS.ProcessEnv, o
 
 /** The most telling line of a failed build's output. */
 function summarizeFailure(tail: string[]): string {
-  const telling = tail.find((line) => /error|review-wall\.config|DATABASE_URL|environment:/i.test(line));
+  const telling = tail.find((line) => /^\s*(\[\w+\]\s*)?\w*Error\b|review-wall\.config|DATABASE_URL|environment:/.test(line));
   return (telling ?? tail.at(-1) ?? 'the build failed').replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 500);
 }
 
@@ -124,11 +135,13 @@ export async function publishSite(options: PublishOptions): Promise<PublishResul
   const [run] = await db.insert(publishRuns).values({ startedBy: options.startedBy }).returning({ id: publishRuns.id });
   if (!run) throw new Error('could not record the publish run');
   const buildDir = join(layout.builds, String(run.id));
+  const projectRoot = options.projectRoot ?? process.cwd();
   await mkdir(layout.builds, { recursive: true });
+  await linkDependencies(layout, projectRoot);
   const [approved] = await db.select({ value: count() }).from(reviews).where(eq(reviews.status, 'approved'));
   const reviewCount = approved?.value ?? 0;
 
-  const build = await runBuild(options.projectRoot ?? process.cwd(), buildDir, options.env ?? process.env, options.onOutput);
+  const build = await runBuild(projectRoot, buildDir, options.env ?? process.env, options.onOutput);
   const durationMs = Date.now() - started;
   if (!build.ok || !existsSync(join(buildDir, 'client', 'index.html'))) {
     const error = summarizeFailure(build.tail);

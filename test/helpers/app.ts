@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from './sqld.ts';
+
+/** The repository root. */
+export const projectRoot = resolve(import.meta.dirname, '..', '..');
+
+/** A running `npm start` with its own database, outbox, uploads and published pages. */
+export interface RunningApp {
+  url: string;
+  directory: string;
+  env: Record<string, string>;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  reviewLink: string | null;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Environment for a run isolated in `directory`. */
+export function isolatedEnvironment(directory: string, port: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: `file:${join(directory, 'db', 'app.db')}`,
+    OUTBOX_DIR: join(directory, 'outbox'),
+    UPLOAD_DIR: join(directory, 'uploads'),
+    SITE_DIR: join(directory, 'site'),
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    SITE_URL: `http://127.0.0.1:${port}`,
+    ...extra,
+  };
+}
+
+/** Runs a script of the project (scripts/NAME.ts) to completion. */
+export function runScript(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string; input?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join('scripts', `${name}.ts`), ...args], {
+      cwd: options.cwd ?? projectRoot,
+      env: { ...process.env, ...env, FORCE_COLOR: '0' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdin.end(options.input ?? '');
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * A copy of the project's source in a temp folder (node_modules linked, not copied), so a test
+ * can break review-wall.config.ts without touching the real one.
+ */
+export function copyProject(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'review-wall-copy-'));
+  for (const entry of ['src', 'db', 'scripts', 'public', 'astro.config.mjs', 'review-wall.config.ts', 'package.json', 'tsconfig.json']) {
+    cpSync(join(projectRoot, entry), join(directory, entry), {
+      recursive: true,
+      filter: (source) => !/\.db(-wal|-shm)?$/.test(source),
+    });
+  }
+  symlinkSync(join(projectRoot, 'node_modules'), join(directory, 'node_modules'), 'dir');
+  return directory;
+}
+
+/** Starts `scripts/start.ts` on a free port and waits until it serves. */
+export async function startApp(options: { env?: Record<string, string>; args?: string[]; cwd?: string } = {}): Promise<RunningApp> {
+  const directory = mkdtempSync(join(tmpdir(), 'review-wall-app-'));
+  mkdirSync(join(directory, 'db'), { recursive: true });
+  const port = await freePort();
+  const env = isolatedEnvironment(directory, port, options.env);
+  let log = '';
+  const child: ChildProcess = spawn(process.execPath, [join('scripts', 'start.ts'), ...(options.args ?? [])], {
+    cwd: options.cwd ?? projectRoot,
+    env: { ...process.env, ...env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk) => (log += chunk));
+  child.stderr?.on('data', (chunk) => (log += chunk));
+  const deadline = Date.now() + 90_000;
+  while (!/Review wall on /.test(log)) {
+    if (child.exitCode !== null) throw new Error(`start exited with ${child.exitCode}: ${log}`);
+    if (Date.now() > deadline) throw new Error(`start did not serve in time: ${log}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // The demo lines follow the "serving" line.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const match = (pattern: RegExp) => log.match(pattern)?.[1] ?? null;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    directory,
+    env,
+    adminEmail: match(/Demo admin: (\S+) \//),
+    adminPassword: match(/Demo admin: \S+ \/ (\S+)/),
+    reviewLink: match(/Demo review link: (\S+)/),
+    output: () => log,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import rawConfig from '../../review-wall.config.ts';
+import { parseReviewWallConfig } from '../../src/lib/config-schema.ts';
+
+describe('review-wall.config.ts', () => {
+  it('accepts the shipped configuration and fills defaults', () => {
+    const config = parseReviewWallConfig(rawConfig);
+    expect(config.invite.audience).toBe('promoters');
+    expect(config.tokens.lifetimeDays).toBe(30);
+    expect(config.locales.enabled).toContain('uk');
+  });
+
+  it('fills defaults for optional sections', () => {
+    const config = parseReviewWallConfig({
+      business: { name: 'Shop', website: 'https://shop.example' },
+      itemReviewed: { type: 'Product', name: 'Widget' },
+      incentive: { text: 'a free month' },
+    });
+    expect(config.invite.audience).toBe('promoters');
+    expect(config.business.colors.primary).toMatch(/^#/);
+    expect(config.locales.default).toBe('en');
+  });
+
+  describe.each([
+    ['a missing business name', { business: { ...rawConfig.business, name: '' } }, 'business.name'],
+    ['a website that is not a URL', { business: { ...rawConfig.business, website: 'acme' } }, 'business.website'],
+    ['a colour that is not hex', { business: { ...rawConfig.business, colors: { primary: 'blue' } } }, 'business.colors.primary'],
+    ['an unknown itemReviewed type', { itemReviewed: { type: 'Thing', name: 'x' } }, 'itemReviewed.type'],
+    ['an unknown audience', { invite: { audience: 'happy-customers' } }, 'invite.audience'],
+    ['an unsupported locale', { locales: { default: 'de' } }, 'locales.default'],
+    ['a token lifetime of zero', { tokens: { lifetimeDays: 0 } }, 'tokens.lifetimeDays'],
+    ['no incentive text', { incentive: { text: ' ' } }, 'incentive.text'],
+  ])('with %s', (_label, override, key) => {
+    it(`stops with one line naming ${key}`, () => {
+      expect(() => parseReviewWallConfig({ ...rawConfig, ...override })).toThrowError(
+        new RegExp(`^review-wall\\.config\\.ts: ${key.replace(/\./g, '\\.')}: [^\\n]+$`),
+      );
+    });
+  });
+});
