@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
 import { contacts, npsResponses } from '../../db/schema.ts';
-import { startSqld, type SqldServer } from '../helpers/sqld.ts';
+import { startSqld } from '../helpers/sqld.ts';
 
 // The same migrations and queries must work on every kind of libSQL we support.
 const locations: Record<string, () => Promise<{ url: string; done: () => Promise<void> | void }>> = {
@@ -16,11 +16,14 @@ const locations: Record<string, () => Promise<{ url: string; done: () => Promise
   },
   'an in-memory database': async () => ({ url: ':memory:', done: () => {} }),
   'a real sqld server over HTTP': async () => {
-    sqld = await startSqld();
-    return { url: sqld.url, done: () => sqld?.stop() };
+    const server = await startSqld();
+    return { url: server.url, done: () => server.stop() };
+  },
+  'a real sqld server over WebSockets (the libsql:// protocol without TLS)': async () => {
+    const server = await startSqld();
+    return { url: server.url.replace(/^http:/, 'ws:'), done: () => server.stop() };
   },
 };
-let sqld: SqldServer | undefined;
 
 describe.each(Object.keys(locations))('on %s', (kind) => {
   let db: Database;
