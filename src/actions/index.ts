@@ -1,2 +1,4 @@
 // Astro Actions, grouped by resource. Each group lives in its own file and is added here.
-export const server = {};
+import { review } from './review.ts';
+
+export const server = { review };
