@@ -68,7 +68,7 @@ export async function renderAvatar(bytes: Uint8Array): Promise<Buffer> {
     // sharp writes no metadata unless asked to (keepMetadata/withMetadata), so EXIF and GPS are dropped.
     return await sharp(bytes, options)
       .rotate()
-      .resize(photoLimits.avatarSize, photoLimits.avatarSize, { fit: 'cover', position: 'attention' })
+      .resize(photoLimits.avatarSize, photoLimits.avatarSize, { fit: 'cover' })
       .webp({ quality: 82 })
       .toBuffer();
   } catch (error) {
