@@ -192,23 +192,24 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   };
   let saved: { id: number; created: boolean } | undefined;
   try {
-    const [upserted] = await db.batch([
+    const [upserted, , ledger] = await db.batch([
       db
         .insert(reviews)
         .values({ requestId: link.requestId, contactId: link.contactId, ...fields, submittedAt: now, createdAt: now })
         .onConflictDoUpdate({ target: reviews.requestId, set: fields, setWhere: eq(reviews.status, 'pending') })
-        .returning({ id: reviews.id, createdAt: reviews.createdAt }),
+        .returning({ id: reviews.id }),
       db
         .update(reviewRequests)
         .set({ submittedAt: sql`coalesce(${reviewRequests.submittedAt}, ${now.getTime()})` })
         .where(eq(reviewRequests.id, link.requestId)),
       // The ledger row depends on nothing but the review existing: not its rating, not its text.
-      db.run(sql`insert into ${incentives} (review_id, contact_id)
+      // Only the first submission adds the row, which is how we tell a new review from an edit.
+      db.all<{ id: number }>(sql`insert into ${incentives} (review_id, contact_id)
         select ${reviews.id}, ${reviews.contactId} from ${reviews} where ${reviews.requestId} = ${link.requestId}
-        on conflict (review_id) do nothing`),
+        on conflict (review_id) do nothing returning id`),
     ]);
     const row = upserted[0];
-    if (row) saved = { id: row.id, created: row.createdAt.getTime() === now.getTime() };
+    if (row) saved = { id: row.id, created: ledger.length > 0 };
   } catch (error) {
     if (newPhotoPath) await deleteReviewPhoto(options.uploadDir, newPhotoPath);
     throw error;
