@@ -120,11 +120,13 @@ export const incentives = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     providerMessageId: text('provider_message_id'),
+    /** The provider request this row is sent in; kept so a rerun repeats the same request. */
+    batchKey: text('batch_key'),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [index('incentives_state_idx').on(table.state)],
+  (table) => [index('incentives_state_idx').on(table.state), index('incentives_batch_idx').on(table.batchKey)],
 );
 
 /** A pool of reward codes; each is handed to at most one incentive, never reused. */
