@@ -12,7 +12,9 @@ export default defineConfig({
   // Publishing builds into a fresh folder and swaps it in (see scripts/publish.ts).
   outDir: process.env.REVIEW_WALL_BUILD_DIR || './dist',
   adapter: node({ mode: 'middleware' }),
-  security: { checkOrigin: true },
+  // The review form takes a photo of up to 5 MB: bodies up to 12 MB are read so that a too-large
+  // photo gets a clear message with the rest of the form kept; anything larger is refused unread.
+  security: { checkOrigin: true, actionBodySizeLimit: 12 * 1024 * 1024 },
   trailingSlash: 'ignore',
   build: { inlineStylesheets: 'always' },
   devToolbar: { enabled: false },
