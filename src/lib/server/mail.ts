@@ -196,3 +196,65 @@ export async function sendMail(mailer: Mailer, message: MailMessage): Promise<Se
     throw error instanceof MailDeliveryError ? error : new MailDeliveryError(reason, true);
   }
 }
+
+/** Resend accepts at most this many messages in one batch request. */
+export const resendBatchLimit = 100;
+
+/** Options for sending batches through Resend's batch endpoint. */
+export interface ResendBatchOptions extends ResendTransportOptions {
+  /** Awaited before every HTTP request, retries included: the place to keep under a request rate. */
+  beforeRequest?: () => Promise<void>;
+}
+
+/** What Resend answered to an accepted batch. */
+export interface BatchReceipt {
+  /** The provider's id of each message, in the order they were given. */
+  providerMessageIds: string[];
+  /** HTTP requests made, retries included. */
+  requests: number;
+}
+
+/** Sends up to 100 messages in one request; the same key and the same messages form the same request. */
+export type ResendBatchSender = (messages: MailMessage[], from: string, idempotencyKey: string) => Promise<BatchReceipt>;
+
+/**
+ * Sends batches through the Resend SDK (POST /emails/batch) under one idempotency key per
+ * request, retrying 429 and 5xx with backoff that honours Retry-After. Resend keeps the answer
+ * to a key, so repeating a request that was already accepted delivers nothing new.
+ */
+export function createResendBatchSender(options: ResendBatchOptions): ResendBatchSender {
+  const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+  const maxAttempts = options.maxAttempts ?? 5;
+  const sleep = options.sleep ?? wait;
+  return async (messages, from, idempotencyKey) => {
+    if (messages.length === 0 || messages.length > resendBatchLimit) {
+      throw new Error(`a batch holds 1 to ${resendBatchLimit} messages, not ${messages.length}`);
+    }
+    const payload = messages.map((message) => ({
+      from,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      headers: { 'X-Idempotency-Key': message.idempotencyKey, ...message.headers },
+    }));
+    for (let attempt = 1; ; attempt++) {
+      await options.beforeRequest?.();
+      const { data, error, headers } = await resend.batch.send(payload, { idempotencyKey });
+      if (data) {
+        const ids = data.data.map((entry) => entry.id);
+        if (ids.length !== messages.length) {
+          throw new MailDeliveryError(`Resend answered ${ids.length} ids for ${messages.length} messages`, false);
+        }
+        return { providerMessageIds: ids, requests: attempt };
+      }
+      const statusCode = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
+      const retryable = isRetryableStatus(statusCode);
+      if (!retryable || attempt >= maxAttempts) {
+        const status = statusCode ? ` (HTTP ${statusCode})` : '';
+        throw new MailDeliveryError(`Resend refused the batch${status}: ${error?.message ?? 'unknown error'}`, retryable, statusCode);
+      }
+      await sleep(retryDelay(attempt, headers?.['retry-after']));
+    }
+  };
+}
