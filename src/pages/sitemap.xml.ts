@@ -1,0 +1,17 @@
+import type { APIRoute } from 'astro';
+import { languageListingPaths, sitemapXml } from '../lib/sitemap.ts';
+import { listingPagePath, paginateList, testimonialPath } from '../lib/review-presentation.ts';
+import { loadPublicSite } from '../lib/server/public-site.ts';
+
+/** Every public page, for search engines. */
+export const GET: APIRoute = async () => {
+  const site = await loadPublicSite();
+  const paths = [
+    '/',
+    '/how-we-collect-reviews/',
+    ...paginateList(site.reviews).map((page) => listingPagePath('/testimonials/', page.page)),
+    ...languageListingPaths(site.reviews, site.languages.map((language) => language.locale)),
+    ...site.reviews.map((review) => testimonialPath(review.id)),
+  ];
+  return new Response(sitemapXml(site.siteUrl, paths), { headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
+};

@@ -1,0 +1,11 @@
+import type { APIRoute } from 'astro';
+import { buildFeed, selectWidgetReviews } from '../../lib/review-feed.ts';
+import { loadPublicSite } from '../../lib/server/public-site.ts';
+
+/** The widget's small feed: the featured testimonials (or the newest), public fields only. */
+export const GET: APIRoute = async () => {
+  const site = await loadPublicSite();
+  const ratings = site.reviews.map((review) => review.rating);
+  const feed = buildFeed(selectWidgetReviews(site.reviews), ratings, site.config, site.incentiveText, site.siteUrl);
+  return new Response(JSON.stringify(feed), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+};
