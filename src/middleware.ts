@@ -1,5 +1,10 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
+import { classifyAdminRequest, signInUrlFor } from './lib/admin-access.ts';
+import { unauthorizedResponse } from './lib/server/admin-guard.ts';
+import { getDatabase } from './lib/server/database.ts';
+import { getEnvironment } from './lib/server/env.ts';
 import { applySecurityHeaders } from './lib/server/security-headers.ts';
+import { deleteSessionCookie, sessionCookieName, setSessionCookie, useSecureCookies, validateSessionToken } from './lib/server/session.ts';
 
 /** Adds CSP, frame-ancestors, no-sniff and referrer policy to every on-demand response. */
 const securityHeaders = defineMiddleware(async (context, next) => {
@@ -17,4 +22,34 @@ const securityHeaders = defineMiddleware(async (context, next) => {
   }
 });
 
-export const onRequest = sequence(securityHeaders);
+/**
+ * Reads the session cookie into `locals.user`/`locals.session`, then guards the admin: without a
+ * session, admin pages redirect to the sign-in page and admin endpoints, form posts and actions
+ * (any action group named admin…) answer 401, before any routing, page or action code runs.
+ * Unknown /admin paths are routed to a catch-all page, so they are guarded too.
+ */
+const auth = defineMiddleware(async (context, next) => {
+  context.locals.user = null;
+  context.locals.session = null;
+  if (context.isPrerendered) return next();
+  const secure = useSecureCookies(getEnvironment().SITE_URL);
+  const token = context.cookies.get(sessionCookieName)?.value;
+  if (token) {
+    const validated = await validateSessionToken(await getDatabase(), token);
+    if (validated) {
+      context.locals.user = validated.user;
+      context.locals.session = validated.session;
+      if (validated.renewed) setSessionCookie(context.cookies, token, validated.session.expiresAt, secure);
+    } else {
+      deleteSessionCookie(context.cookies, secure);
+    }
+  }
+  if (!context.locals.user) {
+    const access = classifyAdminRequest(context.url, context.request.method);
+    if (access === 'endpoint') return unauthorizedResponse();
+    if (access === 'page') return context.redirect(signInUrlFor(context.url), 303);
+  }
+  return next();
+});
+
+export const onRequest = sequence(securityHeaders, auth);

@@ -1,0 +1,10 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+  interface Locals {
+    /** The signed-in marketer, filled by the auth middleware; null without a valid session. */
+    user: import('./lib/server/session.ts').SessionUser | null;
+    /** The current session (its id is the SHA-256 of the cookie token); null when signed out. */
+    session: import('./lib/server/session.ts').Session | null;
+  }
+}
