@@ -66,6 +66,8 @@ export interface PublishOptions {
   projectRoot?: string;
   /** Receives build output lines, for progress. */
   onOutput?: (line: string) => void;
+  /** Called once the run is recorded, before the build starts. */
+  onStarted?: (runId: number) => void;
 }
 
 const staleRunMilliseconds = 15 * 60 * 1000;
@@ -134,26 +136,119 @@ export async function publishSite(options: PublishOptions): Promise<PublishResul
 
   const [run] = await db.insert(publishRuns).values({ startedBy: options.startedBy }).returning({ id: publishRuns.id });
   if (!run) throw new Error('could not record the publish run');
+  options.onStarted?.(run.id);
   const buildDir = join(layout.builds, String(run.id));
-  const projectRoot = options.projectRoot ?? process.cwd();
-  await mkdir(layout.builds, { recursive: true });
-  await linkDependencies(layout, projectRoot);
-  const [approved] = await db.select({ value: count() }).from(reviews).where(eq(reviews.status, 'approved'));
-  const reviewCount = approved?.value ?? 0;
-
-  const build = await runBuild(projectRoot, buildDir, options.env ?? process.env, options.onOutput);
-  const durationMs = Date.now() - started;
-  if (!build.ok || !existsSync(join(buildDir, 'client', 'index.html'))) {
-    const error = summarizeFailure(build.tail);
+  const fail = async (error: string): Promise<PublishResult> => {
     await rm(buildDir, { recursive: true, force: true });
     await db.update(publishRuns).set({ status: 'failed', error, finishedAt: new Date() }).where(eq(publishRuns.id, run.id));
-    return { status: 'failed', runId: run.id, error, durationMs };
+    return { status: 'failed', runId: run.id, error, durationMs: Date.now() - started };
+  };
+  try {
+    const projectRoot = options.projectRoot ?? process.cwd();
+    await mkdir(layout.builds, { recursive: true });
+    await linkDependencies(layout, projectRoot);
+    const [approved] = await db.select({ value: count() }).from(reviews).where(eq(reviews.status, 'approved'));
+    const reviewCount = approved?.value ?? 0;
+
+    const build = await runBuild(projectRoot, buildDir, options.env ?? process.env, options.onOutput);
+    if (!build.ok || !existsSync(join(buildDir, 'client', 'index.html'))) return await fail(summarizeFailure(build.tail));
+    await swapPointer(layout.current, buildDir);
+    await db
+      .update(publishRuns)
+      .set({ status: 'succeeded', reviewCount, buildDir: basename(buildDir), finishedAt: new Date() })
+      .where(eq(publishRuns.id, run.id));
+    await pruneBuilds(layout);
+    return { status: 'succeeded', runId: run.id, reviewCount, durationMs: Date.now() - started, buildDir };
+  } catch (error) {
+    // A run must never stay "running" because of an unexpected error (disk full, permissions).
+    return fail((error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 500));
   }
-  await swapPointer(layout.current, buildDir);
-  await db
-    .update(publishRuns)
-    .set({ status: 'succeeded', reviewCount, buildDir: basename(buildDir), finishedAt: new Date() })
-    .where(eq(publishRuns.id, run.id));
-  await pruneBuilds(layout);
-  return { status: 'succeeded', runId: run.id, reviewCount, durationMs, buildDir };
+}
+
+/** One row of the publish history, as the admin shows it. */
+export interface PublishRunSummary {
+  id: number;
+  startedBy: string;
+  status: string;
+  reviewCount: number | null;
+  error: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  /** Build time so far for a running publish. */
+  durationMs: number;
+}
+
+/** The latest publish runs, newest first. */
+export async function listPublishRuns(db: Database, limit = 20): Promise<PublishRunSummary[]> {
+  const rows = await db.select().from(publishRuns).orderBy(desc(publishRuns.id)).limit(limit);
+  const now = Date.now();
+  return rows.map((row) => ({
+    id: row.id,
+    startedBy: row.startedBy,
+    status: row.status,
+    reviewCount: row.reviewCount,
+    error: row.error,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    durationMs: (row.finishedAt?.getTime() ?? now) - row.startedAt.getTime(),
+  }));
+}
+
+/** The last build line of each publish this process runs in the background, for progress. */
+const backgroundProgress = new Map<number, string>();
+/** An approval arrived while a publish was running: publish again when it ends. */
+let rerunRequested: Omit<PublishOptions, 'onStarted' | 'onOutput'> | null = null;
+
+/** The last build output line of a publish running in this process, or null. */
+export function publishProgress(runId: number): string | null {
+  return backgroundProgress.get(runId) ?? null;
+}
+
+/**
+ * Starts a publish without waiting for the build: resolves once the run is recorded (or with
+ * "busy" when one is already running), so a request returns at once and the admin page follows
+ * progress from the publish_runs table.
+ */
+export function startPublishInBackground(
+  options: Omit<PublishOptions, 'onStarted' | 'onOutput'>,
+): Promise<{ status: 'started' | 'busy'; runId: number }> {
+  return new Promise((resolve, reject) => {
+    let runId: number | null = null;
+    publishSite({
+      ...options,
+      onStarted: (id) => {
+        runId = id;
+        backgroundProgress.set(id, 'starting the build');
+        resolve({ status: 'started', runId: id });
+      },
+      onOutput: (line) => {
+        if (runId !== null) backgroundProgress.set(runId, line.replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 200));
+      },
+    }).then(
+      (result) => {
+        backgroundProgress.delete(result.runId);
+        if (result.status === 'busy') {
+          resolve({ status: 'busy', runId: result.runId });
+          return;
+        }
+        if (result.status === 'failed') console.error(`publish run ${result.runId} failed: ${result.error}`);
+        const rerun = rerunRequested;
+        rerunRequested = null;
+        if (rerun) void startPublishInBackground(rerun).catch((error: unknown) => console.error('publish:', error));
+      },
+      (error: unknown) => {
+        if (runId === null) reject(error);
+        else console.error(`publish run ${runId}:`, error);
+      },
+    );
+  });
+}
+
+/**
+ * Publishes after an approval (config publish.automaticallyAfterApproval). When a publish is
+ * already running, one more follows it, so the new approval is not left out.
+ */
+export async function publishAfterApproval(options: Omit<PublishOptions, 'onStarted' | 'onOutput'>): Promise<void> {
+  const outcome = await startPublishInBackground(options);
+  if (outcome.status === 'busy') rerunRequested = options;
 }

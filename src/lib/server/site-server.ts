@@ -45,6 +45,8 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
         extensions: ['html'],
         setHeaders(response, pathname) {
           for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
+          // The feed and the widget are embedded on other sites: any origin may read them.
+          if (pathname.endsWith('.json') || pathname === '/widget.js') response.setHeader('Access-Control-Allow-Origin', '*');
           const immutable = pathname.startsWith('/_astro/');
           response.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
         },
