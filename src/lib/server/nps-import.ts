@@ -1,22 +1,24 @@
-import type { InStatement } from '@libsql/client';
-import { count } from 'drizzle-orm';
-import { parse } from 'csv-parse';
+import type { InStatement, ResultSet } from '@libsql/client';
+import type { CsvError } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Database } from '../../../db/client.ts';
-import { contacts } from '../../../db/schema.ts';
 import { normalizeLocale, type Locale } from '../locales.ts';
 import { npsAnswerSchema, type NpsAnswer } from '../schemas/nps-answer.ts';
 
-/** A row that could not be imported, with its line in the file and why. */
+/** A row that could not be imported, with the line of the file where it starts and why. */
 export interface RejectedRow {
   line: number;
   reason: string;
 }
 
-/** What an import did. */
+/** What an import did (or, in a dry run, would do). */
 export interface ImportReport {
+  /** Data rows read, good and bad. */
   rows: number;
   answersAdded: number;
+  /** Answers already stored (or repeated in the file), so not added again. */
   duplicates: number;
   contactsAdded: number;
   rejected: RejectedRow[];
@@ -29,6 +31,14 @@ export interface ImportOptions {
   defaultLocale: Locale;
   isDemo?: boolean;
 }
+
+/** A file that cannot be imported at all (no header, no email column): nothing was stored. */
+export class CsvFormatError extends Error {
+  override name = 'CsvFormatError';
+}
+
+/** Runs statements in one write batch; a dry run runs them inside a transaction it rolls back. */
+type StatementRunner = (statements: InStatement[]) => Promise<ResultSet[]>;
 
 const chunkSize = 500;
 
@@ -65,17 +75,8 @@ function statementsFor(answer: NpsAnswer, options: ImportOptions): InStatement[]
   return statements;
 }
 
-async function countContacts(db: Database): Promise<number> {
-  const [row] = await db.select({ value: count() }).from(contacts);
-  return row?.value ?? 0;
-}
-
-/**
- * Stores validated answers: upserts each contact (a later row may fill in a name or locale)
- * and adds each answer once. Each chunk is one write transaction.
- */
-export async function storeNpsAnswers(
-  db: Database,
+async function storeWith(
+  run: StatementRunner,
   answers: NpsAnswer[],
   options: ImportOptions,
 ): Promise<{ answersAdded: number; duplicates: number }> {
@@ -84,7 +85,7 @@ export async function storeNpsAnswers(
   for (let start = 0; start < answers.length; start += chunkSize) {
     const chunk = answers.slice(start, start + chunkSize);
     const statements = chunk.flatMap((answer) => statementsFor(answer, options));
-    const results = await db.$client.batch(statements, 'write');
+    const results = await run(statements);
     statements.forEach((statement, index) => {
       const sqlText = typeof statement === 'string' ? statement : statement.sql;
       if (sqlText.includes('into nps_responses')) {
@@ -96,20 +97,129 @@ export async function storeNpsAnswers(
   return { answersAdded, duplicates: withScore - answersAdded };
 }
 
+/**
+ * Stores validated answers: upserts each contact (a later row may fill in a name or locale)
+ * and adds each answer once. Each chunk is one write transaction.
+ */
+export function storeNpsAnswers(
+  db: Database,
+  answers: NpsAnswer[],
+  options: ImportOptions,
+): Promise<{ answersAdded: number; duplicates: number }> {
+  return storeWith((statements) => db.$client.batch(statements, 'write'), answers, options);
+}
+
 /** Turns zod issues for one row into one readable reason. */
 function describeRowIssues(issues: { message: string }[]): string {
   return [...new Set(issues.map((issue) => issue.message))].join('; ');
 }
 
-/** Progress callback: bytes of the file consumed so far. */
-export type ImportProgress = (bytesRead: number) => void;
+/** Why csv-parse could not read a row, in words a spreadsheet user understands. */
+function describeCsvError(error: CsvError): string {
+  switch (error.code) {
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'broken quoting: a quote inside a quoted field must be doubled ("")';
+    case 'INVALID_OPENING_QUOTE':
+      return 'broken quoting: a field with a quote in it must be quoted, with the quote doubled ("")';
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'broken quoting: a quoted field is never closed';
+    default:
+      return `unreadable CSV row (${error.message.replace(/\s+/g, ' ')})`;
+  }
+}
+
+/** One record of a CSV file, or why the record starting at `line` could not be read. */
+type CsvRecord = { line: number; fields: string[] } | { line: number; error: string };
+
+/** A quoted field may span lines, but not more than this: beyond it the quote is taken as broken. */
+const maxRecordLines = 200;
+const maxRecordBytes = 64 * 1024;
+
+/**
+ * Splits a CSV stream into records with csv-parse, one record at a time, so that a row with
+ * broken quoting costs only that row: reading resumes on the line after the one where the bad
+ * row starts, instead of the open quote swallowing the rest of the file.
+ */
+async function* readCsvRecords(input: Readable): AsyncGenerator<CsvRecord> {
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  const pending: { line: number; text: string }[] = [];
+  let lineNumber = 0;
+  let ended = false;
+  const iterator = lines[Symbol.asyncIterator]();
+  const readLine = async (): Promise<boolean> => {
+    if (ended) return false;
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      return false;
+    }
+    lineNumber++;
+    pending.push({ line: lineNumber, text: lineNumber === 1 ? next.value.replace(/^\uFEFF/, '') : next.value });
+    return true;
+  };
+
+  for (;;) {
+    if (pending.length === 0 && !(await readLine())) return;
+    let taken = 1;
+    for (;;) {
+      const candidate = pending.slice(0, taken);
+      const text = candidate.map((entry) => entry.text).join('\n');
+      const first = candidate[0]!;
+      try {
+        const [fields] = parseSync(text, { relax_column_count: true, skip_empty_lines: true }) as string[][];
+        pending.splice(0, taken);
+        if (fields) yield { line: first.line, fields };
+        break;
+      } catch (error) {
+        const csvError = error as CsvError;
+        const mayContinue = csvError.code === 'CSV_QUOTE_NOT_CLOSED' && taken < maxRecordLines && text.length < maxRecordBytes;
+        // An open quote may be a field that goes on over the next line.
+        if (mayContinue && (taken < pending.length || (await readLine()))) {
+          taken++;
+          continue;
+        }
+        // Only the first line is given up: the lines read ahead are read again as rows of their own.
+        pending.shift();
+        yield { line: first.line, error: describeCsvError(csvError) };
+        break;
+      }
+    }
+  }
+}
+
+/** Progress of an import: bytes of the file consumed and rows read so far. */
+export type ImportProgress = (progress: { bytesRead: number; rows: number }) => void;
 
 /**
  * Imports NPS answers from a CSV stream (UTF-8, header row, `email` required). Bad rows are
- * reported with their line number and reason; good rows are stored.
+ * reported with the line where they start and the reason; good rows are stored. With `dryRun`
+ * everything runs inside one transaction that is rolled back, so the counts are exact and
+ * nothing is written.
  */
 export async function importNpsCsv(
   db: Database,
+  input: Readable,
+  options: ImportOptions & { onProgress?: ImportProgress; dryRun?: boolean },
+): Promise<ImportReport> {
+  const transaction = options.dryRun ? await db.$client.transaction('write') : null;
+  try {
+    const run: StatementRunner = transaction
+      ? (statements) => transaction.batch(statements)
+      : (statements) => db.$client.batch(statements, 'write');
+    const countContacts = async () =>
+      Number((await (transaction ?? db.$client).execute('select count(*) as value from contacts')).rows[0]?.value ?? 0);
+    return await readCsv(run, countContacts, input, options);
+  } finally {
+    if (transaction) {
+      await transaction.rollback();
+      transaction.close();
+    }
+  }
+}
+
+async function readCsv(
+  run: StatementRunner,
+  countContacts: () => Promise<number>,
   input: Readable,
   options: ImportOptions & { onProgress?: ImportProgress },
 ): Promise<ImportReport> {
@@ -117,46 +227,43 @@ export async function importNpsCsv(
   const valid: NpsAnswer[] = [];
   let rows = 0;
   let bytesRead = 0;
-  const contactsBefore = await countContacts(db);
+  let header: string[] | null = null;
+  const contactsBefore = await countContacts();
   const report = { answersAdded: 0, duplicates: 0 };
 
-  const parser = parse({
-    columns: (header: string[]) => header.map((column) => column.trim().toLowerCase()),
-    bom: true,
-    skip_empty_lines: true,
-    trim: false,
-    info: true,
-    skip_records_with_error: true,
-    max_record_size: 64 * 1024,
-  });
-  parser.on('skip', (error: Error & { lines?: number }) => {
-    rows++;
-    rejected.push({ line: error.lines ?? 0, reason: `unreadable CSV row (${error.message.replace(/\s+/g, ' ')})` });
-  });
   input.on('data', (chunk: Buffer | string) => {
     bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-    options.onProgress?.(bytesRead);
+    options.onProgress?.({ bytesRead, rows });
   });
-
   const flush = async () => {
-    const stored = await storeNpsAnswers(db, valid.splice(0), options);
+    const stored = await storeWith(run, valid.splice(0), options);
     report.answersAdded += stored.answersAdded;
     report.duplicates += stored.duplicates;
   };
 
-  let headerChecked = false;
-  for await (const { record, info } of input.pipe(parser) as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    if (!headerChecked) {
-      headerChecked = true;
-      if (!('email' in record)) throw new Error('the CSV has no "email" column in its header row');
+  for await (const record of readCsvRecords(input)) {
+    if (!header) {
+      if ('error' in record) throw new CsvFormatError(`the header row cannot be read: ${record.error}`);
+      header = record.fields.map((column) => column.trim().toLowerCase());
+      if (!header.includes('email')) throw new CsvFormatError('the CSV has no "email" column in its header row');
+      continue;
     }
     rows++;
-    const parsed = npsAnswerSchema.safeParse(record);
+    if ('error' in record) {
+      rejected.push({ line: record.line, reason: record.error });
+      continue;
+    }
+    if (record.fields.length !== header.length) {
+      rejected.push({ line: record.line, reason: `wrong number of columns: ${record.fields.length} instead of ${header.length}` });
+      continue;
+    }
+    const row = Object.fromEntries(header.map((column, index) => [column, record.fields[index]]));
+    const parsed = npsAnswerSchema.safeParse(row);
     if (parsed.success) valid.push(parsed.data);
-    else rejected.push({ line: info.lines, reason: describeRowIssues(parsed.error.issues) });
+    else rejected.push({ line: record.line, reason: describeRowIssues(parsed.error.issues) });
     if (valid.length >= chunkSize) await flush();
   }
+  if (!header) throw new CsvFormatError('the CSV is empty: expected a header row with an "email" column');
   await flush();
-  rejected.sort((a, b) => a.line - b.line);
-  return { rows, ...report, contactsAdded: (await countContacts(db)) - contactsBefore, rejected };
+  return { rows, ...report, contactsAdded: (await countContacts()) - contactsBefore, rejected };
 }
