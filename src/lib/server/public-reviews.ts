@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { contacts, reviews } from '../../../db/schema.ts';
 import { formatDisplayName, type NameDisplay } from '../display-name.ts';
@@ -64,4 +64,10 @@ export function loadReviewsForBuild(db: () => Promise<Database>, uploadDir: stri
     .then(listApprovedReviews)
     .then((list) => list.map((review) => (review.photoPath && !resolveStoredPhoto(uploadDir, review.photoPath) ? { ...review, photoPath: null } : review)));
   return forBuild;
+}
+
+/** How many reviews are approved (and would be published). */
+export async function countApprovedReviews(db: Database): Promise<number> {
+  const [row] = await db.select({ value: count() }).from(reviews).where(eq(reviews.status, 'approved'));
+  return row?.value ?? 0;
 }
