@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
-import { contacts, emailLog, giftCodes, incentives } from '../../../db/schema.ts';
+import { auditLog, contacts, emailLog, giftCodes, incentives } from '../../../db/schema.ts';
 import { incentiveEmailStrings } from '../../i18n/incentive-email.ts';
 import { fill } from '../../i18n/review-form.ts';
 import type { ReviewWallConfig } from '../config-schema.ts';
@@ -345,14 +345,23 @@ export async function listIncentiveFailures(db: Database, limit = 200): Promise<
 
 /**
  * Puts failed incentives back to pending so the next `npm run incentives` sends them, past the
- * attempt limit too. Their batch key stays: a request that may have reached Resend is repeated
- * as it was, never sent as a new one.
+ * attempt limit too, and notes who asked in the audit log. Their batch key stays: a request
+ * that may have reached Resend is repeated as it was, never sent as a new one.
  */
-export async function retryFailedIncentives(db: Database): Promise<number> {
+export async function retryFailedIncentives(db: Database, actor?: { id: number; email: string }): Promise<number> {
   const rows = await db
     .update(incentives)
     .set({ state: 'pending', updatedAt: new Date() })
     .where(eq(incentives.state, 'failed'))
     .returning({ id: incentives.id });
+  if (actor && rows.length > 0) {
+    await db.insert(auditLog).values({
+      actorId: actor.id,
+      actorLabel: actor.email,
+      action: 'incentives.retry',
+      subjectType: 'incentive',
+      detail: JSON.stringify({ count: rows.length }),
+    });
+  }
   return rows.length;
 }
