@@ -85,8 +85,9 @@ export function buildFeed(
   };
 }
 
-/** The widget's testimonials: the featured ones, or the newest when none is featured. */
+/** The widget's testimonials: featured first, then the newest, at most `widgetReviewLimit`. */
 export function selectWidgetReviews(reviews: readonly PublicReview[]): PublicReview[] {
   const featured = reviews.filter((review) => review.featured);
-  return (featured.length > 0 ? featured : reviews).slice(0, widgetReviewLimit);
+  const rest = reviews.filter((review) => !review.featured).sort((a, b) => b.submittedAt.getTime() - a.submittedAt.getTime() || b.id - a.id);
+  return [...featured, ...rest].slice(0, widgetReviewLimit);
 }

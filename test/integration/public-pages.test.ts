@@ -247,7 +247,8 @@ describe('published pages', () => {
       ['author', 'body', 'byline', 'datePublished', 'disclosure', 'edited', 'featured', 'id', 'language', 'photo', 'rating', 'url'].sort(),
     );
     const featured = (await (await fetch(`${promoters.server.url}/testimonials/featured.json`)).json()) as { reviews: { id: number }[] };
-    expect(featured.reviews.map((review) => review.id)).toEqual([promoters.ids.featured]);
+    // Featured first, then the newest: the widget's six.
+    expect(featured.reviews.map((review) => review.id)).toEqual([promoters.ids.featured, promoters.ids.pending - 1, promoters.ids.pending - 2, promoters.ids.pending - 3, promoters.ids.pending - 4, promoters.ids.pending - 5]);
     const widget = await fetch(`${promoters.server.url}/widget.js`);
     expect(widget.headers.get('access-control-allow-origin')).toBe('*');
     expect(await widget.text()).not.toContain('innerHTML');

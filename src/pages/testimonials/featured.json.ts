@@ -2,7 +2,7 @@ import type { APIRoute } from 'astro';
 import { buildFeed, selectWidgetReviews } from '../../lib/review-feed.ts';
 import { loadPublicSite } from '../../lib/server/public-site.ts';
 
-/** The widget's small feed: the featured testimonials (or the newest), public fields only. */
+/** The widget's small feed: the featured testimonials first, then the newest; public fields only. */
 export const GET: APIRoute = async () => {
   const site = await loadPublicSite();
   const ratings = site.reviews.map((review) => review.rating);

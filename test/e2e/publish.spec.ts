@@ -1,0 +1,120 @@
+import { createClient } from '@libsql/client';
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { copyProject, startApp, type RunningApp } from '../helpers/app.ts';
+
+// Each test runs its own app; the failure test runs in a copy of the project so it can break
+// review-wall.config.ts after start without touching the real one.
+
+async function signIn(page: Page, app: RunningApp) {
+  await page.goto(`${app.url}/admin/sign-in`);
+  await page.getByLabel('Email').fill(app.adminEmail!);
+  await page.getByLabel('Password').fill(app.adminPassword!);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('signed-in-email')).toHaveText(app.adminEmail!);
+}
+
+/** Presses Publish and waits (the page refreshes itself) until that run has finished. */
+async function publish(page: Page, app: RunningApp): Promise<string> {
+  await page.goto(`${app.url}/admin/publish/`);
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await expect(page).toHaveURL(/\/admin\/publish\/\?started=\d+/);
+  const runId = new URL(page.url()).searchParams.get('started')!;
+  const row = page.locator(`tr[data-run-id="${runId}"]`);
+  await expect(row).toHaveAttribute('data-status', /succeeded|failed/, { timeout: 60_000 });
+  await expect(row).toContainText(app.adminEmail!);
+  return (await row.getAttribute('data-status'))!;
+}
+
+/** A page on another origin that embeds the widget, as a customer's website would. */
+async function startEmbeddingSite(appUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+  const html = `<!doctype html><html lang="en"><head><title>Our customers</title><style>p{color:red}</style></head>
+<body><h1>Customer stories</h1><div data-review-wall></div><script src="${appUrl}/widget.js" async></script></body></html>`;
+  const server: Server = createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    response.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+test('an approved review appears on the wall, its own page and the widget only after Publish', async ({ page }) => {
+  const app = await startApp();
+  const embedding = await startEmbeddingSite(app.url);
+  const database = createClient({ url: app.env.DATABASE_URL! });
+  try {
+    const text = 'Support fixed my issue in minutes, and the follow-up';
+    const pending = await database.execute({ sql: "select id from reviews where status = 'pending' and body like ?", args: [`${text}%`] });
+    const reviewId = Number(pending.rows[0]![0]);
+    await signIn(page, app);
+
+    // The moderation queue (/admin/) is issue 4a's; until its Approve button lands, approve in the database.
+    await database.execute({ sql: "update reviews set status = 'approved', moderated_at = ? where id = ?", args: [Date.now(), reviewId] });
+    await page.goto(`${app.url}/`);
+    await expect(page.getByText(text)).toHaveCount(0);
+
+    expect(await publish(page, app)).toBe('succeeded');
+    // The history says how many reviews went out: the five demo ones and this one.
+    await expect(page.locator('tr[data-run-id]').first().locator('td').nth(3)).toHaveText('6');
+
+    await page.goto(`${app.url}/`);
+    const card = page.locator(`article.review[data-review-id="${reviewId}"]`);
+    await expect(card).toContainText(text);
+    await expect(card).toContainText('Sofia Rossi');
+    await expect(card).toContainText('regardless of rating');
+    expect(await page.locator('script:not([type="application/ld+json"])').count()).toBe(0);
+
+    await card.getByRole('link', { name: 'Sofia Rossi' }).click();
+    await expect(page).toHaveURL(`${app.url}/testimonials/${reviewId}/`);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Sofia Rossi');
+    const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as { reviewBody: string };
+    expect(jsonLd.reviewBody).toContain(text);
+
+    await page.goto(embedding.url);
+    const widget = page.locator('[data-review-wall]');
+    await expect(widget.getByRole('listitem')).toHaveCount(6);
+    await expect(widget.getByRole('listitem').first()).toContainText('Aisha Bello');
+    await expect(widget).toContainText(text);
+    await expect(widget).toContainText('Received a $10 gift card for writing an honest review, regardless of rating.');
+    await expect(widget.getByRole('link', { name: 'How we collect reviews' })).toHaveAttribute('href', `${app.url}/how-we-collect-reviews/`);
+    // Styles stay inside the widget's shadow root, both ways: the host page's red paragraphs do not leak in.
+    const hasShadowRoot = await page.locator('[data-review-wall]').evaluate((element) => element.shadowRoot !== null);
+    expect(hasShadowRoot).toBe(true);
+    const disclosureColor = await widget.getByText('regardless of rating').first().evaluate((element) => getComputedStyle(element).color);
+    expect(disclosureColor).not.toBe('rgb(255, 0, 0)');
+
+    await page.goto(`${app.url}/admin/publish/`);
+    await expect(page.getByTestId('widget-snippet')).toContainText(`<script src="${app.url}/widget.js" async></script>`);
+  } finally {
+    database.close();
+    await embedding.close();
+    await app.stop();
+  }
+});
+
+test('a build that fails leaves the old wall serving and the admin says why', async ({ page }) => {
+  const copy = copyProject();
+  const app = await startApp({ cwd: copy });
+  try {
+    const before = await (await fetch(`${app.url}/`)).text();
+    expect(before).toContain('Aisha Bello');
+    const configFile = join(copy, 'review-wall.config.ts');
+    writeFileSync(configFile, readFileSync(configFile, 'utf8').replace("type: 'SoftwareApplication'", "type: 'Gadget'"));
+
+    await signIn(page, app);
+    expect(await publish(page, app)).toBe('failed');
+    const failed = page.locator('tr[data-status="failed"]').first();
+    await expect(failed).toContainText('itemReviewed.type: expected one of');
+    await expect(failed).toContainText('the previous pages stayed live');
+
+    await page.goto(`${app.url}/`);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Selected testimonials');
+    await expect(page.locator('article.review')).toHaveCount(5);
+  } finally {
+    await app.stop();
+    rmSync(copy, { recursive: true, force: true });
+  }
+});
