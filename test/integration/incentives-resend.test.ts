@@ -115,6 +115,23 @@ describe('through Resend batches', () => {
     await expectEachDeliveredOnce(4);
   });
 
+  it('never re-sends under a new key when Resend says the key was used for other content (409)', async () => {
+    const seeded = await seedSubmissions(temporary.db, manyReviewers(2));
+    const sendBatch = createResendBatchSender({ apiKey: 're_test', baseUrl: fake.url, sleep: async () => {} });
+    await deliverIncentives({ config, mailer, sendBatch });
+    // A crash before the answer was recorded, then the reviewer's name was edited.
+    await temporary.db.update(incentives).set({ state: 'sending' });
+    await temporary.db.update(contacts).set({ name: 'Renamed' }).where(eq(contacts.id, seeded[0]!.contactId));
+
+    for (let run = 0; run < 2; run++) {
+      expect(await deliverIncentives({ config, mailer, sendBatch })).toMatchObject({ failed: 2, sent: 0 });
+      const rows = await temporary.db.select().from(incentives);
+      expect(rows.every((row) => row.state === 'failed' && row.batchKey === fake.requests[0]!.headers['idempotency-key'])).toBe(true);
+      expect(rows[0]!.lastError).toContain('HTTP 409');
+    }
+    expect(fake.deliveries).toHaveLength(2);
+  });
+
   it('lets rows of a refused request (422: nothing sent) join a new batch next time', async () => {
     await seedSubmissions(temporary.db, manyReviewers(3));
     fake.respond = (_request, index) => (index === 0 ? { status: 422, body: { statusCode: 422, name: 'validation_error', message: 'Invalid `from` field.' } } : undefined);

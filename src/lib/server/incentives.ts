@@ -295,9 +295,9 @@ async function sendResendBatch(
   } catch (error) {
     const reason = reasonOf(error);
     // A request Resend refused outright (4xx) sent nothing, so these rows may join a new batch
-    // next time; after 429/5xx/network trouble it may have gone through, so keep the key and
-    // repeat the very same request.
-    const keepKey = !(error instanceof MailDeliveryError) || error.retryable;
+    // next time. After 429/5xx/network trouble it may have gone through, and a 409 says the key
+    // was used before: keep the key, so only the very same request is ever repeated.
+    const keepKey = !(error instanceof MailDeliveryError) || error.retryable || error.statusCode === 409;
     await db.batch([
       db
         .update(incentives)
