@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
+import type { InStatement } from '@libsql/client';
+import { eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { rateLimits } from '../../../db/schema.ts';
 
@@ -16,27 +17,39 @@ export interface RateLimitDecision {
 }
 
 /**
+ * The one atomic upsert that counts an event against `key`; it returns the row's `count` and
+ * `window_starts_at`. Exposed so a hot path can run it inside its own transaction (see
+ * review-submissions.ts); everyone else calls consumeRateLimit.
+ */
+export function rateLimitStatement(key: string, rule: RateLimitRule, now: number): InStatement {
+  const windowExpired = now - rule.windowMs;
+  return {
+    sql: `insert into rate_limits (key, count, window_starts_at) values (?, 1, ?)
+      on conflict (key) do update set
+        count = case when rate_limits.window_starts_at <= ? then 1 else rate_limits.count + 1 end,
+        window_starts_at = case when rate_limits.window_starts_at <= ? then excluded.window_starts_at else rate_limits.window_starts_at end
+      returning count, window_starts_at`,
+    args: [key, now, windowExpired, windowExpired],
+  };
+}
+
+/** The decision for a counter row returned by rateLimitStatement. */
+export function decideRateLimit(row: { count: number; windowStartsAt: number }, rule: RateLimitRule, now: number): RateLimitDecision {
+  const allowed = row.count <= rule.limit;
+  const retryAfterSeconds = allowed ? 0 : Math.max(1, Math.ceil((row.windowStartsAt + rule.windowMs - now) / 1000));
+  return { allowed, remaining: Math.max(0, rule.limit - row.count), retryAfterSeconds };
+}
+
+/**
  * Counts one event against `key` (e.g. `signin:ip:1.2.3.4`) and says whether it is within the
  * limit. One atomic upsert in the database, so every server process shares the same counters.
  * Call it before any expensive work.
  */
 export async function consumeRateLimit(db: Database, key: string, rule: RateLimitRule, now = Date.now()): Promise<RateLimitDecision> {
-  const windowExpired = now - rule.windowMs;
-  const [row] = await db
-    .insert(rateLimits)
-    .values({ key, count: 1, windowStartsAt: new Date(now) })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: sql`case when ${rateLimits.windowStartsAt} <= ${windowExpired} then 1 else ${rateLimits.count} + 1 end`,
-        windowStartsAt: sql`case when ${rateLimits.windowStartsAt} <= ${windowExpired} then excluded.window_starts_at else ${rateLimits.windowStartsAt} end`,
-      },
-    })
-    .returning({ count: rateLimits.count, windowStartsAt: rateLimits.windowStartsAt });
+  const { rows } = await db.$client.execute(rateLimitStatement(key, rule, now));
+  const row = rows[0];
   if (!row) throw new Error(`rate limit upsert returned nothing for ${key}`);
-  const allowed = row.count <= rule.limit;
-  const retryAfterSeconds = allowed ? 0 : Math.max(1, Math.ceil((row.windowStartsAt.getTime() + rule.windowMs - now) / 1000));
-  return { allowed, remaining: Math.max(0, rule.limit - row.count), retryAfterSeconds };
+  return decideRateLimit({ count: Number(row.count), windowStartsAt: Number(row.window_starts_at) }, rule, now);
 }
 
 /** Forgets a key's counter (e.g. after a successful sign-in). */

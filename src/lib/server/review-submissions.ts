@@ -1,12 +1,13 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { InStatement, ResultSet } from '@libsql/client';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
-import { contacts, incentives, reviewRequests, reviews } from '../../../db/schema.ts';
+import { contacts, reviewRequests, reviews } from '../../../db/schema.ts';
 import type { NameDisplay } from '../display-name.ts';
 import type { Locale } from '../locales.ts';
 import type { ReviewSubmission } from '../schemas/review-submission.ts';
 import { hashToken, isWellFormedToken } from '../tokens.ts';
 import { deleteReviewPhoto, PhotoRejectedError, storeReviewPhoto, type PhotoRejection } from './photos.ts';
-import { consumeRateLimit, type RateLimitRule } from './rate-limit.ts';
+import { decideRateLimit, rateLimitStatement, type RateLimitRule } from './rate-limit.ts';
 
 /** A review as its author may see and edit it through their link. */
 export interface OwnReview {
@@ -145,27 +146,144 @@ export interface SubmitReviewOptions {
   now?: Date;
 }
 
+// The hot path is a few fixed SQL statements run as one libSQL batch (one transaction, one
+// disk sync): building them through the query builder cost more than the writes themselves.
+
+/** Looks a link up by token hash, with its review, after the rate-limit counters. */
+const lookupSql = `select rr.id as request_id, rr.expires_at, r.id as review_id, r.status, r.photo_path
+  from review_requests rr left join reviews r on r.request_id = rr.id where rr.token_hash = ?`;
+
 /**
- * Stores a review sent through a link, or updates it while it is still pending. Rate limits are
- * counted before any photo is decoded. The review, the request's submitted time and the
- * incentive ledger row are written in one transaction; a second submission (an edit, or a
- * concurrent duplicate) updates the same review and never adds a second incentive.
+ * Inserts the review, or updates it while it is pending. The SELECT's WHERE is the guard: the
+ * link exists and has not expired (and, on the one-batch path, both counters are within limits).
+ */
+const upsertReviewSql = (guardLimits: boolean) => `insert into reviews
+    (request_id, contact_id, rating, body, name_display, role, company, photo_path, locale, consent_at, submitted_at, created_at, updated_at)
+  select rr.id, rr.contact_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+  from review_requests rr
+  where rr.token_hash = ? and rr.expires_at > ?${
+    guardLimits
+      ? ' and (select count from rate_limits where key = ?) <= ? and (select count from rate_limits where key = ?) <= ?'
+      : ''
+  }
+  on conflict (request_id) do update set
+    rating = excluded.rating, body = excluded.body, name_display = excluded.name_display, role = excluded.role,
+    company = excluded.company, photo_path = case when ? then reviews.photo_path else excluded.photo_path end,
+    locale = excluded.locale, consent_at = excluded.consent_at, updated_at = excluded.updated_at
+  where reviews.status = 'pending'
+  returning id`;
+const upsertGuardedSql = upsertReviewSql(true);
+const upsertSql = upsertReviewSql(false);
+
+const markSubmittedSql = `update review_requests set submitted_at = coalesce(submitted_at, ?)
+  where token_hash = ? and exists (select 1 from reviews where reviews.request_id = review_requests.id)`;
+
+// The ledger row depends on nothing but the review existing: not its rating, not its text. Only
+// the first submission adds it, which is also how a new review is told from an edit.
+const addIncentiveSql = `insert into incentives (review_id, contact_id)
+  select r.id, r.contact_id from reviews r join review_requests rr on rr.id = r.request_id where rr.token_hash = ?
+  on conflict (review_id) do nothing returning id`;
+
+interface LinkRow {
+  requestId: number;
+  expiresAt: number;
+  reviewId: number | null;
+  status: string | null;
+  photoPath: string | null;
+}
+
+function linkRow(rows: ResultSet['rows']): LinkRow | null {
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    requestId: Number(row.request_id),
+    expiresAt: Number(row.expires_at),
+    reviewId: row.review_id === null ? null : Number(row.review_id),
+    status: row.status === null ? null : String(row.status),
+    photoPath: row.photo_path === null ? null : String(row.photo_path),
+  };
+}
+
+/** Why a link cannot take a submission now, or null when it can. */
+function refusal(link: LinkRow | null, now: number): SubmitReviewOutcome | null {
+  if (!link) return { kind: 'not-found' };
+  if (link.status !== null && link.status !== 'pending') return { kind: 'moderated' };
+  if (link.expiresAt <= now) return { kind: 'expired' };
+  return null;
+}
+
+/**
+ * Stores a review sent through a link, or updates it while it is still pending. Rate limits (per
+ * link and per client address) are counted before any photo is decoded. The review, the
+ * request's submitted time and the incentive ledger row are written in one transaction; a
+ * second submission (an edit, or a concurrent duplicate) updates the same review and never adds
+ * a second incentive. Without a photo to process, counting and writing are a single transaction.
  */
 export async function submitReview(db: Database, submission: ReviewSubmission, options: SubmitReviewOptions): Promise<SubmitReviewOutcome> {
-  const now = options.now ?? new Date();
+  const now = (options.now ?? new Date()).getTime();
   const limits = options.limits ?? submissionRateLimits();
   if (!isWellFormedToken(submission.token)) return { kind: 'not-found' };
+  const tokenHash = hashToken(submission.token);
+  const addressKey = `review-submit:ip:${options.clientAddress}`;
+  const addressCounter = rateLimitStatement(addressKey, limits.perAddress, now);
+  const decide = (rows: ResultSet['rows'], rule: RateLimitRule): SubmitReviewOutcome | null => {
+    const row = rows[0]!;
+    const decision = decideRateLimit({ count: Number(row.count), windowStartsAt: Number(row.window_starts_at) }, rule, now);
+    return decision.allowed ? null : { kind: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
+  };
 
-  const byAddress = await consumeRateLimit(db, `review-submit:ip:${options.clientAddress}`, limits.perAddress, now.getTime());
-  if (!byAddress.allowed) return { kind: 'rate-limited', retryAfterSeconds: byAddress.retryAfterSeconds };
-  const link = await findReviewRequestByToken(db, submission.token);
-  if (!link) return { kind: 'not-found' };
-  const byToken = await consumeRateLimit(db, `review-submit:request:${link.requestId}`, limits.perToken, now.getTime());
-  if (!byToken.allowed) return { kind: 'rate-limited', retryAfterSeconds: byToken.retryAfterSeconds };
+  // A read needs no disk sync; an unknown token still counts against its sender's address.
+  const link = linkRow((await db.$client.execute({ sql: lookupSql, args: [tokenHash] })).rows);
+  if (!link) {
+    const counted = await db.$client.execute(addressCounter);
+    return decide(counted.rows, limits.perAddress) ?? { kind: 'not-found' };
+  }
+  // Keyed by request id, so consecutive links touch neighbouring pages of the counter table.
+  const linkKey = `review-submit:request:${link.requestId}`;
+  const counters = [addressCounter, rateLimitStatement(linkKey, limits.perToken, now)];
+  const decideBoth = (results: ResultSet[]) => decide(results[0]!.rows, limits.perAddress) ?? decide(results[1]!.rows, limits.perToken);
 
-  const state = reviewLinkState(link, now);
-  if (state === 'moderated') return { kind: 'moderated' };
-  if (state === 'expired') return { kind: 'expired' };
+  const fields = (photoPath: string | null) => [
+    submission.rating,
+    submission.body,
+    submission.nameDisplay,
+    submission.role,
+    submission.company,
+    photoPath,
+    options.locale,
+    now,
+    now,
+    now,
+    now,
+  ];
+  const writes = (upsert: InStatement): InStatement[] => [
+    upsert,
+    { sql: markSubmittedSql, args: [now, tokenHash] },
+    { sql: addIncentiveSql, args: [tokenHash] },
+    { sql: lookupSql, args: [tokenHash] },
+  ];
+  const saved = (results: ResultSet[]): SubmitReviewOutcome | null => {
+    const [upserted, , ledger] = results;
+    const reviewId = upserted?.rows[0]?.id;
+    return reviewId === undefined ? null : { kind: 'saved', reviewId: Number(reviewId), created: (ledger?.rows.length ?? 0) > 0 };
+  };
+
+  if (!submission.photo && !submission.removePhoto) {
+    // Nothing expensive to do: count, check and write in one transaction; the guard in the
+    // upsert keeps a refused submission from writing anything.
+    const upsert = {
+      sql: upsertGuardedSql,
+      args: [...fields(null), tokenHash, now, addressKey, limits.perAddress.limit, linkKey, limits.perToken.limit, 1],
+    };
+    const results = await db.$client.batch([...counters, ...writes(upsert)], 'write');
+    return decideBoth(results) ?? saved(results.slice(2)) ?? refusal(linkRow(results[5]!.rows), now) ?? { kind: 'moderated' };
+  }
+
+  // With a photo: count first, decode only when allowed, then write.
+  const limited = decideBoth(await db.$client.batch(counters, 'write'));
+  if (limited) return limited;
+  const refused = refusal(link, now);
+  if (refused) return refused;
 
   let newPhotoPath: string | null = null;
   if (submission.photo) {
@@ -176,49 +294,21 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
       throw error;
     }
   }
-  const previousPhotoPath = link.review?.photoPath ?? null;
+  const previousPhotoPath = link.photoPath;
   const photoPath = newPhotoPath ?? (submission.removePhoto ? null : previousPhotoPath);
-
-  const fields = {
-    rating: submission.rating,
-    body: submission.body,
-    nameDisplay: submission.nameDisplay,
-    role: submission.role,
-    company: submission.company,
-    photoPath,
-    locale: options.locale,
-    consentAt: now,
-    updatedAt: now,
-  };
-  let saved: { id: number; created: boolean } | undefined;
+  let results: ResultSet[];
   try {
-    const [upserted, , ledger] = await db.batch([
-      db
-        .insert(reviews)
-        .values({ requestId: link.requestId, contactId: link.contactId, ...fields, submittedAt: now, createdAt: now })
-        .onConflictDoUpdate({ target: reviews.requestId, set: fields, setWhere: eq(reviews.status, 'pending') })
-        .returning({ id: reviews.id }),
-      db
-        .update(reviewRequests)
-        .set({ submittedAt: sql`coalesce(${reviewRequests.submittedAt}, ${now.getTime()})` })
-        .where(eq(reviewRequests.id, link.requestId)),
-      // The ledger row depends on nothing but the review existing: not its rating, not its text.
-      // Only the first submission adds the row, which is how we tell a new review from an edit.
-      db.all<{ id: number }>(sql`insert into ${incentives} (review_id, contact_id)
-        select ${reviews.id}, ${reviews.contactId} from ${reviews} where ${reviews.requestId} = ${link.requestId}
-        on conflict (review_id) do nothing returning id`),
-    ]);
-    const row = upserted[0];
-    if (row) saved = { id: row.id, created: ledger.length > 0 };
+    results = await db.$client.batch(writes({ sql: upsertSql, args: [...fields(photoPath), tokenHash, now, 0] }), 'write');
   } catch (error) {
     if (newPhotoPath) await deleteReviewPhoto(options.uploadDir, newPhotoPath);
     throw error;
   }
-  if (!saved) {
-    // Moderated between our read and our write: the review stays as the moderator saw it.
+  const outcome = saved(results);
+  if (!outcome) {
+    // Moderated (or expired) between our check and our write: the review stays as it was.
     if (newPhotoPath) await deleteReviewPhoto(options.uploadDir, newPhotoPath);
-    return { kind: 'moderated' };
+    return refusal(linkRow(results[3]!.rows), now) ?? { kind: 'moderated' };
   }
   if (previousPhotoPath && previousPhotoPath !== photoPath) await deleteReviewPhoto(options.uploadDir, previousPhotoPath);
-  return { kind: 'saved', reviewId: saved.id, created: saved.created };
+  return outcome;
 }
