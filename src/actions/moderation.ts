@@ -1,0 +1,113 @@
+import { ActionError, defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { getConfig } from '../lib/config.ts';
+import { requireAdmin } from '../lib/server/admin-guard.ts';
+import { getDatabase } from '../lib/server/database.ts';
+import { getEnvironment } from '../lib/server/env.ts';
+import {
+  approveReview,
+  approveReviews,
+  hideReview,
+  redactReview,
+  rejectionReasons,
+  rejectReview,
+  setReviewFeatured,
+  type ModerationOutcome,
+} from '../lib/server/moderation.ts';
+import { publishAfterApproval } from '../lib/server/publish.ts';
+
+// The moderation queue's forms at /admin/ (`server.admin.*`). Every action group whose name
+// starts with "admin" (admin, adminPublish, …) is refused with 401 by the middleware without a
+// session; each handler also calls requireAdmin itself.
+
+const reviewId = z.coerce.number().int().positive();
+
+/** Maps a moderation outcome to the action's answer. */
+function answer(outcome: ModerationOutcome, done: string): { reviewId: number; message: string } {
+  switch (outcome.kind) {
+    case 'done':
+      return { reviewId: outcome.reviewId, message: done };
+    case 'not-found':
+      throw new ActionError({ code: 'NOT_FOUND', message: 'That review no longer exists.' });
+    case 'conflict':
+      throw new ActionError({ code: 'CONFLICT', message: `That review is ${outcome.status} now; reload the queue.` });
+    case 'invalid':
+      throw new ActionError({ code: 'BAD_REQUEST', message: outcome.message });
+  }
+}
+
+/** Starts a publish in the background when the site is configured to publish after each approval. */
+function publishIfConfigured(startedBy: string, db: Awaited<ReturnType<typeof getDatabase>>): void {
+  if (!getConfig().publish.automaticallyAfterApproval) return;
+  publishAfterApproval({ db, siteDir: getEnvironment().SITE_DIR, startedBy }).catch((error: unknown) => {
+    console.error('publish after approval:', error instanceof Error ? error.message : error);
+  });
+}
+
+/** Moderation actions, registered as `server.admin` in src/actions/index.ts. */
+export const admin = {
+  approve: defineAction({
+    accept: 'form',
+    input: z.object({ reviewId }),
+    handler: async (input, context) => {
+      const moderator = requireAdmin(context);
+      const db = await getDatabase();
+      const result = answer(await approveReview(db, moderator, input.reviewId), `Review ${input.reviewId} approved.`);
+      publishIfConfigured(moderator.email, db);
+      return result;
+    },
+  }),
+  approveSelected: defineAction({
+    accept: 'form',
+    input: z.object({ reviewIds: z.array(reviewId).min(1, 'Select at least one review.').max(200) }),
+    handler: async (input, context) => {
+      const moderator = requireAdmin(context);
+      const db = await getDatabase();
+      const { approved, skipped } = await approveReviews(db, moderator, input.reviewIds);
+      if (approved.length > 0) publishIfConfigured(moderator.email, db);
+      const message =
+        `${approved.length} review${approved.length === 1 ? '' : 's'} approved.` +
+        (skipped.length ? ` ${skipped.length} skipped (no longer pending).` : '');
+      return { reviewId: approved[0] ?? 0, message };
+    },
+  }),
+  reject: defineAction({
+    accept: 'form',
+    input: z.object({ reviewId, reason: z.enum(rejectionReasons, 'Choose a content-policy reason.') }),
+    handler: async (input, context) => {
+      const moderator = requireAdmin(context);
+      return answer(await rejectReview(await getDatabase(), moderator, input.reviewId, input.reason), `Review ${input.reviewId} rejected.`);
+    },
+  }),
+  hide: defineAction({
+    accept: 'form',
+    input: z.object({ reviewId }),
+    handler: async (input, context) => {
+      const moderator = requireAdmin(context);
+      return answer(await hideReview(await getDatabase(), moderator, input.reviewId), `Review ${input.reviewId} hidden from the wall.`);
+    },
+  }),
+  setFeatured: defineAction({
+    accept: 'form',
+    input: z.object({ reviewId, featured: z.enum(['true', 'false']) }),
+    handler: async (input, context) => {
+      const moderator = requireAdmin(context);
+      const featured = input.featured === 'true';
+      return answer(
+        await setReviewFeatured(await getDatabase(), moderator, input.reviewId, featured),
+        `Review ${input.reviewId} ${featured ? 'featured' : 'no longer featured'}.`,
+      );
+    },
+  }),
+  redact: defineAction({
+    accept: 'form',
+    input: z.object({ reviewId, snippet: z.array(z.string().max(1000)).min(1).max(20) }),
+    handler: async (input, context) => {
+      const moderator = requireAdmin(context);
+      return answer(
+        await redactReview(await getDatabase(), moderator, input.reviewId, input.snippet),
+        `Personal data removed from review ${input.reviewId}.`,
+      );
+    },
+  }),
+};
