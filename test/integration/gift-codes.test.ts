@@ -90,6 +90,8 @@ describe('npm run incentives -- --codes FILE.csv', () => {
     const file = codesFile('codes.csv', ['GIFT-1', 'GIFT-2', 'GIFT-3', 'GIFT-4']);
     const dryRun = await runScript('incentives', ['--codes', file, '--dry-run'], environment());
     expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).toContain('Ledger: pending 3, sending 0, sent 0, failed 0');
+    expect(dryRun.stdout).toContain('Would send 3 incentives (en 1, pl 1, ru 1) via the outbox');
     expect(dryRun.stdout).toContain('3 need a gift code; the pool has 0 unused (plus up to 4 from');
     expect(await temporary.db.select().from(giftCodes)).toEqual([]);
 
@@ -110,6 +112,17 @@ describe('npm run incentives -- --codes FILE.csv', () => {
     expect(second.stdout).toContain('Gift codes: 0 added (4 already in the pool, not added again), 0 assigned, 1 unused left.');
     expect(second.stdout).toContain('No incentives to send.');
     expect(readdirSync(outbox)).toHaveLength(3);
+  });
+
+  it.each([
+    [['--rate', '0'], 'incentives: --rate: expected a positive number, got "0"'],
+    [['--max-attempts', '2.5'], 'incentives: --max-attempts: expected a positive whole number, got "2.5"'],
+    [['--codes', '/nonexistent/codes.csv'], 'incentives: --codes: cannot read /nonexistent/codes.csv (ENOENT)'],
+    [['extra'], 'incentives: unexpected argument "extra"'],
+  ])('refuses %j with one line and exit code 2', async (args, message) => {
+    const result = await runScript('incentives', args, environment());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`${message}\n`);
   });
 
   it('refuses a file without a code column with one line and exit code 2', async () => {
