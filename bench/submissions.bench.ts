@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// Review submissions end to end: many reviewers post the form at /r/TOKEN through the running
+// server (npm start, file database), each with their own link. In the same run, a bare node:http
+// server inserting the same review row into libSQL gives the floor to compare with.
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Database } from '../db/client.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { generateToken, hashToken } from '../src/lib/tokens.ts';
+import { startApp } from '../test/helpers/app.ts';
+import { freePort } from '../test/helpers/sqld.ts';
+
+const reviewers = Number(process.env.BENCH_SUBMISSIONS ?? 20_000);
+const warmup = 500;
+const connections = 10;
+const targets = { submissionsPerSecond: 500, p99Ms: 50, shareOfFloor: 0.5 };
+const body = 'The support team answered within five minutes and explained exactly what had gone wrong.';
+
+// The floor runs in its own process, like the real server, so the load generator has its own core.
+if (process.argv[2] === '--floor') {
+  const db = await openDatabase({ url: process.argv[3]! });
+  const server = createServer((request, response) => {
+    let raw = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk) => (raw += chunk));
+    request.on('end', async () => {
+      const form = new URLSearchParams(raw);
+      const now = Date.now();
+      await db.$client.execute({
+        sql: `insert into reviews (request_id, contact_id, rating, body, name_display, role, company, locale, consent_at)
+              values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        args: [Number(form.get('request')), Number(form.get('contact')), Number(form.get('rating')), form.get('body') ?? '', form.get('nameDisplay') ?? 'full', null, null, form.get('lang') ?? 'en', now],
+      });
+      response.writeHead(303, { Location: '/done' });
+      response.end();
+    });
+  });
+  server.listen(Number(process.argv[4]), '127.0.0.1', () => console.log('floor ready'));
+  await new Promise(() => {});
+}
+
+interface Link {
+  token: string;
+  requestId: number;
+  contactId: number;
+}
+
+/** Creates `count` contacts with review links directly in the database, as `npm run invite` would. */
+async function createLinks(db: Database, count: number, prefix: string): Promise<Link[]> {
+  const links: Link[] = [];
+  const expiresAt = Date.now() + 30 * 24 * 60 * 60 * 1000;
+  for (let start = 0; start < count; start += 1000) {
+    const size = Math.min(1000, count - start);
+    const tokens = Array.from({ length: size }, () => generateToken());
+    const statements = tokens.flatMap((token, index) => [
+      { sql: `insert into contacts (email, name, locale) values (?, ?, 'en')`, args: [`${prefix}-${start + index}@bench.example`, `Reviewer ${start + index}`] },
+      {
+        sql: `insert into review_requests (contact_id, token_hash, locale, expires_at) values (last_insert_rowid(), ?, 'en', ?) returning id, contact_id`,
+        args: [hashToken(token), expiresAt],
+      },
+    ]);
+    const results = await db.$client.batch(statements, 'write');
+    tokens.forEach((token, index) => {
+      const row = results[index * 2 + 1]!.rows[0]!;
+      links.push({ token, requestId: Number(row.id), contactId: Number(row.contact_id) });
+    });
+  }
+  return links;
+}
+
+interface Run {
+  submissionsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  total: number;
+  redirects: number;
+  other: number;
+  durationSeconds: number;
+}
+
+/** Posts one form per link through `connections` connections and reports the throughput and latency. */
+async function hammer(url: string, origin: string, links: Link[], pathFor: (link: Link) => string): Promise<Run> {
+  let next = 0;
+  let redirects = 0;
+  let other = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    amount: links.length,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const link = links[next++ % links.length]!;
+          const form = new URLSearchParams({
+            token: link.token,
+            lang: 'en',
+            rating: String((link.requestId % 5) + 1),
+            body,
+            nameDisplay: 'first_initial',
+            consent: 'on',
+            request: String(link.requestId),
+            contact: String(link.contactId),
+          });
+          return {
+            ...request,
+            path: pathFor(link),
+            headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+            body: form.toString(),
+          };
+        },
+        onResponse: (status) => {
+          if (status === 303) redirects++;
+          else other++;
+        },
+      },
+    ],
+  });
+  return {
+    submissionsPerSecond: Math.round((redirects / result.duration) * 10) / 10,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    total: result.requests.total,
+    redirects,
+    other,
+    durationSeconds: Math.round(result.duration * 100) / 100,
+  };
+}
+
+const app = await startApp({ args: ['--no-demo'], env: { SUBMISSION_RATE_LIMIT_PER_IP: '100000000', ...(process.env.BENCH_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}` } : {}) } });
+const floorDirectory = mkdtempSync(join(tmpdir(), 'review-wall-floor-'));
+let floorProcess: ReturnType<typeof spawn> | undefined;
+try {
+  // The server's database: links for the warm-up and for the measured run.
+  const appDb = await openDatabase({ url: app.env.DATABASE_URL! });
+  const warmupLinks = await createLinks(appDb, warmup, 'warmup');
+  const links = await createLinks(appDb, reviewers, 'bench');
+  const formPath = (link: Link) => `/r/${link.token}?_action=review.submit`;
+  await hammer(app.url, app.url, warmupLinks, formPath);
+  const server = await hammer(app.url, app.url, links, formPath);
+  const [stored] = (await appDb.$client.execute(`select (select count(*) from reviews) as reviews, (select count(*) from incentives where state = 'pending') as incentives`)).rows;
+  appDb.$client.close();
+
+  // The floor's database: the same schema and links, in a file of its own.
+  const floorUrl = `file:${join(floorDirectory, 'floor.db')}`;
+  const floorDb = await openDatabase({ url: floorUrl });
+  await migrateDatabase(floorDb);
+  const floorWarmup = await createLinks(floorDb, warmup, 'warmup');
+  const floorLinks = await createLinks(floorDb, reviewers, 'bench');
+  floorDb.$client.close();
+  const floorPort = await freePort();
+  floorProcess = spawn(process.execPath, [import.meta.filename, '--floor', floorUrl, String(floorPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => floorProcess!.stdout!.once('data', () => resolve()));
+  const floorOrigin = `http://127.0.0.1:${floorPort}`;
+  await hammer(floorOrigin, floorOrigin, floorWarmup, () => '/submit');
+  const floor = await hammer(floorOrigin, floorOrigin, floorLinks, () => '/submit');
+
+  const shareOfFloor = Math.round((server.submissionsPerSecond / floor.submissionsPerSecond) * 100) / 100;
+  const met = {
+    submissionsPerSecond: server.submissionsPerSecond >= targets.submissionsPerSecond,
+    p99Ms: server.p99Ms <= targets.p99Ms,
+    shareOfFloor: shareOfFloor >= targets.shareOfFloor,
+    everySubmissionStored: Number(stored?.reviews) === reviewers + warmup && Number(stored?.incentives) === reviewers + warmup && server.other === 0,
+  };
+  const results = {
+    name: 'submissions',
+    date: new Date().toISOString(),
+    machine: { platform: process.platform, arch: process.arch, node: process.version, cpus: (await import('node:os')).availableParallelism() },
+    setup: { reviewers, warmup, connections, database: 'file (WAL)', body: 'application/x-www-form-urlencoded, no photo' },
+    targets,
+    server,
+    floor,
+    shareOfFloor,
+    stored: { reviews: Number(stored?.reviews), pendingIncentives: Number(stored?.incentives) },
+    met,
+  };
+  writeFileSync(join(import.meta.dirname, 'results', 'submissions.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const yes = (value: boolean) => (value ? 'met' : '**missed**');
+  const markdown = `## Review submissions
+
+${reviewers} reviewers each post the review form once through \`npm start\` (file database, ${connections} connections,
+urlencoded form without a photo, ${warmup} warm-up posts first). Each post checks the origin, validates the form,
+counts two rate limits, looks up the link and writes the review, the request's submitted time and the
+incentive in one transaction, then redirects (303). The floor is a bare \`node:http\` server inserting the same
+review row into libSQL.
+
+| | submissions/s | p50 | p99 | max | non-303 |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| review form (server) | ${server.submissionsPerSecond} | ${server.p50Ms} ms | ${server.p99Ms} ms | ${server.maxMs} ms | ${server.other} |
+| floor (node:http + libSQL insert) | ${floor.submissionsPerSecond} | ${floor.p50Ms} ms | ${floor.p99Ms} ms | ${floor.maxMs} ms | ${floor.other} |
+
+Targets: ≥ ${targets.submissionsPerSecond} submissions/s (${yes(met.submissionsPerSecond)}), p99 ≤ ${targets.p99Ms} ms (${yes(met.p99Ms)}),
+at least ${targets.shareOfFloor * 100} % of the floor (${Math.round(shareOfFloor * 100)} %: ${yes(met.shareOfFloor)}).
+Stored: ${results.stored.reviews} reviews, ${results.stored.pendingIncentives} pending incentives (${yes(met.everySubmissionStored)}).
+`;
+  writeFileSync(join(import.meta.dirname, 'results', 'submissions.md'), markdown);
+  console.log(markdown);
+} finally {
+  floorProcess?.kill('SIGTERM');
+  await app.stop();
+  rmSync(floorDirectory, { recursive: true, force: true });
+}
