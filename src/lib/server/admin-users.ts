@@ -88,7 +88,7 @@ export type SignInOutcome =
 
 // An argon2id hash (same parameters as real ones) of a random string nobody knows: an unknown
 // email is verified against it, so it costs the same time as a wrong password.
-const dummyHash = '$argon2id$v=19$m=19456,t=2,p=1$giwiq6LgUUrZL4BzUvauHg$auXNu4+w3MFpM5AonSzB87o1dSidwfe+FGcFvHvItUE';
+export const unknownAccountHash = '$argon2id$v=19$m=19456,t=2,p=1$giwiq6LgUUrZL4BzUvauHg$auXNu4+w3MFpM5AonSzB87o1dSidwfe+FGcFvHvItUE';
 
 /**
  * Checks an email and password. The rate limits are counted before any password work; an
@@ -108,7 +108,7 @@ export async function signIn(
   }
   const password = input.password.slice(0, maximumPasswordLength + 1);
   const [user] = await db.select({ id: adminUsers.id, email: adminUsers.email, passwordHash: adminUsers.passwordHash }).from(adminUsers).where(eq(adminUsers.email, email));
-  const valid = await verifyPassword(user?.passwordHash ?? dummyHash, password);
+  const valid = await verifyPassword(user?.passwordHash ?? unknownAccountHash, password);
   if (!user || !valid) return { kind: 'invalid' };
   await resetRateLimit(db, `signin:account:${email}`);
   return { kind: 'signed-in', user: { id: user.id, email: user.email } };
