@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import fc from 'fast-check';
@@ -16,6 +17,7 @@ import {
   selectIncentiveRecipients,
 } from '../../src/lib/server/incentives.ts';
 import { createOutboxTransport, sendMail, type Mailer, type MailMessage, type MailTransport } from '../../src/lib/server/mail.ts';
+import { projectRoot } from '../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../helpers/database.ts';
 import { seedSubmissions, type SubmissionSeed } from '../helpers/incentive-fixtures.ts';
 
@@ -210,5 +212,27 @@ describe('delivery to the outbox', () => {
     const summary = await deliverIncentives({ config, mailer, maxAttempts: 2 });
     expect(summary).toMatchObject({ total: 2, sent: 2, failed: 0 });
     expect(readdirSync(outbox)).toHaveLength(2);
+  });
+});
+
+describe('npm run incentives output', () => {
+  const environment = () => ({ ...process.env, DATABASE_URL: temporary.url, OUTBOX_DIR: outbox, RESEND_API_KEY: '', FORCE_COLOR: '0' });
+
+  it('prints plain progress lines and a summary when not on a terminal', async () => {
+    await seedSubmissions(temporary.db, [{ email: 'a@example.com' }, { email: 'b@example.com', locale: 'lv' }]);
+    const result = spawnSync(process.execPath, ['scripts/incentives.ts'], { cwd: projectRoot, env: environment(), encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('batch 1/1: 2 sent, 0 failed of 2\n');
+    expect(result.stdout).toContain(`Sent 2 of 2 incentives via the outbox ${outbox} in 1 batch.\n`);
+    expect(result.stdout).toContain('Ledger: pending 0, sending 0, sent 2, failed 0\n');
+  });
+
+  it('draws a progress bar on a terminal', async () => {
+    await seedSubmissions(temporary.db, [{ email: 'a@example.com' }]);
+    // util-linux `script` runs the command on a pseudo-terminal.
+    const result = spawnSync('script', ['-qec', `${process.execPath} scripts/incentives.ts`, '/dev/null'], { cwd: projectRoot, env: environment(), encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/incentives \[[^\]]+\] 1\/1 sent, 0 failed/);
+    expect(result.stdout).not.toContain('batch 1/1');
   });
 });
