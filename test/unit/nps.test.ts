@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { addToGroupedScoreCounts, classifyScore, countScores, percentage, summarizeNps, summarizeScoreCounts } from '../../src/lib/nps.ts';
+import { addToGroupedScoreCounts, classifyScore, countScores, monthsBetween, percentage, summarizeNps, summarizeScoreCounts } from '../../src/lib/nps.ts';
 
 describe('NPS', () => {
   it.each([
@@ -50,5 +50,10 @@ describe('NPS', () => {
   it('gives percentages with one decimal, and none of nothing', () => {
     expect(percentage(1, 3)).toBe(33.3);
     expect(percentage(0, 0)).toBeNull();
+  });
+
+  it('lists every month between two months, across a year end', () => {
+    expect(monthsBetween('2025-11', '2026-02')).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+    expect(monthsBetween('2026-05', '2026-05')).toEqual(['2026-05']);
   });
 });

@@ -201,3 +201,27 @@ export async function eraseContact(
   }
   return report;
 }
+
+/** What the audit log recorded about an erasure (counts only), or null. */
+export interface ErasureRecord {
+  contactId: number;
+  actorLabel: string;
+  erasedAt: Date;
+  counts: Record<string, number>;
+}
+
+/** The audit record of the erasure of contact `contactId`, for the confirmation page. */
+export async function findErasureRecord(db: Database, contactId: number): Promise<ErasureRecord | null> {
+  const [row] = await rows(db, {
+    sql: `select actor_label, detail, created_at from audit_log where action = ? and subject_type = 'contact' and subject_id = ? order by id desc limit 1`,
+    args: [erasureAuditAction, contactId],
+  });
+  if (!row) return null;
+  let counts: Record<string, number> = {};
+  try {
+    counts = JSON.parse(String(row.detail ?? '{}')) as Record<string, number>;
+  } catch {
+    // An unreadable detail still proves the erasure happened.
+  }
+  return { contactId, actorLabel: String(row.actor_label), erasedAt: new Date(Number(row.created_at)), counts };
+}

@@ -1,0 +1,51 @@
+import { ActionError, defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { requireAdmin } from '../lib/server/admin-guard.ts';
+import { getDatabase } from '../lib/server/database.ts';
+import { getEnvironment } from '../lib/server/env.ts';
+import { eraseContact } from '../lib/server/erasure.ts';
+import { publishAfterApproval } from '../lib/server/publish.ts';
+
+const emailInput = z.string().trim().toLowerCase().pipe(z.email({ message: 'Enter the customer’s email address.' }));
+
+function erasureOptions(dryRun: boolean) {
+  const env = getEnvironment();
+  return { uploadDir: env.UPLOAD_DIR, outboxDir: env.OUTBOX_DIR, dryRun };
+}
+
+/** Erasing a customer on request (GDPR Art. 17) at /admin/erase/: look first, then confirm. */
+export const adminErasure = {
+  /** Shows what erasing would remove; changes nothing. */
+  preview: defineAction({
+    accept: 'form',
+    input: z.object({ email: emailInput }),
+    handler: async ({ email }, context) => {
+      const admin = requireAdmin(context);
+      const report = await eraseContact(await getDatabase(), { email }, { id: admin.id, label: admin.email }, erasureOptions(true));
+      if (!report) throw new ActionError({ code: 'NOT_FOUND', message: 'No customer has that email address: nothing to erase.' });
+      return { email, report };
+    },
+  }),
+  /** Erases for good, then republishes when a review of theirs may be on the public pages. */
+  erase: defineAction({
+    accept: 'form',
+    input: z.object({
+      email: emailInput,
+      confirm: z.literal('yes', { message: 'Tick the box to confirm that this cannot be undone.' }),
+    }),
+    handler: async ({ email }, context) => {
+      const admin = requireAdmin(context);
+      const db = await getDatabase();
+      const report = await eraseContact(db, { email }, { id: admin.id, label: admin.email }, erasureOptions(false));
+      if (!report) throw new ActionError({ code: 'NOT_FOUND', message: 'No customer has that email address: nothing to erase.' });
+      let publishing = false;
+      if (report.needsPublish) {
+        // The live pages were built while their review was approved: rebuild them now (or right
+        // after a publish already running), so the review leaves the public site.
+        await publishAfterApproval({ db, siteDir: getEnvironment().SITE_DIR, startedBy: admin.email });
+        publishing = true;
+      }
+      return { contactId: report.contactId, publishing };
+    },
+  }),
+};
