@@ -1,3 +1,4 @@
+import type { InArgs } from '@libsql/client';
 import { z } from 'astro/zod';
 import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
@@ -213,52 +214,43 @@ export async function listReviewLanguages(db: Database): Promise<string[]> {
   return rows.map((row) => row.locale);
 }
 
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
-
 /**
- * Changes one review if it is in one of `from`, and records it in the audit log, in one
- * transaction. A concurrent moderator who got there first makes this a conflict, not a double entry.
+ * Applies one conditional UPDATE of a review and, only if it changed the row, its audit entry:
+ * both in one libSQL batch (one transaction, one round trip). A moderator who got there first
+ * makes this a conflict, never a double entry. Interactive transactions are avoided on purpose:
+ * two of them in one process can deadlock an embedded database.
  */
 async function moderate(
   db: Database,
   moderator: Moderator,
   reviewId: number,
   action: string,
-  from: readonly ReviewStatus[],
-  change: (tx: Transaction) => Promise<number | null> | number | null,
+  update: { toSQL(): { sql: string; params: unknown[] } },
   detail: Record<string, unknown> | null = null,
 ): Promise<ModerationOutcome> {
-  return db.transaction(async (tx) => {
-    const [review] = await tx.select({ status: reviews.status }).from(reviews).where(eq(reviews.id, reviewId));
-    if (!review) return { kind: 'not-found' } as const;
-    if (!(from as readonly string[]).includes(review.status)) return { kind: 'conflict', status: review.status } as const;
-    const changed = await change(tx);
-    if (changed === null) return { kind: 'conflict', status: review.status } as const;
-    await tx.insert(auditLog).values({
-      actorId: moderator.id,
-      actorLabel: moderator.email,
-      action,
-      subjectType: 'review',
-      subjectId: reviewId,
-      detail: detail ? JSON.stringify(detail) : null,
-    });
-    return { kind: 'done', reviewId } as const;
-  });
+  const query = update.toSQL();
+  const [changed] = await db.$client.batch(
+    [
+      { sql: query.sql, args: query.params as InArgs },
+      {
+        sql: 'insert into audit_log (actor_id, actor_label, action, subject_type, subject_id, detail) select ?, ?, ?, ?, ?, ? where changes() > 0',
+        args: [moderator.id, moderator.email, action, 'review', reviewId, detail ? JSON.stringify(detail) : null],
+      },
+    ],
+    'write',
+  );
+  if (changed && changed.rows.length > 0) return { kind: 'done', reviewId };
+  const [review] = await db.select({ status: reviews.status }).from(reviews).where(eq(reviews.id, reviewId));
+  return review ? { kind: 'conflict', status: review.status } : { kind: 'not-found' };
 }
 
-/** Sets a review's moderation fields, only if it is still in one of `from`; null when it was not. */
-async function updateIf(
-  tx: Transaction,
-  reviewId: number,
-  from: readonly ReviewStatus[],
-  values: Partial<typeof reviews.$inferInsert>,
-): Promise<number | null> {
-  const [row] = await tx
+/** The UPDATE of one review's fields, only while it is in one of `from`. */
+function updateIf(db: Database, reviewId: number, from: readonly ReviewStatus[], values: Partial<typeof reviews.$inferInsert>) {
+  return db
     .update(reviews)
     .set({ ...values, updatedAt: new Date() })
     .where(and(eq(reviews.id, reviewId), inArray(reviews.status, [...from])))
     .returning({ id: reviews.id });
-  return row?.id ?? null;
 }
 
 const approvable = ['pending', 'rejected', 'hidden'] as const;
@@ -270,9 +262,8 @@ export function approveReview(
   reviewId: number,
   from: readonly ReviewStatus[] = approvable,
 ): Promise<ModerationOutcome> {
-  return moderate(db, moderator, reviewId, 'review.approve', from, (tx) =>
-    updateIf(tx, reviewId, from, { status: 'approved', rejectionReason: null, moderatedAt: new Date(), moderatedBy: moderator.id }),
-  );
+  const values = { status: 'approved', rejectionReason: null, moderatedAt: new Date(), moderatedBy: moderator.id };
+  return moderate(db, moderator, reviewId, 'review.approve', updateIf(db, reviewId, from, values));
 }
 
 /**
@@ -294,30 +285,20 @@ const rejectable = ['pending', 'approved', 'hidden'] as const;
 /** Rejects a review for a content-policy reason. A featured review stops being featured. */
 export function rejectReview(db: Database, moderator: Moderator, reviewId: number, reason: RejectionReason): Promise<ModerationOutcome> {
   if (!rejectionReasons.includes(reason)) return Promise.resolve({ kind: 'invalid', message: `unknown rejection reason "${String(reason)}"` });
-  return moderate(
-    db,
-    moderator,
-    reviewId,
-    'review.reject',
-    rejectable,
-    (tx) => updateIf(tx, reviewId, rejectable, { status: 'rejected', rejectionReason: reason, featured: false, moderatedAt: new Date(), moderatedBy: moderator.id }),
-    { reason },
-  );
+  const values = { status: 'rejected', rejectionReason: reason, featured: false, moderatedAt: new Date(), moderatedBy: moderator.id };
+  return moderate(db, moderator, reviewId, 'review.reject', updateIf(db, reviewId, rejectable, values), { reason });
 }
 
 /** Takes an approved (published) review off the wall without rejecting it. */
 export function hideReview(db: Database, moderator: Moderator, reviewId: number): Promise<ModerationOutcome> {
-  return moderate(db, moderator, reviewId, 'review.hide', ['approved'], (tx) =>
-    updateIf(tx, reviewId, ['approved'], { status: 'hidden', featured: false, moderatedAt: new Date(), moderatedBy: moderator.id }),
-  );
+  const values = { status: 'hidden', featured: false, moderatedAt: new Date(), moderatedBy: moderator.id };
+  return moderate(db, moderator, reviewId, 'review.hide', updateIf(db, reviewId, ['approved'], values));
 }
 
 /** Features an approved review at the top of the wall, or stops featuring any review. */
 export function setReviewFeatured(db: Database, moderator: Moderator, reviewId: number, featured: boolean): Promise<ModerationOutcome> {
   const from = featured ? (['approved'] as const) : reviewStatuses;
-  return moderate(db, moderator, reviewId, featured ? 'review.feature' : 'review.unfeature', from, (tx) =>
-    updateIf(tx, reviewId, from, { featured }),
-  );
+  return moderate(db, moderator, reviewId, featured ? 'review.feature' : 'review.unfeature', updateIf(db, reviewId, from, { featured }));
 }
 
 /**
@@ -341,22 +322,11 @@ export async function redactReview(db: Database, moderator: Moderator, reviewId:
     occurrences += parts.length - 1;
     body = parts.join(redactionPlaceholder);
   }
-  const before = review.body;
-  return moderate(
-    db,
-    moderator,
-    reviewId,
-    'review.redact',
-    reviewStatuses,
-    async (tx) => {
-      // Only if nobody changed the text since it was read.
-      const [row] = await tx
-        .update(reviews)
-        .set({ body, redactedAt: new Date(), updatedAt: new Date() })
-        .where(and(eq(reviews.id, reviewId), eq(reviews.body, before)))
-        .returning({ id: reviews.id });
-      return row?.id ?? null;
-    },
-    { snippets: wanted.length, occurrences },
-  );
+  // Only if nobody changed the text since it was read.
+  const update = db
+    .update(reviews)
+    .set({ body, redactedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(reviews.id, reviewId), eq(reviews.body, review.body)))
+    .returning({ id: reviews.id });
+  return moderate(db, moderator, reviewId, 'review.redact', update, { snippets: wanted.length, occurrences });
 }
