@@ -1,0 +1,211 @@
+import { eq } from 'drizzle-orm';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { adminUsers, auditLog, reviews, sessions } from '../../db/schema.ts';
+import { generateToken, hashToken } from '../../src/lib/tokens.ts';
+import { runScript, startApp, type RunningApp } from '../helpers/app.ts';
+import { createJpeg } from '../helpers/images.ts';
+
+// The admin through the real server (npm start with the demo data), as a browser without JavaScript would use it.
+let app: RunningApp;
+let db: Database;
+let cookie: string;
+beforeAll(async () => {
+  app = await startApp();
+  db = await openDatabase({ url: app.env.DATABASE_URL! });
+  cookie = await signIn(app.adminEmail!, app.adminPassword!);
+}, 120_000);
+afterAll(async () => {
+  db?.$client.close();
+  await app?.stop();
+});
+
+function postSignIn(email: string, password: string): Promise<Response> {
+  return fetch(`${app.url}/admin/sign-in`, {
+    method: 'POST',
+    body: new URLSearchParams({ email, password }),
+    headers: { Origin: app.url },
+    redirect: 'manual',
+  });
+}
+
+/** Signs in and returns the Cookie header value of the new session. */
+async function signIn(email: string, password: string): Promise<string> {
+  const response = await postSignIn(email, password);
+  expect(response.status).toBe(303);
+  const setCookie = response.headers.get('set-cookie') ?? '';
+  expect(setCookie).toMatch(/HttpOnly/i);
+  expect(setCookie).toMatch(/SameSite=Lax/i);
+  return setCookie.split(';')[0]!;
+}
+
+function get(path: string, sessionCookie?: string): Promise<Response> {
+  return fetch(`${app.url}${path}`, { headers: sessionCookie ? { Cookie: sessionCookie } : {}, redirect: 'manual' });
+}
+
+function postForm(path: string, fields: Record<string, string>, headers: Record<string, string>): Promise<Response> {
+  return fetch(`${app.url}${path}`, { method: 'POST', body: new URLSearchParams(fields), headers, redirect: 'manual' });
+}
+
+const adminPages = ['/admin/', '/admin', '/admin/dashboard/', '/admin/publish/', '/admin/incentives/', '/admin/no-such-page/', '/admin/?status=pending'];
+
+describe('sign-in', () => {
+  it('answers a wrong password and an unknown email alike: same status, same page', async () => {
+    const wrongPassword = await postSignIn(app.adminEmail!, 'not-the-password-at-all');
+    const unknownEmail = await postSignIn('nobody-here@example.com', app.adminPassword!);
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(wrongPassword.status);
+    const body = await wrongPassword.text();
+    expect(body).toContain('That email and password do not match an account.');
+    expect(await unknownEmail.text()).toBe(body);
+    expect(wrongPassword.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('stops a burst of guesses at one account with 429, before checking the password', async () => {
+    const email = 'burst-target@example.com';
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await postSignIn(email, `guess-${i}-long-enough`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    const limited = await postSignIn(email, 'another-guess-here');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.text()).toContain('Too many sign-in attempts');
+  });
+
+  it('returns to the page asked for, but never to another site', async () => {
+    const response = await fetch(`${app.url}/admin/sign-in?next=${encodeURIComponent('//evil.example/admin/')}`, {
+      method: 'POST',
+      body: new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! }),
+      headers: { Origin: app.url },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/admin/');
+  });
+});
+
+describe('the session guard', () => {
+  it('redirects every admin page to sign-in without a session, unknown ones included', async () => {
+    for (const path of adminPages) {
+      const response = await get(path);
+      expect(response.status, path).toBe(303);
+      const location = new URL(response.headers.get('location')!, app.url);
+      expect(location.pathname, path).toBe('/admin/sign-in');
+      expect(location.searchParams.get('next'), path).toBe(path);
+    }
+  });
+
+  it('answers 401 to admin endpoints and admin actions without a session, and changes nothing', async () => {
+    const before = await db.select().from(reviews).where(eq(reviews.id, 6));
+    const sameOrigin = { Origin: app.url };
+    const responses = await Promise.all([
+      get('/admin/photos/review-photos/abc.webp'),
+      get('/admin/api/export.csv'),
+      postForm('/admin/?_action=admin.approve', { reviewId: '6' }, sameOrigin),
+      postForm('/_actions/admin.approve', { reviewId: '6' }, sameOrigin),
+      postForm('/_actions/%61dmin.approve', { reviewId: '6' }, sameOrigin),
+      postForm(`/r/${generateToken()}?_action=admin.approve`, { reviewId: '6' }, sameOrigin),
+      postForm('/_actions/adminPublish.start', {}, sameOrigin),
+      postForm('/admin/dashboard/', {}, sameOrigin),
+    ]);
+    expect(responses.map((response) => response.status)).toEqual([401, 401, 401, 401, 401, 401, 401, 401]);
+    expect(await db.select().from(reviews).where(eq(reviews.id, 6))).toEqual(before);
+  });
+
+  it('refuses a forged session cookie and clears it', async () => {
+    const response = await get('/admin/', `review_wall_session=${generateToken()}`);
+    expect(response.status).toBe(303);
+    expect(response.headers.get('set-cookie')).toMatch(/review_wall_session=;.*Max-Age=0/i);
+    expect((await postForm('/_actions/admin.approve', { reviewId: '6' }, { Origin: app.url, Cookie: `review_wall_session=${generateToken()}` })).status).toBe(401);
+  });
+
+  it('refuses an expired session and deletes it', async () => {
+    const token = generateToken();
+    const [admin] = await db.select().from(adminUsers).where(eq(adminUsers.email, app.adminEmail!));
+    await db.insert(sessions).values({ id: hashToken(token), userId: admin!.id, expiresAt: new Date(Date.now() - 1000) });
+    const response = await get('/admin/', `review_wall_session=${token}`);
+    expect(response.status).toBe(303);
+    expect(await db.select().from(sessions).where(eq(sessions.id, hashToken(token)))).toHaveLength(0);
+  });
+
+  it('lets a signed-in marketer in, with security headers and no caching', async () => {
+    const response = await get('/admin/', cookie);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain(app.adminEmail!);
+    for (const path of ['/admin/', '/admin/sign-in']) {
+      const page = await get(path, path === '/admin/' ? cookie : undefined);
+      expect(page.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+      expect(page.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(page.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(page.headers.get('cache-control'), path).toBe('no-store');
+    }
+    const signInRedirect = await get('/admin/dashboard/');
+    expect(signInRedirect.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('refuses a cross-origin form post even with a valid session cookie (403), and accepts the same post from the site', async () => {
+    const evil = await postForm('/admin/?_action=admin.approve', { reviewId: '6' }, { Origin: 'https://evil.example', Cookie: cookie });
+    expect(evil.status).toBe(403);
+    expect((await db.select().from(reviews).where(eq(reviews.id, 6)))[0]!.status).toBe('pending');
+    const evilSignOut = await postForm('/admin/sign-out', { everywhere: '1' }, { Origin: 'https://evil.example', Cookie: cookie });
+    expect(evilSignOut.status).toBe(403);
+    const own = await postForm('/admin/?_action=admin.approve', { reviewId: '6' }, { Origin: app.url, Cookie: cookie });
+    expect(own.status).toBe(303);
+    expect(own.headers.get('location')).toBe('/admin/?done=approve&review=6#review-6');
+    expect((await db.select().from(reviews).where(eq(reviews.id, 6)))[0]!.status).toBe('approved');
+    const audit = await db.select().from(auditLog).where(eq(auditLog.subjectId, 6));
+    expect(audit.map((entry) => [entry.action, entry.actorLabel])).toEqual([['review.approve', app.adminEmail]]);
+  });
+
+  it('refuses a rejection reason outside the content policy', async () => {
+    const response = await postForm('/admin/?_action=admin.reject', { reviewId: '7', reason: 'negative' }, { Origin: app.url, Cookie: cookie });
+    expect(response.status).toBe(400);
+    expect((await db.select().from(reviews).where(eq(reviews.id, 7)))[0]!.status).toBe('pending');
+  });
+});
+
+describe('review photos', () => {
+  it('are served to signed-in marketers only, and never outside the upload folder', async () => {
+    const folder = join(app.env.UPLOAD_DIR!, 'review-photos');
+    mkdirSync(folder, { recursive: true });
+    const name = `${generateToken()}.webp`;
+    writeFileSync(join(folder, name), await createJpeg());
+    writeFileSync(join(app.directory, 'secret.webp'), 'not for you');
+    expect((await get(`/admin/photos/review-photos/${name}`)).status).toBe(401);
+    const photo = await get(`/admin/photos/review-photos/${name}`, cookie);
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/webp');
+    expect(photo.headers.get('cache-control')).toContain('no-store');
+    for (const path of ['/admin/photos/..%2Fsecret.webp', '/admin/photos/review-photos/..%2F..%2Fsecret.webp', '/admin/photos/%2e%2e/secret.webp', '/admin/photos/review-photos/missing.webp']) {
+      expect((await get(path, cookie)).status, path).toBe(404);
+    }
+  });
+});
+
+describe('npm run admin and sessions', () => {
+  it('creates an account that can sign in; reset-password signs it out everywhere; sign out ends the session', async () => {
+    const email = `marketer-${Date.now()}@example.com`;
+    const created = await runScript('admin', ['create', email], app.env, { input: 'a-sufficiently-long-password\n' });
+    expect(created.code, created.stderr).toBe(0);
+    const session = await signIn(email, 'a-sufficiently-long-password');
+    expect((await get('/admin/', session)).status).toBe(200);
+    const reset = await runScript('admin', ['reset-password', email], { ...app.env, ADMIN_PASSWORD: 'another-long-password' });
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toContain('ended 1 session');
+    expect((await get('/admin/', session)).status).toBe(303);
+
+    const fresh = await signIn(email, 'another-long-password');
+    const signOut = await postForm('/admin/sign-out', {}, { Origin: app.url, Cookie: fresh });
+    expect(signOut.status).toBe(303);
+    expect((await get('/admin/', fresh)).status).toBe(303);
+
+    const short = await runScript('admin', ['create', 'x@example.com'], { ...app.env, ADMIN_PASSWORD: 'short' });
+    expect(short.code).toBe(2);
+    expect(short.stderr.trim().split('\n')).toHaveLength(1);
+    const listed = await runScript('admin', ['list'], app.env);
+    expect(listed.stdout).toContain(email);
+    expect(listed.stdout).not.toContain('argon2');
+  });
+});
