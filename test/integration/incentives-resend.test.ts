@@ -78,6 +78,17 @@ describe('through Resend batches', () => {
     await expectEachDeliveredOnce(250);
   });
 
+  it('abandons a request that gets no answer and repeats it under the same key, delivering nothing twice', async () => {
+    await seedSubmissions(temporary.db, manyReviewers(3));
+    // The first request is accepted but its answer never arrives in time.
+    fake.delay = (_request, index) => (index === 0 ? 2_000 : 0);
+    const sendBatch = createResendBatchSender({ apiKey: 're_test', baseUrl: fake.url, requestTimeoutMs: 200, sleep: async () => {} });
+    expect(await deliverIncentives({ config, mailer, sendBatch })).toMatchObject({ sent: 3, failed: 0 });
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[1]!.headers['idempotency-key']).toBe(fake.requests[0]!.headers['idempotency-key']);
+    await expectEachDeliveredOnce(3);
+  });
+
   it('keeps the batch key of a request that kept failing, and the next run repeats that very request', async () => {
     await seedSubmissions(temporary.db, manyReviewers(150));
     fake.respond = (_request, index) => (index < 2 ? { status: 503 } : undefined);

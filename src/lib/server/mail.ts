@@ -204,6 +204,8 @@ export const resendBatchLimit = 100;
 export interface ResendBatchOptions extends ResendTransportOptions {
   /** Awaited before every HTTP request, retries included: the place to keep under a request rate. */
   beforeRequest?: () => Promise<void>;
+  /** A request without an answer after this long is abandoned and retried under the same key (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 /** What Resend answered to an accepted batch. */
@@ -240,7 +242,8 @@ export function createResendBatchSender(options: ResendBatchOptions): ResendBatc
     }));
     for (let attempt = 1; ; attempt++) {
       await options.beforeRequest?.();
-      const { data, error, headers } = await resend.batch.send(payload, { idempotencyKey });
+      const signal = AbortSignal.timeout(options.requestTimeoutMs ?? 30_000);
+      const { data, error, headers } = await resend.batch.send(payload, { idempotencyKey, signal });
       if (data) {
         const ids = data.data.map((entry) => entry.id);
         if (ids.length !== messages.length) {
