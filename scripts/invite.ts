@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// npm run invite: email a personal review link to each chosen respondent who has none yet.
+import { openAppContext } from '../src/lib/server/app-context.ts';
+import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
+import { inviteCandidate, selectInvitationCandidates, type InviteAudience } from '../src/lib/server/invitations.ts';
+
+const help = `Usage: npm run invite [-- --audience promoters|all] [-- --dry-run]
+
+Creates a review request for each chosen respondent who has none yet and emails them a
+personal link in their language (through Resend, or into OUTBOX_DIR without RESEND_API_KEY).
+Running it again sends nothing twice; unsubscribed customers are skipped.
+
+  --audience promoters   only customers whose most recent NPS answer is 9 or 10 (default,
+                         unless review-wall.config.ts sets invite.audience)
+  --audience all         every customer who answered the survey
+  --dry-run              list who would be invited, without writing or sending
+
+Run one invite at a time. Exit codes: 0 done, 1 some emails failed (run again later to retry
+them), 2 bad usage or configuration.`;
+
+runCommand('invite', async () => {
+  const { values, positionals } = parseCommandLine({ audience: { type: 'string' }, 'dry-run': { type: 'boolean' } });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (values.audience !== undefined && values.audience !== 'promoters' && values.audience !== 'all') {
+    throw new UsageError(`--audience: expected "promoters" or "all", not "${values.audience}"`);
+  }
+  const { db, config, env, mailer } = await openAppContext();
+  const audience: InviteAudience = (values.audience as InviteAudience | undefined) ?? config.invite.audience;
+  const candidates = await selectInvitationCandidates(db, {
+    audience,
+    enabledLocales: config.locales.enabled,
+    defaultLocale: config.locales.default,
+  });
+  const who = audience === 'all' ? 'respondents' : 'promoters';
+
+  if (values['dry-run']) {
+    for (const candidate of candidates) {
+      const note = candidate.unsentRequestId === null ? '' : ' (its earlier email never went out)';
+      console.log(`would invite ${candidate.email} (${candidate.locale}, latest score ${candidate.score})${note}`);
+    }
+    console.log(`Dry run, nothing written or sent: would invite ${candidates.length} ${who}.`);
+    return 0;
+  }
+
+  const counts = { sent: 0, 'already-sent': 0, skipped: 0, failed: 0 };
+  for (const candidate of candidates) {
+    try {
+      counts[await inviteCandidate({ db, mailer, config, siteUrl: env.SITE_URL }, candidate)]++;
+    } catch (error) {
+      counts.failed++;
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      process.stderr.write(`invite: could not email ${candidate.email}: ${reason}\n`);
+    }
+  }
+  const transport = mailer.transport.name === 'outbox' ? ` (written to ${env.OUTBOX_DIR})` : '';
+  console.log(
+    `Invited ${counts.sent} ${who}${transport}; ${counts['already-sent']} had already been sent, ${counts.skipped} skipped, ${counts.failed} failed.`,
+  );
+  return counts.failed > 0 ? 1 : 0;
+});

@@ -1,0 +1,174 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Database } from '../../../db/client.ts';
+import { emailLog, reviewRequests } from '../../../db/schema.ts';
+import { fill } from '../../i18n/review-form.ts';
+import { inviteEmailStrings } from '../../i18n/invite-email.ts';
+import type { ReviewWallConfig } from '../config-schema.ts';
+import { incentiveTextFor } from '../config.ts';
+import { renderEmail } from '../email-layout.ts';
+import { isLocale, type Locale } from '../locales.ts';
+import { sendMail, type MailMessage, type Mailer } from './mail.ts';
+import { createReviewRequest, renewReviewRequestToken } from './review-requests.ts';
+
+/** Who is invited: promoters (latest answer 9–10) or every respondent. */
+export type InviteAudience = ReviewWallConfig['invite']['audience'];
+
+/** A respondent about to be invited. */
+export interface InvitationCandidate {
+  contactId: number;
+  email: string;
+  name: string | null;
+  locale: Locale;
+  /** Their most recent NPS answer, which decides whether they count as a promoter. */
+  responseId: number;
+  score: number;
+  /** A request created by an earlier run that stopped before its email went out. */
+  unsentRequestId: number | null;
+}
+
+/**
+ * The respondents to invite now: not unsubscribed, with no review request yet (or one whose email
+ * never went out). A contact is a promoter when their most recent answer is 9 or 10: someone who
+ * answered 10 in spring and 3 in autumn is not asked for a testimonial.
+ */
+export async function selectInvitationCandidates(
+  db: Database,
+  options: { audience: InviteAudience; enabledLocales: readonly Locale[]; defaultLocale: Locale },
+): Promise<InvitationCandidate[]> {
+  const result = await db.$client.execute({
+    sql: `select c.id as contact_id, c.email, c.name, c.locale, r.id as response_id, r.score, q.id as request_id
+          from contacts c
+          join nps_responses r on r.id = (
+            select id from nps_responses where contact_id = c.id order by responded_at desc, id desc limit 1)
+          left join review_requests q on q.contact_id = c.id
+          where c.unsubscribed_at is null
+            and (q.id is null or (q.sent_at is null and q.submitted_at is null))
+            and (? = 'all' or r.score >= 9)
+          order by c.id`,
+    args: [options.audience],
+  });
+  return result.rows.map((row) => {
+    const locale = String(row.locale);
+    return {
+      contactId: Number(row.contact_id),
+      email: String(row.email),
+      name: row.name === null ? null : String(row.name),
+      locale: isLocale(locale) && options.enabledLocales.includes(locale) ? locale : options.defaultLocale,
+      responseId: Number(row.response_id),
+      score: Number(row.score),
+      unsentRequestId: row.request_id === null ? null : Number(row.request_id),
+    };
+  });
+}
+
+/** The review link in an invitation. */
+export function reviewLink(siteUrl: string, token: string): string {
+  return `${siteUrl}/r/${token}`;
+}
+
+/** The one-click unsubscribe address for a review link (RFC 8058). */
+export function unsubscribeLink(siteUrl: string, token: string): string {
+  return `${siteUrl}/r/${token}/unsubscribe`;
+}
+
+/** The invitation email in the contact's language, with List-Unsubscribe headers. */
+export function buildInvitationEmail(
+  config: ReviewWallConfig,
+  input: { requestId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date },
+): MailMessage {
+  const t = inviteEmailStrings(input.locale);
+  const business = config.business.name;
+  const values = {
+    business,
+    name: input.name ?? '',
+    incentive: incentiveTextFor(config, input.locale),
+    // Some locales end a date with an abbreviation ("2026 р."); the sentence brings its own full stop.
+    date: new Intl.DateTimeFormat(input.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(input.expiresAt).replace(/\.$/, ''),
+  };
+  const unsubscribeUrl = unsubscribeLink(input.siteUrl, input.token);
+  const rendered = renderEmail(
+    {
+      locale: input.locale,
+      subject: fill(t.subject, values),
+      paragraphs: [
+        fill(input.name ? t.greeting : t.greetingWithoutName, values),
+        fill(t.thanks, values),
+        fill(t.ask, values),
+        fill(t.incentive, values),
+        fill(t.linkNote, values),
+      ],
+      action: { label: t.action, url: reviewLink(input.siteUrl, input.token) },
+      footer: { text: fill(t.footer, values), link: { label: t.unsubscribe, url: unsubscribeUrl } },
+    },
+    { businessName: business, primaryColor: config.business.colors.primary },
+  );
+  return {
+    ...rendered,
+    idempotencyKey: `invite:${input.requestId}`,
+    kind: 'invite',
+    to: input.to,
+    contactId: input.contactId,
+    headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+}
+
+/** What happened to one candidate. */
+export type InvitationOutcome = 'sent' | 'already-sent' | 'skipped';
+
+/**
+ * Creates the candidate's review request and emails its link. The token exists only in this
+ * function, so a request whose email never went out (a crash between creating and sending) gets
+ * a fresh token on the next run and is sent then, under the same idempotency key.
+ */
+export async function inviteCandidate(
+  context: { db: Database; mailer: Mailer; config: ReviewWallConfig; siteUrl: string },
+  candidate: InvitationCandidate,
+  now = new Date(),
+): Promise<InvitationOutcome> {
+  const { db, mailer, config } = context;
+  const lifetimeDays = config.tokens.lifetimeDays;
+  let requestId: number;
+  let token: string;
+  if (candidate.unsentRequestId === null) {
+    const created = await createReviewRequest(db, {
+      contactId: candidate.contactId,
+      responseId: candidate.responseId,
+      locale: candidate.locale,
+      lifetimeDays,
+      now,
+    });
+    // Another run created it a moment ago; that run sends it.
+    if (!created) return 'skipped';
+    requestId = created.id;
+    token = created.token;
+  } else {
+    requestId = candidate.unsentRequestId;
+    const [logged] = await db.select({ status: emailLog.status }).from(emailLog).where(eq(emailLog.idempotencyKey, `invite:${requestId}`));
+    if (logged?.status === 'sent') {
+      // The email went out with the old token; only recording it was interrupted. Keep that token alive.
+      await markInvitationSent(db, requestId, now);
+      return 'already-sent';
+    }
+    const renewed = await renewReviewRequestToken(db, requestId, lifetimeDays, now);
+    if (!renewed) return 'skipped';
+    token = renewed;
+  }
+  const expiresAt = new Date(now.getTime() + lifetimeDays * 24 * 60 * 60 * 1000);
+  const message = buildInvitationEmail(config, {
+    requestId,
+    contactId: candidate.contactId,
+    to: candidate.email,
+    name: candidate.name,
+    locale: candidate.locale,
+    siteUrl: context.siteUrl,
+    token,
+    expiresAt,
+  });
+  const outcome = await sendMail(mailer, message);
+  await markInvitationSent(db, requestId, now);
+  return outcome.status === 'sent' ? 'sent' : 'already-sent';
+}
+
+async function markInvitationSent(db: Database, requestId: number, now: Date): Promise<void> {
+  await db.update(reviewRequests).set({ sentAt: now }).where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.sentAt)));
+}

@@ -1,0 +1,192 @@
+import { parse } from 'csv-parse/sync';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReviewRequest } from '../../src/lib/server/review-requests.ts';
+import { hashToken } from '../../src/lib/tokens.ts';
+import { isolatedEnvironment, projectRoot, runScript } from '../helpers/app.ts';
+import { createTemporaryDatabase, type TemporaryDatabase } from '../helpers/database.ts';
+import { readEml, type DecodedEmail } from '../helpers/eml.ts';
+
+const fixture = join(projectRoot, 'test', 'fixtures', 'nps-responses.csv');
+const siteUrl = 'https://reviews.acme.example';
+/** Reports which strings occur in any of the files (run with node -e). */
+const searchScript = `const { readFileSync } = require('node:fs');
+const { files, needles } = JSON.parse(process.argv[1]);
+const text = files.map((file) => readFileSync(file).toString('latin1')).join('');
+process.stdout.write(JSON.stringify(Object.fromEntries(needles.map((needle) => [needle, text.includes(needle)]))));`;
+const linkPattern = /https:\/\/reviews\.acme\.example\/r\/([a-z2-7]{32})(?![a-z2-7/])/;
+
+/** Respondents of the fixture and their latest score, worked out here independently of the app. */
+function latestScores(): Map<string, number> {
+  const rows = parse(readFileSync(fixture), { columns: true }) as { email: string; score: string; responded_at: string }[];
+  const latest = new Map<string, { score: number; at: string }>();
+  for (const row of rows) {
+    const seen = latest.get(row.email);
+    if (!seen || row.responded_at > seen.at) latest.set(row.email, { score: Number(row.score), at: row.responded_at });
+  }
+  return new Map([...latest].map(([email, { score }]) => [email, score]));
+}
+
+describe('npm run invite', () => {
+  let database: TemporaryDatabase;
+  let env: Record<string, string>;
+  let outbox: string;
+  const unsubscribed = 'sofia.rossi@example.org';
+  const scores = latestScores();
+  const promoters = [...scores].filter(([, score]) => score >= 9).map(([email]) => email);
+
+  const query = async (sql: string, args: (string | number)[] = []) => (await database.db.$client.execute({ sql, args })).rows;
+  const invitedEmails = async () =>
+    (await query('select c.email from review_requests q join contacts c on c.id = q.contact_id order by c.email')).map((row) => String(row.email));
+  const outboxFiles = () => readdirSync(outbox).filter((file) => file.endsWith('.eml')).sort();
+  const emailTo = (address: string): DecodedEmail => {
+    const file = outboxFiles().find((name) => readFileSync(join(outbox, name), 'utf8').includes(`To: ${address}`));
+    if (!file) throw new Error(`no email to ${address}`);
+    return readEml(join(outbox, file));
+  };
+
+  beforeAll(async () => {
+    database = await createTemporaryDatabase();
+    env = { ...isolatedEnvironment(database.directory, 4321), DATABASE_URL: database.url, SITE_URL: siteUrl };
+    outbox = env.OUTBOX_DIR!;
+    const imported = await runScript('import', [fixture], env);
+    expect(imported.code, imported.stderr).toBe(0);
+    await query('update contacts set unsubscribed_at = 1 where email = ?', [unsubscribed]);
+  });
+  afterAll(() => database.cleanup());
+
+  it('knows the fixture: 23 contacts whose latest answer is 9–10, one of them unsubscribed', () => {
+    expect(promoters).toHaveLength(23);
+    expect(promoters).toContain(unsubscribed);
+    // customer11 answered 9, then 8: no longer a promoter. piotr.nowak1 answered 0, then 10: a promoter.
+    expect(promoters).not.toContain('customer11@example.com');
+    expect(promoters).toContain('piotr.nowak1@example.com');
+  });
+
+  it('--dry-run lists the promoters who would be invited and writes nothing', async () => {
+    const result = await runScript('invite', ['--dry-run'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const listed = [...result.stdout.matchAll(/^would invite (\S+) /gm)].map((match) => match[1]).sort();
+    expect(listed).toEqual(promoters.filter((email) => email !== unsubscribed).sort());
+    expect(result.stdout).toContain('would invite 22 promoters');
+    expect(await invitedEmails()).toEqual([]);
+    expect(() => readdirSync(outbox)).toThrow();
+  });
+
+  it('invites exactly the promoters who are not unsubscribed, one email each', async () => {
+    const result = await runScript('invite', [], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Invited 22 promoters');
+    const expected = promoters.filter((email) => email !== unsubscribed).sort();
+    expect(await invitedEmails()).toEqual(expected);
+    expect(outboxFiles()).toHaveLength(22);
+    const unsent = await query('select count(*) as value from review_requests where sent_at is null');
+    expect(Number(unsent[0]?.value)).toBe(0);
+    expect(outboxFiles().some((file) => readFileSync(join(outbox, file), 'utf8').includes(unsubscribed))).toBe(false);
+  });
+
+  it.each([
+    ['customer13@example.com', 'uk', 'Вітаємо, Тарас Мельник!', 'подарункову картку на 10 $', 'незалежно від того, що ви напишете і яку оцінку поставите', 'Відписатися'],
+    ['anna.kowalska0@example.com', 'pl', 'Dzień dobry, Anna Kowalska!', 'kartę podarunkową o wartości 10 USD', 'niezależnie od tego, co w niej napiszesz i jak nas ocenisz', 'Wypisz mnie'],
+    ['aisha.bello@example.org', 'en', 'Hello Aisha Bello,', 'a $10 gift card', 'regardless of what your review says or how you rate us', 'Unsubscribe'],
+  ])('the email to %s is in %s with the incentive, the "regardless" promise, the link and one-click unsubscribe', async (address, locale, greeting, incentive, regardless, unsubscribe) => {
+    const email = emailTo(address);
+    for (const part of [email.text, email.html]) {
+      expect(part).toContain(greeting);
+      expect(part).toContain(incentive);
+      expect(part).toContain(regardless);
+      expect(part).toContain(unsubscribe);
+    }
+    expect(email.html).toContain(`<html lang="${locale}">`);
+    expect(email.html).toContain('#1f5fbf');
+    expect(email.subject).toContain('Acme Support Desk');
+    const token = email.text.match(linkPattern)?.[1];
+    expect(token).toBeDefined();
+    expect(email.html).toContain(`href="${siteUrl}/r/${token}"`);
+    expect(email.headers.get('list-unsubscribe')).toBe(`<${siteUrl}/r/${token}/unsubscribe>`);
+    expect(email.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    const [request] = await query(
+      'select q.token_hash, q.locale, q.expires_at, q.created_at from review_requests q join contacts c on c.id = q.contact_id where c.email = ?',
+      [address],
+    );
+    expect(request?.token_hash).toBe(hashToken(token!));
+    expect(request?.locale).toBe(locale);
+    expect(Number(request?.expires_at) - Number(request?.created_at)).toBe(30 * 24 * 60 * 60 * 1000);
+  });
+
+  it('stores only the hashes of the tokens: no token from any email is in the database files', async () => {
+    const tokens = outboxFiles().map((file) => readEml(join(outbox, file)).text.match(linkPattern)?.[1]);
+    expect(tokens.every((token) => token && token.length === 32)).toBe(true);
+    const files = readdirSync(database.directory)
+      .filter((file) => file.startsWith('test.db'))
+      .map((file) => join(database.directory, file));
+    // Read in another process: closing a descriptor of the open database here would drop this process's SQLite locks.
+    const found = JSON.parse(
+      execFileSync(process.execPath, ['-e', searchScript, JSON.stringify({ files, needles: tokens.flatMap((token) => [token, hashToken(token!)]) })], {
+        encoding: 'utf8',
+      }),
+    ) as Record<string, boolean>;
+    expect(files.length).toBeGreaterThan(0);
+    for (const token of tokens) {
+      expect(found[token!], 'token in the database').toBe(false);
+      expect(found[hashToken(token!)], 'hash in the database').toBe(true);
+    }
+  });
+
+  it('sends nothing again when run a second time', async () => {
+    const before = outboxFiles().map((file) => [file, statSync(join(outbox, file)).mtimeMs]);
+    const result = await runScript('invite', [], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Invited 0 promoters');
+    expect(outboxFiles().map((file) => [file, statSync(join(outbox, file)).mtimeMs])).toEqual(before);
+    const logged = await query(`select count(*) as value from email_log where kind = 'invite'`);
+    expect(Number(logged[0]?.value)).toBe(22);
+  });
+
+  it('after a crash between creating a request and sending it, the next run sends it with a fresh, working token', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'review-wall-invite-')), 'late.csv');
+    writeFileSync(file, 'email,name,locale,score,responded_at\nlate.promoter@example.com,Late Promoter,lv,10,2026-10-20T10:00:00Z\n');
+    expect((await runScript('import', [file], env)).code).toBe(0);
+    rmSync(file);
+    const [contact] = await query(`select id from contacts where email = 'late.promoter@example.com'`);
+    // What a crashed run leaves behind: the request exists, its token is gone, no email went out.
+    const crashed = await createReviewRequest(database.db, { contactId: Number(contact?.id), responseId: null, locale: 'lv', lifetimeDays: 30 });
+    expect(crashed).not.toBeNull();
+
+    const result = await runScript('invite', [], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Invited 1 promoters');
+    const email = emailTo('late.promoter@example.com');
+    expect(email.text).toContain('Labdien, Late Promoter!');
+    const token = email.text.match(linkPattern)?.[1];
+    const [request] = await query('select id, token_hash, sent_at from review_requests where contact_id = ?', [Number(contact?.id)]);
+    expect(Number(request?.id)).toBe(crashed!.id);
+    expect(request?.token_hash).toBe(hashToken(token!));
+    expect(request?.token_hash).not.toBe(hashToken(crashed!.token));
+    expect(request?.sent_at).not.toBeNull();
+    expect(email.headers.get('x-idempotency-key')).toBe(`invite:${crashed!.id}`);
+  });
+
+  it('--audience all invites every other respondent except the unsubscribed one', async () => {
+    const dryRun = await runScript('invite', ['--audience', 'all', '--dry-run'], env);
+    expect(dryRun.stdout).toContain('would invite 12 respondents');
+    const result = await runScript('invite', ['--audience', 'all'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Invited 12 respondents');
+    const everyone = [...scores.keys(), 'late.promoter@example.com'].filter((email) => email !== unsubscribed).sort();
+    expect(await invitedEmails()).toEqual(everyone);
+    expect(emailTo('customer11@example.com').text).toContain('Вітаємо, Андрій Бондаренко!');
+  });
+
+  it.each([
+    [['--audience', 'everyone'], /^invite: --audience: expected "promoters" or "all", not "everyone"$/],
+    [['extra'], /^invite: unexpected argument "extra"$/],
+  ])('exits 2 with one line on bad usage: %j', async (args, expected) => {
+    const result = await runScript('invite', args, env);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(expected);
+  });
+});
