@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// npm run erase -- EMAIL: erase a customer on request (GDPR Art. 17).
+import { z } from 'astro/zod';
+import { openAppContext } from '../src/lib/server/app-context.ts';
+import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
+import { eraseContact, type ErasureReport } from '../src/lib/server/erasure.ts';
+
+const help = `Usage: npm run erase -- EMAIL [--dry-run]
+       npm run erase -- --contact-id ID [--dry-run]
+
+Erases a customer for good: their contact record, NPS answers, review links, reviews,
+photos (under UPLOAD_DIR), incentive records, email log and outbox messages (under
+OUTBOX_DIR). Gift codes they were sent stay used and are never handed out again. The audit
+log keeps only that an erasure happened. On a local database file the deleted data is
+overwritten and the file vacuumed, so no copy stays on disk.
+
+The public pages are static: if they showed a review of this customer, run
+"npm run publish" afterwards (the admin page at /admin/erase/ does that by itself).
+
+  --dry-run         say what would be erased, change nothing
+  --contact-id ID   erase by contact id instead of email
+
+Exit codes: 0 erased (or would be), 1 no such customer, 2 bad usage.`;
+
+function describe(report: ErasureReport): string {
+  return [
+    `${report.npsAnswers} NPS answers`,
+    `${report.reviewRequests} review links`,
+    `${report.reviews} reviews`,
+    `${report.photoFiles} photos`,
+    `${report.incentives} incentive records (${report.giftCodes} gift codes stay used)`,
+    `${report.emails} logged emails`,
+    `${report.outboxFiles} outbox messages`,
+    `${report.auditEntriesScrubbed} audit details`,
+  ].join(', ');
+}
+
+runCommand('erase', async () => {
+  const { values, positionals } = parseCommandLine({ 'dry-run': { type: 'boolean' }, 'contact-id': { type: 'string' } });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  const [email, extra] = positionals;
+  if (extra) throw new UsageError(`unexpected argument "${extra}" (erase one customer at a time)`);
+  if (email && values['contact-id'] !== undefined) throw new UsageError('give an email or --contact-id, not both');
+  let target: { email: string } | { contactId: number };
+  if (values['contact-id'] !== undefined) {
+    const id = Number(values['contact-id']);
+    if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--contact-id expects a positive whole number, not "${values['contact-id']}"`);
+    target = { contactId: id };
+  } else {
+    if (!email) throw new UsageError('expected the customer email: npm run erase -- EMAIL');
+    const parsed = z.email().safeParse(email.trim().toLowerCase());
+    if (!parsed.success) throw new UsageError(`"${email}" is not an email address`);
+    target = { email: parsed.data };
+  }
+
+  const { db, env } = await openAppContext();
+  const dryRun = values['dry-run'] === true;
+  const report = await eraseContact(db, target, { id: null, label: 'cli' }, { uploadDir: env.UPLOAD_DIR, outboxDir: env.OUTBOX_DIR, dryRun });
+  if (!report) {
+    process.stderr.write('erase: no such customer: nothing was erased\n');
+    return 1;
+  }
+  if (dryRun) {
+    console.log(`Would erase customer #${report.contactId}: ${describe(report)}. Nothing was changed.`);
+  } else {
+    console.log(`Erased customer #${report.contactId}: ${describe(report)}.`);
+    if (db.$client.protocol === 'file' && !report.storageScrubbed) {
+      console.log('The database file was busy, so old copies of pages may stay on disk until SQLite\'s next checkpoint (at the latest when the server stops).');
+    }
+  }
+  if (report.needsPublish) {
+    console.log(`A review of theirs was approved: run "npm run publish" so it leaves the public pages.`);
+  }
+  return 0;
+});
