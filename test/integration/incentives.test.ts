@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contacts, emailLog, incentives, reviews } from '../../db/schema.ts';
 import { getConfig } from '../../src/lib/config.ts';
 import { supportedLocales } from '../../src/lib/locales.ts';
+import { eraseContact } from '../../src/lib/server/erasure.ts';
 import {
   deliverIncentives,
   incentiveBatchKey,
@@ -118,9 +119,18 @@ describe('who gets an incentive', () => {
       { email: 'quiet@example.com', unsubscribed: true },
       { email: 'gone@example.com' },
     ]);
-    await temporary.db.delete(contacts).where(eq(contacts.id, erased!.contactId));
+    const report = await eraseContact(
+      temporary.db,
+      { contactId: erased!.contactId },
+      { id: null, label: 'cli' },
+      { uploadDir: join(temporary.directory, 'uploads'), outboxDir: outbox },
+    );
+    expect(report?.incentives).toBe(1);
     const recipients = await selectIncentiveRecipients(temporary.db);
     expect(recipients.map((recipient) => recipient.incentiveId)).toEqual([kept!.incentiveId]);
+    // Deleting a contact row any other way takes its incentive with it too.
+    await temporary.db.delete(contacts).where(eq(contacts.id, kept!.contactId));
+    expect(await selectIncentiveRecipients(temporary.db)).toEqual([]);
   });
 });
 
