@@ -61,7 +61,7 @@ test('a signed-in admin sees the demo NPS with its chart, downloads the exports 
   // Downloads: real CSV files with every answer, in the import format.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'NPS answers (CSV)' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^nps-answers-\d{4}-\d{2}-\d{2}\.csv$/);
-  const exported = parse(readFileSync(await download.path()), { columns: true, bom: true }) as Record<string, string>[];
+  const exported = parse(readFileSync(await download.path()), { columns: true, bom: true }) as { email: string; score: string }[];
   expect(exported).toHaveLength(63);
   expect(npsOf(exported)).toBe('38.1');
   expect(exported.some((row) => row.email === erasedEmail)).toBe(true);

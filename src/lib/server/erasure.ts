@@ -112,7 +112,7 @@ export async function eraseContact(
     sql: 'select idempotency_key, outbox_file from email_log where contact_id = ? or lower(to_address) = ?',
     args: [contactId, email],
   });
-  const countOf = async (sql: string, args: (string | number)[]) => Number((await rows(db, { sql, args }))[0]?.value ?? 0);
+  const countOf = async (sql: string, args: (string | number | null)[]) => Number((await rows(db, { sql, args }))[0]?.value ?? 0);
   const npsAnswers = await countOf('select count(*) as value from nps_responses where contact_id = ?', [contactId]);
   const reviewRequests = await countOf('select count(*) as value from review_requests where contact_id = ?', [contactId]);
   const giftCodes = await countOf(`select count(*) as value from gift_codes where incentive_id in (${placeholders(incentiveIds)})`, incentiveIds);
