@@ -166,6 +166,32 @@ describe('the session guard', () => {
   });
 });
 
+describe('bulk approve', () => {
+  it('approves the ticked pending reviews in one post, each with its own audit entry', async () => {
+    await db.update(reviews).set({ status: 'pending' }).where(eq(reviews.id, 2));
+    const form = new URLSearchParams();
+    form.append('reviewIds', '2');
+    form.append('reviewIds', '8');
+    const response = await fetch(`${app.url}/admin/?status=pending&_action=admin.approveSelected`, {
+      method: 'POST',
+      body: form,
+      headers: { Origin: app.url, Cookie: cookie },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/admin/?status=pending&done=approveSelected&review=2&count=2#review-2');
+    for (const id of [2, 8]) {
+      expect((await db.select().from(reviews).where(eq(reviews.id, id)))[0]!.status, String(id)).toBe('approved');
+      expect(await db.select().from(auditLog).where(eq(auditLog.subjectId, id)), String(id)).toHaveLength(1);
+    }
+    const page = await get('/admin/?status=pending&done=approveSelected&review=2&count=2', cookie);
+    expect(await page.text()).toContain('2 reviews approved.');
+    const none = await postForm('/admin/?_action=admin.approveSelected', {}, { Origin: app.url, Cookie: cookie });
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain('Select at least one review.');
+  });
+});
+
 describe('review photos', () => {
   it('are served to signed-in marketers only, and never outside the upload folder', async () => {
     const folder = join(app.env.UPLOAD_DIR!, 'review-photos');
