@@ -252,8 +252,10 @@ describe('published pages', () => {
     const widget = await fetch(`${promoters.server.url}/widget.js`);
     expect(widget.headers.get('access-control-allow-origin')).toBe('*');
     expect(await widget.text()).not.toContain('innerHTML');
-    // The wall itself carries no email either.
-    const wall = await (await fetch(`${promoters.server.url}/`)).text();
+    // The wall itself carries no email either, and goes out precompressed.
+    const wallResponse = await fetch(`${promoters.server.url}/`, { headers: { 'accept-encoding': 'br' } });
+    expect(wallResponse.headers.get('content-encoding')).toBe('br');
+    const wall = await wallResponse.text();
     for (const email of promoters.emails) expect(wall).not.toContain(email);
   });
 
