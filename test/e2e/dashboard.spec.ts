@@ -71,6 +71,8 @@ test('a signed-in admin sees the demo NPS with its chart, downloads the exports 
   // Erase a customer whose review is on the wall.
   await page.goto(`${app.url}/`);
   await expect(page.getByText('Līga Bērziņa')).toBeVisible();
+  const ownPage = await page.getByRole('link', { name: 'Līga Bērziņa' }).getAttribute('href');
+  expect(ownPage).toMatch(/^\/testimonials\/\d+\/?$/);
   await page.goto(`${app.url}/admin/dashboard/`);
   await page.getByRole('link', { name: /Erase a customer/ }).click();
   await page.getByLabel('Customer email').fill('Liga.Berzina15@example.com');
@@ -91,6 +93,10 @@ test('a signed-in admin sees the demo NPS with its chart, downloads the exports 
   await page.goto(`${app.url}/`);
   await expect(page.locator('article.review')).toHaveCount(4);
   await expect(page.getByText('Līga Bērziņa')).toHaveCount(0);
+  // Their own testimonial page is gone too, not served from an older build.
+  const stale = await page.request.get(`${app.url}${ownPage}`);
+  expect(stale.status()).toBe(404);
+  expect(await stale.text()).not.toContain('Līga');
 
   // The dashboard counts without them, and the database file holds no trace of them.
   await page.goto(`${app.url}/admin/dashboard/`);

@@ -69,8 +69,9 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
     };
     if (method !== 'GET' && method !== 'HEAD') return ssr();
     staticFor(live)(request, response, () => {
-      // Assets of on-demand pages belong to the server's own build if the live one differs.
-      if (live !== serverBuild) return staticFor(serverBuild)(request, response, ssr);
+      // Assets of on-demand pages belong to the server's own build if the live one differs. Only
+      // assets: its pages may show reviews hidden or erased since, and must not come back.
+      if (live !== serverBuild && (request.url ?? '').startsWith('/_astro/')) return staticFor(serverBuild)(request, response, ssr);
       ssr();
     });
   });
