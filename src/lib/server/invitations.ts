@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
-import { emailLog, reviewRequests } from '../../../db/schema.ts';
+import { contacts, emailLog, reviewRequests } from '../../../db/schema.ts';
 import { fill } from '../../i18n/review-form.ts';
 import { inviteEmailStrings } from '../../i18n/invite-email.ts';
 import type { ReviewWallConfig } from '../config-schema.ts';
@@ -171,4 +171,20 @@ export async function inviteCandidate(
 
 async function markInvitationSent(db: Database, requestId: number, now: Date): Promise<void> {
   await db.update(reviewRequests).set({ sentAt: now }).where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.sentAt)));
+}
+
+/** Stops every further email to the contact behind a review link; unsubscribing twice keeps the first time. */
+export async function unsubscribeContact(db: Database, contactId: number, now = new Date()): Promise<void> {
+  await db.update(contacts).set({ unsubscribedAt: now, updatedAt: now }).where(and(eq(contacts.id, contactId), isNull(contacts.unsubscribedAt)));
+}
+
+const oneClickUnsubscribePath = /^\/r\/[a-z2-7]{32}\/unsubscribe\/?$/;
+
+/**
+ * Whether a request is an RFC 8058 one-click unsubscribe: a POST to a link's unsubscribe address.
+ * Mail providers send it from their servers without an Origin header, which Astro's
+ * security.checkOrigin would refuse as a cross-site form post.
+ */
+export function isOneClickUnsubscribe(method: string | undefined, pathname: string): boolean {
+  return method === 'POST' && oneClickUnsubscribePath.test(pathname);
 }

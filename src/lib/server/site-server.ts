@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
+import { isOneClickUnsubscribe } from './invitations.ts';
 import { readPointer, siteLayout, swapPointer } from './publish.ts';
 import { securityHeaders } from './security-headers.ts';
 
@@ -67,6 +68,12 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
         response.end(error ? 'Server error' : 'Not found');
       });
     };
+    if (isOneClickUnsubscribe(method, new URL(request.url ?? '/', 'http://localhost').pathname)) {
+      // Mail providers send RFC 8058 one-click POSTs from their servers, without our Origin, and
+      // Astro's checkOrigin would refuse them. The token in the path is what authorizes it.
+      const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
+      request.headers.origin = `${encrypted ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`;
+    }
     if (method !== 'GET' && method !== 'HEAD') return ssr();
     staticFor(live)(request, response, () => {
       // Assets of on-demand pages belong to the server's own build if the live one differs. Only
