@@ -103,14 +103,3 @@ export function listingPagePath(base: string, page: number): string {
   return page <= 1 ? base : `${base}page/${page}/`;
 }
 
-/**
- * What moderation may remove, as the public page words it: content-policy reasons only,
- * applied equally to every rating. A negative opinion is never one of them.
- */
-export const contentPolicyReasons = [
-  'spam or advertising',
-  'abusive, hateful or threatening',
-  'personal data (ours to remove, or we publish the review with it taken out)',
-  'not about a genuine experience as our customer',
-  'off-topic',
-] as const;

@@ -51,8 +51,12 @@ test('an approved review appears on the wall, its own page and the widget only a
     const reviewId = Number(pending.rows[0]![0]);
     await signIn(page, app);
 
-    // The moderation queue (/admin/) is issue 4a's; until its Approve button lands, approve in the database.
-    await database.execute({ sql: "update reviews set status = 'approved', moderated_at = ? where id = ?", args: [Date.now(), reviewId] });
+    // Approve it in the moderation queue: the public pages do not change until Publish.
+    await page.goto(`${app.url}/admin/`);
+    await page.locator(`article#review-${reviewId}`).getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect(page.getByText(`Review ${reviewId} approved.`)).toBeVisible();
+    const status = await database.execute({ sql: 'select status from reviews where id = ?', args: [reviewId] });
+    expect(status.rows[0]![0]).toBe('approved');
     await page.goto(`${app.url}/`);
     await expect(page.getByText(text)).toHaveCount(0);
 
