@@ -31,7 +31,7 @@ if (process.argv[2] === '--serve') {
     const { createServer } = await import('node:http');
     const { default: sirv } = await import('sirv');
     const serve = sirv(directory!, { gzip: true, brotli: true, extensions: ['html'] });
-    await new Promise<void>((resolve) => createServer((request, response) => serve(request, response, () => response.writeHead(404).end())).listen(Number(port), '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => createServer((request, response) => serve(request, response, () => void response.writeHead(404).end())).listen(Number(port), '127.0.0.1', resolve));
   }
   console.log('ready');
   await new Promise(() => {});
