@@ -212,6 +212,59 @@ function refusal(link: LinkRow | null, now: number): SubmitReviewOutcome | null 
   return null;
 }
 
+interface QueuedBatch {
+  statements: InStatement[];
+  resolve(results: ResultSet[]): void;
+  reject(error: unknown): void;
+}
+
+const queuedBatches = new WeakMap<Database, QueuedBatch[]>();
+
+/**
+ * Runs a write batch in one transaction, sharing it (and its disk sync) with the submissions that
+ * arrived in the same turn of the event loop: group commit. Each submission stays all-or-nothing:
+ * if the shared transaction fails, each batch is retried on its own.
+ */
+function runWriteBatch(db: Database, statements: InStatement[]): Promise<ResultSet[]> {
+  return new Promise((resolve, reject) => {
+    let queue = queuedBatches.get(db);
+    if (!queue) {
+      queue = [];
+      queuedBatches.set(db, queue);
+      setImmediate(() => void flushWriteBatches(db));
+    }
+    queue.push({ statements, resolve, reject });
+  });
+}
+
+async function flushWriteBatches(db: Database): Promise<void> {
+  const queue = queuedBatches.get(db) ?? [];
+  queuedBatches.delete(db);
+  if (queue.length > 1) {
+    try {
+      const results = await db.$client.batch(
+        queue.flatMap((queued) => queued.statements),
+        'write',
+      );
+      let offset = 0;
+      for (const queued of queue) {
+        queued.resolve(results.slice(offset, offset + queued.statements.length));
+        offset += queued.statements.length;
+      }
+      return;
+    } catch {
+      // Fall through: one failing submission must not take the others with it.
+    }
+  }
+  for (const queued of queue) {
+    try {
+      queued.resolve(await db.$client.batch(queued.statements, 'write'));
+    } catch (error) {
+      queued.reject(error);
+    }
+  }
+}
+
 /**
  * Stores a review sent through a link, or updates it while it is still pending. Rate limits (per
  * link and per client address) are counted before any photo is decoded. The review, the
@@ -275,12 +328,12 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
       sql: upsertGuardedSql,
       args: [...fields(null), tokenHash, now, addressKey, limits.perAddress.limit, linkKey, limits.perToken.limit, 1],
     };
-    const results = await db.$client.batch([...counters, ...writes(upsert)], 'write');
+    const results = await runWriteBatch(db, [...counters, ...writes(upsert)]);
     return decideBoth(results) ?? saved(results.slice(2)) ?? refusal(linkRow(results[5]!.rows), now) ?? { kind: 'moderated' };
   }
 
   // With a photo: count first, decode only when allowed, then write.
-  const limited = decideBoth(await db.$client.batch(counters, 'write'));
+  const limited = decideBoth(await runWriteBatch(db, counters));
   if (limited) return limited;
   const refused = refusal(link, now);
   if (refused) return refused;
@@ -298,7 +351,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   const photoPath = newPhotoPath ?? (submission.removePhoto ? null : previousPhotoPath);
   let results: ResultSet[];
   try {
-    results = await db.$client.batch(writes({ sql: upsertSql, args: [...fields(photoPath), tokenHash, now, 0] }), 'write');
+    results = await runWriteBatch(db, writes({ sql: upsertSql, args: [...fields(photoPath), tokenHash, now, 0] }));
   } catch (error) {
     if (newPhotoPath) await deleteReviewPhoto(options.uploadDir, newPhotoPath);
     throw error;
