@@ -47,8 +47,9 @@ function readOneLine(): Promise<string> {
 /** Asks on the terminal without echoing what is typed. */
 function promptHidden(question: string): Promise<string> {
   const input = process.stdin;
-  process.stderr.write(question);
+  // Echo goes off before the prompt appears, so nothing typed after it can show.
   input.setRawMode(true);
+  process.stderr.write(question);
   input.setEncoding('utf8');
   input.resume();
   return new Promise((resolve, reject) => {
