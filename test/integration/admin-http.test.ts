@@ -130,6 +130,18 @@ describe('the session guard', () => {
     expect(await db.select().from(sessions).where(eq(sessions.id, hashToken(token)))).toHaveLength(0);
   });
 
+  it('extends a session used in its second half, and sends the cookie again', async () => {
+    const token = generateToken();
+    const [admin] = await db.select().from(adminUsers).where(eq(adminUsers.email, app.adminEmail!));
+    const soon = new Date(Date.now() + 10 * 24 * 60 * 60 * 1000);
+    await db.insert(sessions).values({ id: hashToken(token), userId: admin!.id, expiresAt: soon });
+    const response = await get('/admin/', `review_wall_session=${token}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('set-cookie')).toContain(`review_wall_session=${token}`);
+    const [row] = await db.select().from(sessions).where(eq(sessions.id, hashToken(token)));
+    expect(row!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 60 * 60 * 1000);
+  });
+
   it('lets a signed-in marketer in, with security headers and no caching', async () => {
     const response = await get('/admin/', cookie);
     expect(response.status).toBe(200);
@@ -204,6 +216,8 @@ describe('review photos', () => {
     expect(photo.status).toBe(200);
     expect(photo.headers.get('content-type')).toBe('image/webp');
     expect(photo.headers.get('cache-control')).toContain('no-store');
+    await db.update(reviews).set({ photoPath: `review-photos/${name}` }).where(eq(reviews.id, 3));
+    expect(await (await get('/admin/?status=approved', cookie)).text()).toContain(`src="/admin/photos/review-photos/${name}"`);
     for (const path of ['/admin/photos/..%2Fsecret.webp', '/admin/photos/review-photos/..%2F..%2Fsecret.webp', '/admin/photos/%2e%2e/secret.webp', '/admin/photos/review-photos/missing.webp']) {
       expect((await get(path, cookie)).status, path).toBe(404);
     }
