@@ -9,6 +9,7 @@ import { hashToken } from '../../src/lib/tokens.ts';
 import { isolatedEnvironment, projectRoot, runScript } from '../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../helpers/database.ts';
 import { readEml, type DecodedEmail } from '../helpers/eml.ts';
+import { startFakeResend, type FakeResend } from '../helpers/fake-resend.ts';
 
 const fixture = join(projectRoot, 'test', 'fixtures', 'nps-responses.csv');
 const siteUrl = 'https://reviews.acme.example';
@@ -170,6 +171,23 @@ describe('npm run invite', () => {
     expect(email.headers.get('x-idempotency-key')).toBe(`invite:${crashed!.id}`);
   });
 
+  it('when only recording sent_at was interrupted, the next run records it and keeps the token that was sent', async () => {
+    const email = emailTo('customer13@example.com');
+    const token = email.text.match(linkPattern)?.[1];
+    const file = outboxFiles().find((name) => readFileSync(join(outbox, name), 'utf8').includes('To: customer13@example.com'))!;
+    const modified = statSync(join(outbox, file)).mtimeMs;
+    await query(`update review_requests set sent_at = null where contact_id = (select id from contacts where email = 'customer13@example.com')`);
+
+    const result = await runScript('invite', [], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Invited 0 promoters');
+    expect(result.stdout).toContain('1 had already been sent');
+    const [request] = await query(`select token_hash, sent_at from review_requests where contact_id = (select id from contacts where email = 'customer13@example.com')`);
+    expect(request?.token_hash).toBe(hashToken(token!));
+    expect(request?.sent_at).not.toBeNull();
+    expect(statSync(join(outbox, file)).mtimeMs).toBe(modified);
+  });
+
   it('--audience all invites every other respondent except the unsubscribed one', async () => {
     const dryRun = await runScript('invite', ['--audience', 'all', '--dry-run'], env);
     expect(dryRun.stdout).toContain('would invite 12 respondents');
@@ -188,5 +206,52 @@ describe('npm run invite', () => {
     const result = await runScript('invite', args, env);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(expected);
+  });
+});
+
+describe('npm run invite through Resend', () => {
+  let database: TemporaryDatabase;
+  let fake: FakeResend;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    database = await createTemporaryDatabase();
+    fake = await startFakeResend();
+    env = {
+      ...isolatedEnvironment(database.directory, 4321),
+      DATABASE_URL: database.url,
+      SITE_URL: siteUrl,
+      RESEND_API_KEY: 're_test_key',
+      RESEND_BASE_URL: fake.url,
+      MAIL_FROM: '"Acme" <reviews@acme.example>',
+    };
+    const file = join(database.directory, 'two.csv');
+    writeFileSync(file, 'email,name,locale,score,responded_at\nolena@example.com,Olena,uk,10,2026-10-01T09:00:00Z\nivan@example.com,Иван,bg,6,2026-10-01T09:00:00Z\n');
+    expect((await runScript('import', [file], env)).code).toBe(0);
+  });
+  afterAll(async () => {
+    await fake.close();
+    database.cleanup();
+  });
+
+  it('sends each invitation once with its idempotency key and the one-click unsubscribe headers', async () => {
+    const result = await runScript('invite', [], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(fake.deliveries).toHaveLength(1);
+    const [request] = fake.requests;
+    expect(request?.path).toBe('/emails');
+    expect(request?.headers['idempotency-key']).toMatch(/^invite:\d+$/);
+    const email = request?.body as { to: string; html: string; text: string; headers: Record<string, string> };
+    expect(email.to).toBe('olena@example.com');
+    const token = email.text.match(linkPattern)?.[1];
+    expect(email.html).toContain(`${siteUrl}/r/${token}`);
+    expect(email.headers).toEqual({
+      'List-Unsubscribe': `<${siteUrl}/r/${token}/unsubscribe>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
+
+    const again = await runScript('invite', [], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(fake.requests).toHaveLength(1);
   });
 });
