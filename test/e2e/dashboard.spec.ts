@@ -79,7 +79,12 @@ test('a signed-in admin sees the demo NPS with its chart, downloads the exports 
   await page.getByRole('button', { name: 'Show what would be erased' }).click();
   await expect(page.getByTestId('erasure-preview')).toContainText(answersText(erasedAnswers));
   await expect(page.getByTestId('erasure-preview')).toContainText('1 review (one is on the public pages');
-  // Erasing needs the confirmation box ticked.
+  // Erasing needs the confirmation box ticked, checked by the server too (here without the browser's check).
+  await page.locator('input[name="confirm"]').evaluate((box) => box.removeAttribute('required'));
+  await page.getByRole('button', { name: 'Erase permanently' }).click();
+  await expect(page.getByTestId('erasure-refused')).toContainText('Nothing was erased: Tick the box to confirm');
+  await page.getByLabel('Customer email').fill(erasedEmail);
+  await page.getByRole('button', { name: 'Show what would be erased' }).click();
   await page.getByLabel('I understand that this cannot be undone.').check();
   await page.getByRole('button', { name: 'Erase permanently' }).click();
   await expect(page).toHaveURL(/\/admin\/erase\/\?erased=\d+&publishing=1/);
