@@ -75,6 +75,16 @@ describe('sessions', () => {
     expect(await validateSessionToken(temporary.db, token, start + 40 * day)).not.toBeNull();
   });
 
+  it('sweep abandoned expired sessions of any user when a session is renewed', async () => {
+    const start = Date.now();
+    const abandoned = await createSession(temporary.db, userId, start - 40 * day);
+    const { token } = await createSession(temporary.db, userId, start - 20 * day);
+    expect(await validateSessionToken(temporary.db, token, start)).toMatchObject({ renewed: true });
+    const ids = (await temporary.db.select({ id: sessions.id }).from(sessions)).map((row) => row.id);
+    expect(ids).toEqual([hashToken(token)]);
+    expect(ids).not.toContain(abandoned.session.id);
+  });
+
   it('end one session on sign-out and every session of the user on sign-out-everywhere', async () => {
     const first = await createSession(temporary.db, userId);
     const second = await createSession(temporary.db, userId);
