@@ -24,6 +24,11 @@ async function publish(page: Page, app: RunningApp): Promise<string> {
   await expect(page).toHaveURL(/\/admin\/publish\/\?started=\d+/);
   const runId = new URL(page.url()).searchParams.get('started')!;
   const row = page.locator(`tr[data-run-id="${runId}"]`);
+  if ((await row.getAttribute('data-status')) === 'running') {
+    // While the build runs, the page says so and refreshes itself (no JavaScript needed).
+    await expect(page.getByTestId('publish-running')).toContainText(`Run ${runId}, started by ${app.adminEmail}`);
+    await expect(page.locator('meta[http-equiv="refresh"]')).toHaveAttribute('content', '2');
+  }
   await expect(row).toHaveAttribute('data-status', /succeeded|failed/, { timeout: 60_000 });
   await expect(row).toContainText(app.adminEmail!);
   return (await row.getAttribute('data-status'))!;
