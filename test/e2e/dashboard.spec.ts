@@ -1,3 +1,4 @@
+import { createClient } from '@libsql/client';
 import { expect, test, type Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import { existsSync, readFileSync } from 'node:fs';
@@ -32,11 +33,26 @@ async function signIn(page: Page, next = '/admin/dashboard/') {
   await expect(page.getByTestId('signed-in-email')).toHaveText(app.adminEmail!);
 }
 
-test('exports need a session', async ({ request }) => {
+test('the dashboard, the exports and erasing need a session', async ({ request }) => {
   for (const path of ['/admin/export/nps.csv', '/admin/export/reviews.csv', '/admin/dashboard/', '/admin/erase/']) {
     const response = await request.get(`${app.url}${path}`, { maxRedirects: 0 });
     expect(response.status(), path).toBe(303);
     expect(response.headers().location, path).toContain('/admin/sign-in');
+  }
+  for (const action of ['adminErasure.preview', 'adminErasure.erase']) {
+    const response = await request.post(`${app.url}/admin/erase/?_action=${action}`, {
+      form: { email: 'sofia.rossi@example.org', confirm: 'yes' },
+      headers: { Origin: app.url },
+      maxRedirects: 0,
+    });
+    expect(response.status(), action).toBe(401);
+  }
+  const database = createClient({ url: app.env.DATABASE_URL! });
+  try {
+    const { rows } = await database.execute("select count(*) from contacts where email = 'sofia.rossi@example.org'");
+    expect(Number(rows[0]![0])).toBe(1);
+  } finally {
+    database.close();
   }
 });
 
