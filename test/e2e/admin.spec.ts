@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { reviews } from '../../db/schema.ts';
-import { startApp, type RunningApp } from '../helpers/app.ts';
+import { runScript, startApp, type RunningApp } from '../helpers/app.ts';
 import { createReviewLink } from '../helpers/review-links.ts';
 
 // A marketer moderates the demo data (3 pending, 5 approved reviews) with JavaScript off.
@@ -89,6 +89,9 @@ test('a marketer signs in, approves, rejects with a reason, redacts a phone numb
   await expect(audit).toContainText(`Removed personal data by ${app.adminEmail}`);
   await expect(audit).not.toContainText('601');
 
+  await withPhone.getByRole('button', { name: 'Approve', exact: true }).click();
+  await expect(page.locator('#queue-notice')).toHaveText(`Review ${phoneReviewId} approved.`);
+
   // The reply link opens the mail client with the customer's address and a Polish subject.
   const reply = page.locator(`#review-${phoneReviewId} a.reply`).first();
   const href = (await reply.getAttribute('href'))!;
@@ -102,6 +105,15 @@ test('a marketer signs in, approves, rejects with a reason, redacts a phone numb
   await page.goto(`${app.url}/admin/`);
   await expect(page).toHaveURL(/\/admin\/sign-in\?next=/);
   await expect(page.getByText('Moderation queue')).toHaveCount(0);
+});
+
+test('once published, the redacted review shows the removal note and not the phone number', async ({ page }) => {
+  const published = await runScript('publish', [], app.env);
+  expect(published.code, published.stderr).toBe(0);
+  await page.goto(`${app.url}/testimonials/${phoneReviewId}/`);
+  await expect(page.locator('body')).toContainText('Zadzwońcie do mnie: […], chętnie opowiem więcej.');
+  await expect(page.locator('body')).toContainText('[edited to remove personal data]');
+  expect(await page.content()).not.toContain('601 234');
 });
 
 test('a browser without a session is sent to sign-in from every admin page', async ({ browser }) => {
