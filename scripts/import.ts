@@ -22,12 +22,18 @@ Exit codes: 0 every row imported, 1 some rows were rejected (the others were imp
 /** Files larger than this get a progress display. */
 const largeFileBytes = 1024 * 1024;
 
-function progressReporter(totalBytes: number): { update: ImportProgress; stop: () => void } {
+function progressReporter(totalBytes: number): { update: ImportProgress; stop: (rows?: number) => void } {
   if (totalBytes < largeFileBytes) return { update: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
     const bar = new SingleBar({ format: 'import [{bar}] {percentage}% | {rows} rows | ETA {eta}s', hideCursor: true });
     bar.start(totalBytes, 0, { rows: 0 });
-    return { update: ({ bytesRead, rows }) => bar.update(bytesRead, { rows }), stop: () => bar.stop() };
+    return {
+      update: ({ bytesRead, rows }) => bar.update(bytesRead, { rows }),
+      stop: (rows?: number) => {
+        if (rows !== undefined) bar.update(totalBytes, { rows });
+        bar.stop();
+      },
+    };
   }
   // Not a terminal (a log, CI): one plain line per quarter of the file.
   let reported = 0;
@@ -76,7 +82,7 @@ runCommand('import', async () => {
     if (error instanceof CsvFormatError) throw new UsageError(`${file}: ${error.message}`);
     throw error;
   } finally {
-    progress.stop();
+    progress.stop(report?.rows);
   }
 
   for (const row of report.rejected) process.stderr.write(`${file}:${row.line}: ${row.reason}\n`);
