@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
@@ -133,6 +133,7 @@ async function hammer(url: string, origin: string, links: Link[], pathFor: (link
   };
 }
 
+const loadBefore = loadavg()[0]!;
 const app = await startApp({ args: ['--no-demo'], env: { SUBMISSION_RATE_LIMIT_PER_IP: '100000000', ...(process.env.BENCH_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}` } : {}) } });
 const floorDirectory = mkdtempSync(join(tmpdir(), 'review-wall-floor-'));
 let floorProcess: ReturnType<typeof spawn> | undefined;
@@ -171,7 +172,7 @@ try {
   const results = {
     name: 'submissions',
     date: new Date().toISOString(),
-    machine: { platform: process.platform, arch: process.arch, node: process.version, cpus: (await import('node:os')).availableParallelism() },
+    machine: { platform: process.platform, arch: process.arch, node: process.version, cpus: availableParallelism(), loadAverageBefore: loadBefore },
     setup: { reviewers, warmup, connections, database: 'file (WAL)', body: 'application/x-www-form-urlencoded, no photo' },
     targets,
     server,
@@ -186,9 +187,10 @@ try {
 
 ${reviewers} reviewers each post the review form once through \`npm start\` (file database, ${connections} connections,
 urlencoded form without a photo, ${warmup} warm-up posts first). Each post checks the origin, validates the form,
-counts two rate limits, looks up the link and writes the review, the request's submitted time and the
-incentive in one transaction, then redirects (303). The floor is a bare \`node:http\` server inserting the same
-review row into libSQL.
+looks up the link, then counts two rate limits and writes the review, the request's submitted time and the
+incentive in one transaction (posts that arrive together share a commit), then redirects (303). The floor is a bare \`node:http\` server inserting the same
+review row into libSQL. Machine: ${availableParallelism()} cores, load average ${loadBefore.toFixed(1)} when the run started
+(other work shares the machine, so figures vary between runs).
 
 | | submissions/s | p50 | p99 | max | non-303 |
 | --- | ---: | ---: | ---: | ---: | ---: |
