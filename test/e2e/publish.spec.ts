@@ -54,6 +54,12 @@ test('an approved review appears on the wall, its own page and the widget only a
     const text = 'Support fixed my issue in minutes, and the follow-up';
     const pending = await database.execute({ sql: "select id from reviews where status = 'pending' and body like ?", args: [`${text}%`] });
     const reviewId = Number(pending.rows[0]![0]);
+    // Without a session the Publish action is refused before anything starts.
+    const anonymous = await fetch(`${app.url}/_actions/adminPublish.start`, { method: 'POST', headers: { origin: app.url } });
+    expect(anonymous.status).toBe(401);
+    // A second review, approved straight in the database, tries to run markup in the widget.
+    const hostile = '<img src=x onerror="window.pwned=1"><b>bold?</b>';
+    await database.execute({ sql: "update reviews set body = ?, status = 'approved' where body like 'Екипът%'", args: [hostile] });
     await signIn(page, app);
 
     // Approve it in the moderation queue: the public pages do not change until Publish.
@@ -66,8 +72,8 @@ test('an approved review appears on the wall, its own page and the widget only a
     await expect(page.getByText(text)).toHaveCount(0);
 
     expect(await publish(page, app)).toBe('succeeded');
-    // The history says how many reviews went out: the five demo ones and this one.
-    await expect(page.locator('tr[data-run-id]').first().locator('td').nth(3)).toHaveText('6');
+    // The history says how many reviews went out: the five demo ones and these two.
+    await expect(page.locator('tr[data-run-id]').first().locator('td').nth(3)).toHaveText('7');
 
     await page.goto(`${app.url}/`);
     const card = page.locator(`article.review[data-review-id="${reviewId}"]`);
@@ -86,7 +92,12 @@ test('an approved review appears on the wall, its own page and the widget only a
     const widget = page.locator('[data-review-wall]');
     await expect(widget.getByRole('listitem')).toHaveCount(6);
     await expect(widget.getByRole('listitem').first()).toContainText('Aisha Bello');
+    const runs = await database.execute('select count(*) from publish_runs');
+    expect(Number(runs.rows[0]![0])).toBe(2);
     await expect(widget).toContainText(text);
+    await expect(widget.getByText(hostile)).toBeVisible();
+    expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+    await expect(widget.locator('img[src="x"], b')).toHaveCount(0);
     await expect(widget).toContainText('Received a $10 gift card for writing an honest review, regardless of rating.');
     await expect(widget.getByRole('link', { name: 'How we collect reviews' })).toHaveAttribute('href', `${app.url}/how-we-collect-reviews/`);
     // Styles stay inside the widget's shadow root, both ways: the host page's red paragraphs do not leak in.
