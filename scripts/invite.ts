@@ -2,7 +2,7 @@
 // npm run invite: email a personal review link to each chosen respondent who has none yet.
 import { openAppContext } from '../src/lib/server/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
-import { inviteCandidate, selectInvitationCandidates, type InviteAudience } from '../src/lib/server/invitations.ts';
+import { inviteCandidate, isInFlight, selectInvitationCandidates, type InviteAudience } from '../src/lib/server/invitations.ts';
 
 const help = `Usage: npm run invite [-- --audience promoters|all] [-- --dry-run]
 
@@ -15,8 +15,11 @@ Running it again sends nothing twice; unsubscribed customers are skipped.
   --audience all         every customer who answered the survey
   --dry-run              list who would be invited, without writing or sending
 
-Run one invite at a time. Exit codes: 0 done, 1 some emails failed (run again later to retry
-them), 2 bad usage or configuration.`;
+A request created but not sent by a run that stopped is sent by a run at least 10 minutes
+later (a younger one may be in the middle of being sent by another run).
+
+Exit codes: 0 done, 1 some emails failed (run again later to retry them), 2 bad usage or
+configuration.`;
 
 runCommand('invite', async () => {
   const { values, positionals } = parseCommandLine({ audience: { type: 'string' }, 'dry-run': { type: 'boolean' } });
@@ -39,14 +42,19 @@ runCommand('invite', async () => {
 
   if (values['dry-run']) {
     for (const candidate of candidates) {
-      const note = candidate.unsentRequestId === null ? '' : ' (its earlier email never went out)';
+      const note =
+        candidate.unsentRequestId === null
+          ? ''
+          : isInFlight(candidate)
+            ? ' (created in the last 10 minutes and not sent yet: left for a later run)'
+            : ' (its earlier email never went out)';
       console.log(`would invite ${candidate.email} (${candidate.locale}, latest score ${candidate.score})${note}`);
     }
     console.log(`Dry run, nothing written or sent: would invite ${candidates.length} ${who}.`);
     return 0;
   }
 
-  const counts = { sent: 0, 'already-sent': 0, skipped: 0, failed: 0 };
+  const counts = { sent: 0, 'already-sent': 0, skipped: 0, 'in-flight': 0, failed: 0 };
   for (const candidate of candidates) {
     try {
       counts[await inviteCandidate({ db, mailer, config, siteUrl: env.SITE_URL }, candidate)]++;
@@ -60,5 +68,10 @@ runCommand('invite', async () => {
   console.log(
     `Invited ${counts.sent} ${who}${transport}; ${counts['already-sent']} had already been sent, ${counts.skipped} skipped, ${counts.failed} failed.`,
   );
+  if (counts['in-flight'] > 0) {
+    console.log(
+      `${counts['in-flight']} review requests were created in the last 10 minutes but not sent, by another run or one that stopped: run again after 10 minutes to send them.`,
+    );
+  }
   return counts.failed > 0 ? 1 : 0;
 });

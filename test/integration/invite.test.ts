@@ -157,6 +157,14 @@ describe('npm run invite', () => {
     const crashed = await createReviewRequest(database.db, { contactId: Number(contact?.id), responseId: null, locale: 'lv', lifetimeDays: 30 });
     expect(crashed).not.toBeNull();
 
+    // Right after, another run may still be sending it: it is left alone.
+    const soon = await runScript('invite', [], env);
+    expect(soon.code, soon.stderr).toBe(0);
+    expect(soon.stdout).toContain('Invited 0 promoters');
+    expect(soon.stdout).toContain('1 review requests were created in the last 10 minutes but not sent');
+    expect(() => emailTo('late.promoter@example.com')).toThrow();
+
+    await query('update review_requests set created_at = created_at - 11 * 60 * 1000 where id = ?', [crashed!.id]);
     const result = await runScript('invite', [], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Invited 1 promoters');

@@ -24,7 +24,15 @@ export interface InvitationCandidate {
   score: number;
   /** A request created by an earlier run that stopped before its email went out. */
   unsentRequestId: number | null;
+  /** When that request was created. */
+  unsentRequestCreatedAt: Date | null;
 }
+
+/**
+ * An unsent request younger than this may belong to a run that is sending it right now (sending,
+ * retries included, takes far less): it is left alone, so two runs at once never both send it.
+ */
+export const inFlightMilliseconds = 10 * 60 * 1000;
 
 /**
  * The respondents to invite now: not unsubscribed, with no review request yet (or one whose email
@@ -36,7 +44,7 @@ export async function selectInvitationCandidates(
   options: { audience: InviteAudience; enabledLocales: readonly Locale[]; defaultLocale: Locale },
 ): Promise<InvitationCandidate[]> {
   const result = await db.$client.execute({
-    sql: `select c.id as contact_id, c.email, c.name, c.locale, r.id as response_id, r.score, q.id as request_id
+    sql: `select c.id as contact_id, c.email, c.name, c.locale, r.id as response_id, r.score, q.id as request_id, q.created_at as request_created_at
           from contacts c
           join nps_responses r on r.id = (
             select id from nps_responses where contact_id = c.id order by responded_at desc, id desc limit 1)
@@ -57,6 +65,7 @@ export async function selectInvitationCandidates(
       responseId: Number(row.response_id),
       score: Number(row.score),
       unsentRequestId: row.request_id === null ? null : Number(row.request_id),
+      unsentRequestCreatedAt: row.request_created_at === null ? null : new Date(Number(row.request_created_at)),
     };
   });
 }
@@ -113,7 +122,12 @@ export function buildInvitationEmail(
 }
 
 /** What happened to one candidate. */
-export type InvitationOutcome = 'sent' | 'already-sent' | 'skipped';
+export type InvitationOutcome = 'sent' | 'already-sent' | 'skipped' | 'in-flight';
+
+/** Whether a candidate's unsent request is so recent that another run may be sending it now. */
+export function isInFlight(candidate: InvitationCandidate, now = new Date()): boolean {
+  return candidate.unsentRequestCreatedAt !== null && now.getTime() - candidate.unsentRequestCreatedAt.getTime() < inFlightMilliseconds;
+}
 
 /**
  * Creates the candidate's review request and emails its link. The token exists only in this
@@ -149,6 +163,7 @@ export async function inviteCandidate(
       await markInvitationSent(db, requestId, now);
       return 'already-sent';
     }
+    if (isInFlight(candidate, now)) return 'in-flight';
     const renewed = await renewReviewRequestToken(db, requestId, lifetimeDays, now);
     if (!renewed) return 'skipped';
     token = renewed;
