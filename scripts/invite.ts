@@ -2,6 +2,7 @@
 // npm run invite: email a personal review link to each chosen respondent who has none yet.
 import { openAppContext } from '../src/lib/server/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
+import { createRequestPacer } from '../src/lib/server/incentives.ts';
 import { inviteCandidate, isInFlight, selectInvitationCandidates, type InviteAudience } from '../src/lib/server/invitations.ts';
 
 const help = `Usage: npm run invite [-- --audience promoters|all] [-- --dry-run]
@@ -13,6 +14,7 @@ Running it again sends nothing twice; unsubscribed customers are skipped.
   --audience promoters   only customers whose most recent NPS answer is 9 or 10 (default,
                          unless review-wall.config.ts sets invite.audience)
   --audience all         every customer who answered the survey
+  --rate N               emails a second sent to Resend (default 2, Resend's default limit)
   --dry-run              list who would be invited, without writing or sending
 
 A request created but not sent by a run that stopped is sent by a run at least 10 minutes
@@ -22,7 +24,11 @@ Exit codes: 0 done, 1 some emails failed (run again later to retry them), 2 bad 
 configuration.`;
 
 runCommand('invite', async () => {
-  const { values, positionals } = parseCommandLine({ audience: { type: 'string' }, 'dry-run': { type: 'boolean' } });
+  const { values, positionals } = parseCommandLine({
+    audience: { type: 'string' },
+    rate: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  });
   if (values.help) {
     console.log(help);
     return 0;
@@ -31,6 +37,8 @@ runCommand('invite', async () => {
   if (values.audience !== undefined && values.audience !== 'promoters' && values.audience !== 'all') {
     throw new UsageError(`--audience: expected "promoters" or "all", not "${values.audience}"`);
   }
+  const rate = values.rate === undefined ? 2 : Number(values.rate);
+  if (!Number.isFinite(rate) || rate <= 0) throw new UsageError(`--rate: expected a number of emails a second above 0, not "${values.rate}"`);
   const { db, config, env, mailer } = await openAppContext();
   const audience: InviteAudience = (values.audience as InviteAudience | undefined) ?? config.invite.audience;
   const candidates = await selectInvitationCandidates(db, {
@@ -55,8 +63,11 @@ runCommand('invite', async () => {
   }
 
   const counts = { sent: 0, 'already-sent': 0, skipped: 0, 'in-flight': 0, failed: 0 };
+  // Resend limits requests a second; the outbox has no limit.
+  const pace = mailer.transport.name === 'resend' ? createRequestPacer(rate) : async () => {};
   for (const candidate of candidates) {
     try {
+      await pace();
       counts[await inviteCandidate({ db, mailer, config, siteUrl: env.SITE_URL }, candidate)]++;
     } catch (error) {
       counts.failed++;

@@ -210,6 +210,7 @@ describe('npm run invite', () => {
   it.each([
     [['--audience', 'everyone'], /^invite: --audience: expected "promoters" or "all", not "everyone"$/],
     [['extra'], /^invite: unexpected argument "extra"$/],
+    [['--rate', '0'], /^invite: --rate: expected a number of emails a second above 0, not "0"$/],
   ])('exits 2 with one line on bad usage: %j', async (args, expected) => {
     const result = await runScript('invite', args, env);
     expect(result.code).toBe(2);
@@ -243,7 +244,7 @@ describe('npm run invite through Resend', () => {
   });
 
   it('sends each invitation once with its idempotency key and the one-click unsubscribe headers', async () => {
-    const result = await runScript('invite', [], env);
+    const result = await runScript('invite', ['--rate', '20'], env);
     expect(result.code, result.stderr).toBe(0);
     expect(fake.deliveries).toHaveLength(1);
     const [request] = fake.requests;
