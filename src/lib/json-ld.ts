@@ -51,7 +51,8 @@ function absolute(siteUrl: string, path: string): string {
 export function reviewJsonLd(review: PublicReview, config: ReviewWallConfig, siteUrl: string): Review {
   return {
     '@type': 'Review',
-    '@id': absolute(siteUrl, testimonialPath(review.id)),
+    // The page URL names the page; the review inside it gets a fragment of its own.
+    '@id': `${absolute(siteUrl, testimonialPath(review.id))}#review`,
     url: absolute(siteUrl, testimonialPath(review.id)),
     author: { '@type': 'Person', name: authorName(review.displayName) },
     reviewRating: { '@type': 'Rating', ratingValue: review.rating, bestRating: 5, worstRating: 1 },

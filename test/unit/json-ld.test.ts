@@ -56,7 +56,7 @@ describe('review markup', () => {
     expect(testimonialPageJsonLd(review(), config, 'https://reviews.example')).toEqual({
       '@context': 'https://schema.org',
       '@type': 'Review',
-      '@id': 'https://reviews.example/testimonials/7/',
+      '@id': 'https://reviews.example/testimonials/7/#review',
       url: 'https://reviews.example/testimonials/7/',
       author: { '@type': 'Person', name: 'Anna K.' },
       reviewRating: { '@type': 'Rating', ratingValue: 4, bestRating: 5, worstRating: 1 },
