@@ -313,8 +313,10 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
     upsert,
     { sql: markSubmittedSql, args: [now, tokenHash] },
     { sql: addIncentiveSql, args: [tokenHash] },
-    { sql: lookupSql, args: [tokenHash] },
   ];
+  // Only when the guarded upsert wrote nothing: find out why, after the fact.
+  const whyNotSaved = async () =>
+    refusal(linkRow((await db.$client.execute({ sql: lookupSql, args: [tokenHash] })).rows), now) ?? { kind: 'moderated' as const };
   const saved = (results: ResultSet[]): SubmitReviewOutcome | null => {
     const [upserted, , ledger] = results;
     const reviewId = upserted?.rows[0]?.id;
@@ -329,7 +331,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
       args: [...fields(null), tokenHash, now, addressKey, limits.perAddress.limit, linkKey, limits.perToken.limit, 1],
     };
     const results = await runWriteBatch(db, [...counters, ...writes(upsert)]);
-    return decideBoth(results) ?? saved(results.slice(2)) ?? refusal(linkRow(results[5]!.rows), now) ?? { kind: 'moderated' };
+    return decideBoth(results) ?? saved(results.slice(2)) ?? (await whyNotSaved());
   }
 
   // With a photo: count first, decode only when allowed, then write.
@@ -360,7 +362,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   if (!outcome) {
     // Moderated (or expired) between our check and our write: the review stays as it was.
     if (newPhotoPath) await deleteReviewPhoto(options.uploadDir, newPhotoPath);
-    return refusal(linkRow(results[3]!.rows), now) ?? { kind: 'moderated' };
+    return await whyNotSaved();
   }
   if (previousPhotoPath && previousPhotoPath !== photoPath) await deleteReviewPhoto(options.uploadDir, previousPhotoPath);
   return outcome;
