@@ -90,6 +90,16 @@ describe('npm run import', () => {
     expect(comment?.comment).toBe('Bardzo dobrze,\npolecam');
   });
 
+  it('reads a semicolon-separated file as saved by a spreadsheet in Polish settings (BOM, CRLF, quoted commas)', async () => {
+    const file = join(files, 'semicolons.csv');
+    writeFileSync(file, '\uFEFFEmail;Name;Locale;Score;Comment;Responded_at\r\nsemi.colon@example.com;Jan Średnik;pl;9;"Szybko, miło; polecam";2026-06-01T10:00:00Z\r\n');
+    const result = await runScript('import', [file], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Rows: 1, added: 1, duplicates: 0, rejected: 0.');
+    const [row] = (await database.db.$client.execute(`select c.name, c.locale, r.comment from contacts c join nps_responses r on r.contact_id = c.id where c.email = 'semi.colon@example.com'`)).rows;
+    expect(row).toMatchObject({ name: 'Jan Średnik', locale: 'pl', comment: 'Szybko, miło; polecam' });
+  });
+
   it.each([
     [['missing.csv'], /^import: cannot read missing\.csv: no such file$/],
     [[], /^import: expected a CSV file/],

@@ -138,13 +138,15 @@ const maxRecordBytes = 64 * 1024;
 /**
  * Splits a CSV stream into records with csv-parse, one record at a time, so that a row with
  * broken quoting costs only that row: reading resumes on the line after the one where the bad
- * row starts, instead of the open quote swallowing the rest of the file.
+ * row starts, instead of the open quote swallowing the rest of the file. The delimiter is a
+ * comma, or a semicolon when the header row has semicolons and no comma.
  */
 async function* readCsvRecords(input: Readable): AsyncGenerator<CsvRecord> {
   const lines = createInterface({ input, crlfDelay: Infinity });
   const pending: { line: number; text: string }[] = [];
   let lineNumber = 0;
   let ended = false;
+  let delimiter = ',';
   const iterator = lines[Symbol.asyncIterator]();
   const readLine = async (): Promise<boolean> => {
     if (ended) return false;
@@ -154,7 +156,10 @@ async function* readCsvRecords(input: Readable): AsyncGenerator<CsvRecord> {
       return false;
     }
     lineNumber++;
-    pending.push({ line: lineNumber, text: lineNumber === 1 ? next.value.replace(/^\uFEFF/, '') : next.value });
+    const text = lineNumber === 1 ? next.value.replace(/^\uFEFF/, '') : next.value;
+    // Spreadsheets in Polish, Latvian, Russian, Ukrainian or Bulgarian settings save CSV with semicolons.
+    if (lineNumber === 1 && !text.includes(',') && text.includes(';')) delimiter = ';';
+    pending.push({ line: lineNumber, text });
     return true;
   };
 
@@ -166,7 +171,7 @@ async function* readCsvRecords(input: Readable): AsyncGenerator<CsvRecord> {
       const text = candidate.map((entry) => entry.text).join('\n');
       const first = candidate[0]!;
       try {
-        const [fields] = parseSync(text, { relax_column_count: true, skip_empty_lines: true }) as string[][];
+        const [fields] = parseSync(text, { delimiter, relax_column_count: true, skip_empty_lines: true }) as string[][];
         pending.splice(0, taken);
         if (fields) yield { line: first.line, fields };
         break;
