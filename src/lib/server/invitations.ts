@@ -132,7 +132,7 @@ export function isInFlight(candidate: InvitationCandidate, now = new Date()): bo
 /**
  * Creates the candidate's review request and emails its link. The token exists only in this
  * function, so a request whose email never went out (a crash between creating and sending) gets
- * a fresh token on the next run and is sent then, under the same idempotency key.
+ * a fresh token from a run at least 10 minutes later and is sent then, under the same idempotency key.
  */
 export async function inviteCandidate(
   context: { db: Database; mailer: Mailer; config: ReviewWallConfig; siteUrl: string },
