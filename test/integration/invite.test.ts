@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReviewRequest } from '../../src/lib/server/review-requests.ts';
 import { hashToken } from '../../src/lib/tokens.ts';
-import { isolatedEnvironment, projectRoot, runScript } from '../helpers/app.ts';
+import { copyProject, isolatedEnvironment, projectRoot, runScript } from '../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../helpers/database.ts';
 import { readEml, type DecodedEmail } from '../helpers/eml.ts';
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.ts';
@@ -205,6 +205,23 @@ describe('npm run invite', () => {
     const everyone = [...scores.keys(), 'late.promoter@example.com'].filter((email) => email !== unsubscribed).sort();
     expect(await invitedEmails()).toEqual(everyone);
     expect(emailTo('customer11@example.com').text).toContain('Вітаємо, Андрій Бондаренко!');
+  });
+
+  it("follows invite.audience from review-wall.config.ts when --audience is not given", async () => {
+    const copy = copyProject();
+    try {
+      const configFile = join(copy, 'review-wall.config.ts');
+      writeFileSync(configFile, readFileSync(configFile, 'utf8').replace("invite: { audience: 'promoters' }", "invite: { audience: 'all' }"));
+      const fresh = await createTemporaryDatabase();
+      const freshEnv = { ...env, DATABASE_URL: fresh.url };
+      expect((await runScript('import', [fixture], freshEnv, { cwd: copy })).code).toBe(0);
+      const result = await runScript('invite', ['--dry-run'], freshEnv, { cwd: copy });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('would invite 35 respondents');
+      fresh.cleanup();
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it.each([
