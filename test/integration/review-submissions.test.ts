@@ -240,3 +240,31 @@ describe('the form schema', () => {
     expect(parsed.photo).toBeNull();
   });
 });
+
+describe('on a real sqld server (remote libSQL)', () => {
+  it('stores, edits and refuses exactly as on a file, and ten concurrent posts still make one review', async () => {
+    const { startSqld } = await import('../helpers/sqld.ts');
+    const { migrateDatabase } = await import('../../db/migrate.ts');
+    const server = await startSqld();
+    const remote = await openDatabase({ url: server.url });
+    try {
+      await migrateDatabase(remote);
+      const link = await createReviewLink(remote);
+      expect(await submitReview(remote, validForm(link.token), options())).toMatchObject({ kind: 'saved', created: true });
+      expect(await submitReview(remote, validForm(link.token, { rating: 2 }), options())).toMatchObject({ kind: 'saved', created: false });
+      const photo = new File([new Uint8Array(await createJpeg())], 'me.jpg', { type: 'image/jpeg' });
+      expect(await submitReview(remote, validForm(link.token, { photo }), options())).toMatchObject({ kind: 'saved', created: false });
+      const other = await createReviewLink(remote);
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => submitReview(remote, validForm(other.token), options())));
+      expect(outcomes.every((outcome) => outcome.kind === 'saved')).toBe(true);
+      expect(await remote.select().from(reviews)).toHaveLength(2);
+      expect(await remote.select().from(incentives)).toHaveLength(2);
+      await remote.update(reviews).set({ status: 'approved' }).where(eq(reviews.requestId, link.requestId));
+      expect(await submitReview(remote, validForm(link.token), options())).toEqual({ kind: 'moderated' });
+      expect(await submitReview(remote, validForm(generateToken()), options())).toEqual({ kind: 'not-found' });
+    } finally {
+      remote.$client.close();
+      await server.stop();
+    }
+  });
+});
