@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyProject, isolatedEnvironment, runScript } from '../helpers/app.ts';
+import { hashToken } from '../../src/lib/tokens.ts';
 import { createTemporaryDatabase } from '../helpers/database.ts';
 
 const copies: string[] = [];
@@ -50,6 +51,21 @@ describe('start-up', () => {
     for (const table of ['contacts', 'nps_responses', 'review_requests', 'reviews', 'incentives', 'admin_users']) {
       expect(await count(table), table).toBe(0);
     }
+    temporary.cleanup();
+  });
+
+  it('keeps the printed demo review link working when npm run invite runs later', async () => {
+    const temporary = await createTemporaryDatabase();
+    const env = { ...isolatedEnvironment(temporary.directory, 4321), DATABASE_URL: temporary.url };
+    const loaded = await runScript('demo', [], env);
+    const token = loaded.stdout.match(/\/r\/([a-z2-7]{32})/)?.[1];
+    expect(token).toBeTruthy();
+    // Age every request past the invite command's in-flight window, as if invite ran much later.
+    await temporary.db.$client.execute('update review_requests set created_at = created_at - 3600000');
+    const invited = await runScript('invite', [], env);
+    expect(invited.code, invited.stderr).toBe(0);
+    const rows = await temporary.db.$client.execute({ sql: 'select count(*) from review_requests where token_hash = ?', args: [hashToken(token!)] });
+    expect(Number(rows.rows[0]?.[0])).toBe(1);
     temporary.cleanup();
   });
 

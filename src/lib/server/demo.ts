@@ -100,7 +100,13 @@ export async function loadDemo(db: Database, options: { lifetimeDays: number; no
       lifetimeDays: options.lifetimeDays,
       now,
     });
-    if (!request || !('rating' in demo)) continue;
+    if (!request) continue;
+    if (!('rating' in demo)) {
+      // The demo link is handed out by `npm start` itself; marking it sent keeps `npm run invite`
+      // from renewing (and so breaking) the link that was just printed.
+      await db.update(reviewRequests).set({ sentAt: now }).where(eq(reviewRequests.id, request.id));
+      continue;
+    }
     const submittedAt = new Date(now.getTime() - demo.daysAgo * 24 * 60 * 60 * 1000);
     const [review] = await db
       .insert(reviews)
