@@ -34,7 +34,7 @@ function invitationLink(email: string): string {
 }
 
 test('a promoter imported from CSV and invited by email writes a review with a photo in Ukrainian, without JavaScript', async ({ page }) => {
-  const imported = await runScript('import', [join(projectRoot, '..', 'shared', 'fixtures', 'nps-responses.csv')], app.env);
+  const imported = await runScript('import', [join(projectRoot, 'test', 'fixtures', 'nps-responses.csv')], app.env);
   expect(imported.code, imported.stderr).toBe(0);
   const invited = await runScript('invite', [], app.env);
   expect(invited.code, invited.stderr).toBe(0);
