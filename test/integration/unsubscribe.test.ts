@@ -103,6 +103,19 @@ describe('one-click unsubscribe at /r/TOKEN/unsubscribe', () => {
     expect(response.status).toBe(403);
   });
 
+  it('does not let the one-click exemption carry a cross-site action call (?_action=…)', async () => {
+    const { contactId, token } = await invitedContact('en');
+    for (const action of ['admin.approve', 'adminErasure.erase', 'adminPublish.start', 'review.submit']) {
+      const response = await fetch(`${app.url}/r/${token}/unsubscribe?_action=${action}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(response.status, action).toBe(403);
+    }
+    expect(await unsubscribedAt(contactId)).toBeNull();
+  });
+
   it('the NPS webhook answers 503 with a clear message while NPS_WEBHOOK_SECRET is unset', async () => {
     const response = await fetch(`${app.url}/api/nps`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(response.status).toBe(503);

@@ -196,10 +196,12 @@ export async function unsubscribeContact(db: Database, contactId: number, now = 
 const oneClickUnsubscribePath = /^\/r\/[a-z2-7]{32}\/unsubscribe\/?$/;
 
 /**
- * Whether a request is an RFC 8058 one-click unsubscribe: a POST to a link's unsubscribe address.
- * Mail providers send it from their servers without an Origin header, which Astro's
- * security.checkOrigin would refuse as a cross-site form post.
+ * Whether a request is an RFC 8058 one-click unsubscribe: a POST to a link's unsubscribe address,
+ * with no query string. Mail providers send it from their servers without our Origin, which
+ * Astro's security.checkOrigin would refuse as a cross-site form post. The query string must be
+ * empty because Astro runs `?_action=NAME` form actions on any on-demand page: with one, this
+ * exemption would let a cross-site form call any action.
  */
-export function isOneClickUnsubscribe(method: string | undefined, pathname: string): boolean {
-  return method === 'POST' && oneClickUnsubscribePath.test(pathname);
+export function isOneClickUnsubscribe(method: string | undefined, url: URL): boolean {
+  return method === 'POST' && url.search === '' && oneClickUnsubscribePath.test(url.pathname);
 }

@@ -68,7 +68,7 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
         response.end(error ? 'Server error' : 'Not found');
       });
     };
-    if (isOneClickUnsubscribe(method, new URL(request.url ?? '/', 'http://localhost').pathname)) {
+    if (isOneClickUnsubscribe(method, new URL(request.url ?? '/', 'http://localhost'))) {
       // Mail providers send RFC 8058 one-click POSTs from their servers, without our Origin, and
       // Astro's checkOrigin would refuse them. The token in the path is what authorizes it.
       const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
