@@ -21,6 +21,22 @@ import { publishAfterApproval } from '../lib/server/publish.ts';
 // session; each handler also calls requireAdmin itself.
 
 const reviewId = z.coerce.number().int().positive();
+/** The version of the review the moderator saw (see reviewVersion); an action on a changed review is refused. */
+const version = z.coerce.number({ error: 'Reload the queue and try again.' }).int().nonnegative();
+/** A ticked review in bulk approve: `id:version`. */
+const seenReview = z
+  .string()
+  .regex(/^\d{1,12}:\d{1,15}$/, 'Reload the queue and try again.')
+  .transform((value) => {
+    const [id, seen] = value.split(':');
+    return { id: Number(id), version: Number(seen) };
+  });
+
+/** What a moderator is told when reviews changed after they loaded the page. */
+function changedMessage(reviewIds: number[]): string {
+  const which = reviewIds.length === 1 ? `Review ${reviewIds[0]} has` : `Reviews ${reviewIds.join(', ')} have`;
+  return `${which} changed since you loaded the page — please read ${reviewIds.length === 1 ? 'it' : 'them'} again.`;
+}
 
 /** Maps a moderation outcome to the action's answer. */
 function answer(outcome: ModerationOutcome, done: string): { reviewId: number; message: string } {
@@ -33,6 +49,8 @@ function answer(outcome: ModerationOutcome, done: string): { reviewId: number; m
       throw new ActionError({ code: 'CONFLICT', message: `That review is ${outcome.status} now; reload the queue.` });
     case 'invalid':
       throw new ActionError({ code: 'BAD_REQUEST', message: outcome.message });
+    case 'changed':
+      throw new ActionError({ code: 'CONFLICT', message: changedMessage([outcome.reviewId]) });
   }
 }
 
@@ -48,35 +66,39 @@ function publishIfConfigured(startedBy: string, db: Awaited<ReturnType<typeof ge
 export const admin = {
   approve: defineAction({
     accept: 'form',
-    input: z.object({ reviewId }),
+    input: z.object({ reviewId, version }),
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
       const db = await getDatabase();
-      const result = answer(await approveReview(db, moderator, input.reviewId), `Review ${input.reviewId} approved.`);
+      const result = answer(await approveReview(db, moderator, input.reviewId, input.version), `Review ${input.reviewId} approved.`);
       publishIfConfigured(moderator.email, db);
       return result;
     },
   }),
   approveSelected: defineAction({
     accept: 'form',
-    input: z.object({ reviewIds: z.array(reviewId).min(1, 'Select at least one review.').max(200) }),
+    input: z.object({ reviewIds: z.array(seenReview).min(1, 'Select at least one review.').max(200) }),
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
       const db = await getDatabase();
-      const { approved, skipped } = await approveReviews(db, moderator, input.reviewIds);
+      const { approved, skipped, changed } = await approveReviews(db, moderator, input.reviewIds);
       if (approved.length > 0) publishIfConfigured(moderator.email, db);
       const message =
         `${approved.length} review${approved.length === 1 ? '' : 's'} approved.` +
-        (skipped.length ? ` ${skipped.length} skipped (no longer pending).` : '');
-      return { reviewId: approved[0] ?? 0, message };
+        (skipped.length ? ` ${skipped.length} skipped (no longer pending).` : '') +
+        (changed.length ? ` Not approved: ${changedMessage(changed)}` : '');
+      return { reviewId: approved[0] ?? changed[0] ?? 0, message, changed };
     },
   }),
   reject: defineAction({
     accept: 'form',
-    input: z.object({ reviewId, reason: z.enum(rejectionReasons, 'Choose a content-policy reason.') }),
+    input: z.object({ reviewId, version, reason: z.enum(rejectionReasons, 'Choose a content-policy reason.') }),
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
-      return answer(await rejectReview(await getDatabase(), moderator, input.reviewId, input.reason), `Review ${input.reviewId} rejected.`);
+      return answer(
+        await rejectReview(await getDatabase(), moderator, input.reviewId, input.reason, input.version),
+        `Review ${input.reviewId} rejected.`,
+      );
     },
   }),
   hide: defineAction({
@@ -89,23 +111,23 @@ export const admin = {
   }),
   setFeatured: defineAction({
     accept: 'form',
-    input: z.object({ reviewId, featured: z.enum(['true', 'false']) }),
+    input: z.object({ reviewId, version, featured: z.enum(['true', 'false']) }),
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
       const featured = input.featured === 'true';
       return answer(
-        await setReviewFeatured(await getDatabase(), moderator, input.reviewId, featured),
+        await setReviewFeatured(await getDatabase(), moderator, input.reviewId, featured, input.version),
         `Review ${input.reviewId} ${featured ? 'featured' : 'no longer featured'}.`,
       );
     },
   }),
   redact: defineAction({
     accept: 'form',
-    input: z.object({ reviewId, snippet: z.array(z.string().max(1000)).min(1).max(20) }),
+    input: z.object({ reviewId, version, snippet: z.array(z.string().max(1000)).min(1).max(20) }),
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
       return answer(
-        await redactReview(await getDatabase(), moderator, input.reviewId, input.snippet),
+        await redactReview(await getDatabase(), moderator, input.reviewId, input.snippet, input.version),
         `Personal data removed from review ${input.reviewId}.`,
       );
     },

@@ -41,7 +41,21 @@ export type ModerationOutcome =
   /** The review is not in a state this action applies to (e.g. hiding a pending review). */
   | { kind: 'conflict'; status: string }
   /** The input cannot be applied (e.g. a snippet that is not in the text). */
-  | { kind: 'invalid'; message: string };
+  | { kind: 'invalid'; message: string }
+  /** The review changed (e.g. its author edited it) since the moderator loaded it: nothing was done. */
+  | { kind: 'changed'; reviewId: number };
+
+/**
+ * A review's version: its updated_at in milliseconds. Every write to a review (an edit through the
+ * link, every moderation action) makes it strictly larger, so a moderator's action carries the
+ * version they read and is refused once the review has changed since.
+ */
+export function reviewVersion(updatedAt: Date): number {
+  return updatedAt.getTime();
+}
+
+/** The next version of a review: now, but always later than the one it replaces. */
+export const nextReviewVersion = () => sql`max(${Date.now()}, ${reviews.updatedAt} + 1)`;
 
 const dateParameter = z
   .string()
@@ -93,6 +107,8 @@ export interface QueueItem {
   redactedAt: Date | null;
   submittedAt: Date;
   moderatedAt: Date | null;
+  /** What the moderator saw; every action on this item sends it back (see reviewVersion). */
+  version: number;
   nameDisplay: NameDisplay;
   /** The name exactly as it would be published; null means "anonymous". */
   displayName: string | null;
@@ -177,6 +193,7 @@ export async function listModerationQueue(db: Database, filter: QueueFilter, pag
       redactedAt: reviews.redactedAt,
       submittedAt: reviews.submittedAt,
       moderatedAt: reviews.moderatedAt,
+      updatedAt: reviews.updatedAt,
       nameDisplay: reviews.nameDisplay,
       contactEmail: contacts.email,
       contactName: contacts.name,
@@ -195,10 +212,11 @@ export async function listModerationQueue(db: Database, filter: QueueFilter, pag
     .limit(pageSize)
     .offset((page - 1) * pageSize);
   const audit = await listReviewAudit(db, rows.map((row) => row.id));
-  const items = rows.map((row): QueueItem => {
+  const items = rows.map(({ updatedAt, ...row }): QueueItem => {
     const nameDisplay = row.nameDisplay as NameDisplay;
     return {
       ...row,
+      version: reviewVersion(updatedAt),
       status: row.status as ReviewStatus,
       nameDisplay,
       displayName: formatDisplayName(row.contactName, nameDisplay),
@@ -227,6 +245,7 @@ async function moderate(
   action: string,
   update: { toSQL(): { sql: string; params: unknown[] } },
   detail: Record<string, unknown> | null = null,
+  version?: number,
 ): Promise<ModerationOutcome> {
   const query = update.toSQL();
   const [changed] = await db.$client.batch(
@@ -240,53 +259,80 @@ async function moderate(
     'write',
   );
   if (changed && changed.rows.length > 0) return { kind: 'done', reviewId };
-  const [review] = await db.select({ status: reviews.status }).from(reviews).where(eq(reviews.id, reviewId));
-  return review ? { kind: 'conflict', status: review.status } : { kind: 'not-found' };
+  const [review] = await db.select({ status: reviews.status, updatedAt: reviews.updatedAt }).from(reviews).where(eq(reviews.id, reviewId));
+  if (!review) return { kind: 'not-found' };
+  if (version !== undefined && reviewVersion(review.updatedAt) !== version) return { kind: 'changed', reviewId };
+  return { kind: 'conflict', status: review.status };
 }
 
-/** The UPDATE of one review's fields, only while it is in one of `from`. */
-function updateIf(db: Database, reviewId: number, from: readonly ReviewStatus[], values: Partial<typeof reviews.$inferInsert>) {
+/** Only the review as it was at `version`, when one is given. */
+function atVersion(version: number | undefined): SQL | undefined {
+  return version === undefined ? undefined : eq(reviews.updatedAt, new Date(version));
+}
+
+/** The UPDATE of one review's fields, only while it is in one of `from` (and, given one, at `version`). */
+function updateIf(db: Database, reviewId: number, from: readonly ReviewStatus[], values: Partial<typeof reviews.$inferInsert>, version?: number) {
   return db
     .update(reviews)
-    .set({ ...values, updatedAt: new Date() })
-    .where(and(eq(reviews.id, reviewId), inArray(reviews.status, [...from])))
+    .set({ ...values, updatedAt: nextReviewVersion() })
+    .where(and(eq(reviews.id, reviewId), inArray(reviews.status, [...from]), atVersion(version)))
     .returning({ id: reviews.id });
 }
 
 const approvable = ['pending', 'rejected', 'hidden'] as const;
 
-/** Approves a review (pending, or one rejected or hidden before). Approval does not publish by itself. */
+/**
+ * Approves a review (pending, or one rejected or hidden before). Approval does not publish by itself.
+ * Given the version the moderator read, a review changed since (say, edited by its author) is not
+ * approved: the outcome is `changed`.
+ */
 export function approveReview(
   db: Database,
   moderator: Moderator,
   reviewId: number,
+  version?: number,
   from: readonly ReviewStatus[] = approvable,
 ): Promise<ModerationOutcome> {
   const values = { status: 'approved', rejectionReason: null, moderatedAt: new Date(), moderatedBy: moderator.id };
-  return moderate(db, moderator, reviewId, 'review.approve', updateIf(db, reviewId, from, values));
+  return moderate(db, moderator, reviewId, 'review.approve', updateIf(db, reviewId, from, values, version), null, version);
+}
+
+/** A review as the moderator saw it: its id and, when known, its version. */
+export interface SeenReview {
+  id: number;
+  version?: number;
 }
 
 /**
  * Approves several pending reviews; each is approved and audited on its own, so one that was
- * moderated meanwhile (or is not pending) is skipped without stopping the others.
+ * moderated meanwhile (or is not pending) is skipped, and one that changed since the moderator
+ * read it is left pending and reported as changed, without stopping the others.
  */
-export async function approveReviews(db: Database, moderator: Moderator, reviewIds: number[]): Promise<{ approved: number[]; skipped: number[] }> {
+export async function approveReviews(
+  db: Database,
+  moderator: Moderator,
+  seen: SeenReview[],
+): Promise<{ approved: number[]; skipped: number[]; changed: number[] }> {
   const approved: number[] = [];
   const skipped: number[] = [];
-  for (const reviewId of [...new Set(reviewIds)]) {
-    const outcome = await approveReview(db, moderator, reviewId, ['pending']);
-    (outcome.kind === 'done' ? approved : skipped).push(reviewId);
+  const changed: number[] = [];
+  const done = new Set<number>();
+  for (const { id, version } of seen) {
+    if (done.has(id)) continue;
+    done.add(id);
+    const outcome = await approveReview(db, moderator, id, version, ['pending']);
+    (outcome.kind === 'done' ? approved : outcome.kind === 'changed' ? changed : skipped).push(id);
   }
-  return { approved, skipped };
+  return { approved, skipped, changed };
 }
 
 const rejectable = ['pending', 'approved', 'hidden'] as const;
 
 /** Rejects a review for a content-policy reason. A featured review stops being featured. */
-export function rejectReview(db: Database, moderator: Moderator, reviewId: number, reason: RejectionReason): Promise<ModerationOutcome> {
+export function rejectReview(db: Database, moderator: Moderator, reviewId: number, reason: RejectionReason, version?: number): Promise<ModerationOutcome> {
   if (!rejectionReasons.includes(reason)) return Promise.resolve({ kind: 'invalid', message: `unknown rejection reason "${String(reason)}"` });
   const values = { status: 'rejected', rejectionReason: reason, featured: false, moderatedAt: new Date(), moderatedBy: moderator.id };
-  return moderate(db, moderator, reviewId, 'review.reject', updateIf(db, reviewId, rejectable, values), { reason });
+  return moderate(db, moderator, reviewId, 'review.reject', updateIf(db, reviewId, rejectable, values, version), { reason }, version);
 }
 
 /** Takes an approved (published) review off the wall without rejecting it. */
@@ -296,9 +342,10 @@ export function hideReview(db: Database, moderator: Moderator, reviewId: number)
 }
 
 /** Features an approved review at the top of the wall, or stops featuring any review. */
-export function setReviewFeatured(db: Database, moderator: Moderator, reviewId: number, featured: boolean): Promise<ModerationOutcome> {
+export function setReviewFeatured(db: Database, moderator: Moderator, reviewId: number, featured: boolean, version?: number): Promise<ModerationOutcome> {
   const from = featured ? (['approved'] as const) : reviewStatuses;
-  return moderate(db, moderator, reviewId, featured ? 'review.feature' : 'review.unfeature', updateIf(db, reviewId, from, { featured }));
+  const action = featured ? 'review.feature' : 'review.unfeature';
+  return moderate(db, moderator, reviewId, action, updateIf(db, reviewId, from, { featured }, version), null, version);
 }
 
 /**
@@ -306,12 +353,13 @@ export function setReviewFeatured(db: Database, moderator: Moderator, reviewId: 
  * and every occurrence is replaced by "[…]". Nothing else can change, so a moderator can remove
  * words but never reword. The audit entry records how much was removed, not what.
  */
-export async function redactReview(db: Database, moderator: Moderator, reviewId: number, snippets: string[]): Promise<ModerationOutcome> {
+export async function redactReview(db: Database, moderator: Moderator, reviewId: number, snippets: string[], version?: number): Promise<ModerationOutcome> {
   const wanted = [...new Set(snippets.map((snippet) => snippet.trim()).filter((snippet) => snippet.length > 0))];
   if (wanted.length === 0) return { kind: 'invalid', message: 'Mark the exact text to remove.' };
   if (wanted.some((snippet) => redactionPlaceholder.includes(snippet))) return { kind: 'invalid', message: 'That text was already removed.' };
-  const [review] = await db.select({ body: reviews.body }).from(reviews).where(eq(reviews.id, reviewId));
+  const [review] = await db.select({ body: reviews.body, updatedAt: reviews.updatedAt }).from(reviews).where(eq(reviews.id, reviewId));
   if (!review) return { kind: 'not-found' };
+  if (version !== undefined && reviewVersion(review.updatedAt) !== version) return { kind: 'changed', reviewId };
   const missing = wanted.find((snippet) => !review.body.includes(snippet));
   if (missing !== undefined) return { kind: 'invalid', message: 'The text to remove must appear exactly as written in the review.' };
   let body = review.body;
@@ -322,11 +370,11 @@ export async function redactReview(db: Database, moderator: Moderator, reviewId:
     occurrences += parts.length - 1;
     body = parts.join(redactionPlaceholder);
   }
-  // Only if nobody changed the text since it was read.
+  // Only if nobody changed the review since it was read.
   const update = db
     .update(reviews)
-    .set({ body, redactedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(reviews.id, reviewId), eq(reviews.body, review.body)))
+    .set({ body, redactedAt: new Date(), updatedAt: nextReviewVersion() })
+    .where(and(eq(reviews.id, reviewId), eq(reviews.body, review.body), eq(reviews.updatedAt, review.updatedAt)))
     .returning({ id: reviews.id });
-  return moderate(db, moderator, reviewId, 'review.redact', update, { snippets: wanted.length, occurrences });
+  return moderate(db, moderator, reviewId, 'review.redact', update, { snippets: wanted.length, occurrences }, reviewVersion(review.updatedAt));
 }

@@ -156,6 +156,8 @@ const lookupSql = `select rr.id as request_id, rr.expires_at, r.id as review_id,
 /**
  * Inserts the review, or updates it while it is pending. The SELECT's WHERE is the guard: the
  * link exists and has not expired (and, on the one-batch path, both counters are within limits).
+ * An edit always moves updated_at forward (it is the version a moderator's action must match),
+ * and clears a moderator's redaction: the new text is the author's own, to be read again.
  */
 const upsertReviewSql = (guardLimits: boolean) => `insert into reviews
     (request_id, contact_id, rating, body, name_display, role, company, photo_path, locale, consent_at, submitted_at, created_at, updated_at)
@@ -169,7 +171,8 @@ const upsertReviewSql = (guardLimits: boolean) => `insert into reviews
   on conflict (request_id) do update set
     rating = excluded.rating, body = excluded.body, name_display = excluded.name_display, role = excluded.role,
     company = excluded.company, photo_path = case when ? then reviews.photo_path else excluded.photo_path end,
-    locale = excluded.locale, consent_at = excluded.consent_at, updated_at = excluded.updated_at
+    locale = excluded.locale, consent_at = excluded.consent_at,
+    updated_at = max(excluded.updated_at, reviews.updated_at + 1), redacted_at = null
   where reviews.status = 'pending'
   returning id`;
 const upsertGuardedSql = upsertReviewSql(true);
