@@ -4,7 +4,7 @@ import { ConfigError } from '../src/lib/config-schema.ts';
 import { openAppContext } from '../src/lib/server/app-context.ts';
 import { parseCommandLine, runCommand } from '../src/lib/server/cli.ts';
 import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/demo.ts';
-import { publishSite, readPointer, siteLayout } from '../src/lib/server/publish.ts';
+import { publishSite, queuedPublishRequest, readPointer, siteLayout } from '../src/lib/server/publish.ts';
 import { startSiteServer } from '../src/lib/server/site-server.ts';
 
 const help = `Usage: npm start [-- --no-demo] [-- --skip-publish]
@@ -14,7 +14,8 @@ dataset into an empty database (unless --no-demo), rebuilds the public pages, an
 site on HOST:PORT (default localhost:4321).
 
   --no-demo        do not load demo data into an empty database
-  --skip-publish   serve the pages already published instead of rebuilding them first`;
+  --skip-publish   serve the pages already published instead of rebuilding them first
+                   (unless a publish was asked for and has not run yet)`;
 
 runCommand('start', async () => {
   const { values } = parseCommandLine({ 'no-demo': { type: 'boolean' }, 'skip-publish': { type: 'boolean' } });
@@ -31,7 +32,8 @@ runCommand('start', async () => {
   }
 
   const layout = siteLayout(env.SITE_DIR);
-  if (!values['skip-publish'] || !(await readPointer(layout.current))) {
+  // A publish asked for while another ran, left waiting when that process stopped, runs now too.
+  if (!values['skip-publish'] || !(await readPointer(layout.current)) || (await queuedPublishRequest(db))) {
     process.stdout.write('Publishing the public pages… ');
     const result = await publishSite({ db, siteDir: env.SITE_DIR, startedBy: 'start' });
     if (result.status === 'failed') {

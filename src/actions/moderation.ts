@@ -1,5 +1,7 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
+import { eq } from 'drizzle-orm';
+import { reviews } from '../../db/schema.ts';
 import { getConfig } from '../lib/config.ts';
 import { requireAdmin } from '../lib/server/admin-guard.ts';
 import { getDatabase } from '../lib/server/database.ts';
@@ -54,6 +56,22 @@ function answer(outcome: ModerationOutcome, done: string): { reviewId: number; m
   }
 }
 
+/** Whether a review is on the public pages (approved), so taking it down or changing it needs a publish. */
+async function isPublic(db: Awaited<ReturnType<typeof getDatabase>>, id: number): Promise<boolean> {
+  const [review] = await db.select({ status: reviews.status }).from(reviews).where(eq(reviews.id, id));
+  return review?.status === 'approved';
+}
+
+/**
+ * Starts a publish in the background (or queues one after the running publish) whatever the
+ * configuration says: hidden content and removed personal data must leave the public pages now.
+ */
+function publishNow(startedBy: string, db: Awaited<ReturnType<typeof getDatabase>>): void {
+  publishAfterApproval({ db, siteDir: getEnvironment().SITE_DIR, startedBy }).catch((error: unknown) => {
+    console.error('publish after moderation:', error instanceof Error ? error.message : error);
+  });
+}
+
 /** Starts a publish in the background when the site is configured to publish after each approval. */
 function publishIfConfigured(startedBy: string, db: Awaited<ReturnType<typeof getDatabase>>): void {
   if (!getConfig().publish.automaticallyAfterApproval) return;
@@ -95,10 +113,14 @@ export const admin = {
     input: z.object({ reviewId, version, reason: z.enum(rejectionReasons, 'Choose a content-policy reason.') }),
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
-      return answer(
-        await rejectReview(await getDatabase(), moderator, input.reviewId, input.reason, input.version),
+      const db = await getDatabase();
+      const wasPublic = await isPublic(db, input.reviewId);
+      const result = answer(
+        await rejectReview(db, moderator, input.reviewId, input.reason, input.version),
         `Review ${input.reviewId} rejected.`,
       );
+      if (wasPublic) publishNow(moderator.email, db);
+      return result;
     },
   }),
   hide: defineAction({
@@ -106,7 +128,11 @@ export const admin = {
     input: z.object({ reviewId }),
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
-      return answer(await hideReview(await getDatabase(), moderator, input.reviewId), `Review ${input.reviewId} hidden from the wall.`);
+      const db = await getDatabase();
+      const result = answer(await hideReview(db, moderator, input.reviewId), `Review ${input.reviewId} hidden from the wall.`);
+      // Only an approved review can be hidden, so it was on the public pages.
+      publishNow(moderator.email, db);
+      return result;
     },
   }),
   setFeatured: defineAction({
@@ -126,10 +152,14 @@ export const admin = {
     input: z.object({ reviewId, version, snippet: z.array(z.string().max(1000)).min(1).max(20) }),
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
-      return answer(
-        await redactReview(await getDatabase(), moderator, input.reviewId, input.snippet, input.version),
+      const db = await getDatabase();
+      const result = answer(
+        await redactReview(db, moderator, input.reviewId, input.snippet, input.version),
         `Personal data removed from review ${input.reviewId}.`,
       );
+      // The personal data is still on the public pages until they are rebuilt.
+      if (await isPublic(db, input.reviewId)) publishNow(moderator.email, db);
+      return result;
     },
   }),
 };

@@ -149,23 +149,93 @@ async function pruneBuilds(layout: SiteLayout): Promise<void> {
 }
 
 /**
- * Rebuilds the public pages from the database into a new folder and swaps it in atomically.
- * A failed build leaves the previous pages live and records why.
+ * Records a new running publish unless a recent one is running, in ONE statement: two
+ * processes (the server, `npm run publish`) can never both pass the check and build at once.
+ * A run older than 15 minutes counts as crashed. Returns the new run's id, or null when busy.
  */
-export async function publishSite(options: PublishOptions): Promise<PublishResult> {
-  const { db } = options;
-  const layout = siteLayout(options.siteDir);
-  const started = Date.now();
+export async function claimPublishRun(db: Database, startedBy: string, now = Date.now()): Promise<number | null> {
+  const claimed = await db.$client.execute({
+    sql: `insert into publish_runs (started_by, status, started_at)
+          select ?, 'running', ? where not exists (select 1 from publish_runs where status = 'running' and started_at > ?)
+          returning id`,
+    args: [startedBy, now, now - staleRunMilliseconds],
+  });
+  const id = claimed.rows[0]?.['id'];
+  if (id === undefined || id === null) return null;
+  // Every request queued before this run started is covered by it: the build reads the database after this point.
+  await db.$client.execute({
+    sql: `update publish_runs set status = 'superseded', finished_at = ? where status = 'queued' and id < ?`,
+    args: [Date.now(), Number(id)],
+  });
+  return Number(id);
+}
+
+/** The publish that is running now (and not stale), or null. */
+async function runningPublish(db: Database): Promise<number | null> {
   const [running] = await db
     .select({ id: publishRuns.id })
     .from(publishRuns)
-    .where(and(eq(publishRuns.status, 'running'), gt(publishRuns.startedAt, new Date(started - staleRunMilliseconds))))
+    .where(and(eq(publishRuns.status, 'running'), gt(publishRuns.startedAt, new Date(Date.now() - staleRunMilliseconds))))
     .orderBy(desc(publishRuns.id))
     .limit(1);
-  if (running) return { status: 'busy', runId: running.id };
+  return running?.id ?? null;
+}
 
-  const [run] = await db.insert(publishRuns).values({ startedBy: options.startedBy }).returning({ id: publishRuns.id });
-  if (!run) throw new Error('could not record the publish run');
+/**
+ * Asks for a publish after the running one, in the database so whichever process runs it
+ * (this server, another one, `npm run publish`) serves the request when it finishes, and
+ * `npm start` serves one left behind. At most one request waits: one more build covers all.
+ */
+export async function queuePublishRequest(db: Database, startedBy: string): Promise<void> {
+  await db.$client.execute({
+    sql: `insert into publish_runs (started_by, status, started_at)
+          select ?, 'queued', ? where not exists (select 1 from publish_runs where status = 'queued')`,
+    args: [startedBy, Date.now()],
+  });
+}
+
+/** The waiting publish request, or null. */
+export async function queuedPublishRequest(db: Database): Promise<{ id: number; startedBy: string } | null> {
+  const [queued] = await db
+    .select({ id: publishRuns.id, startedBy: publishRuns.startedBy })
+    .from(publishRuns)
+    .where(eq(publishRuns.status, 'queued'))
+    .orderBy(publishRuns.id)
+    .limit(1);
+  return queued ?? null;
+}
+
+/**
+ * Rebuilds the public pages from the database into a new folder and swaps it in atomically.
+ * A failed build leaves the previous pages live and records why. When a publish was requested
+ * while this one ran (see queuePublishRequest), it publishes again before returning, and
+ * returns the last run's outcome.
+ */
+export async function publishSite(options: PublishOptions): Promise<PublishResult> {
+  let result = await publishOnce(options, options.startedBy);
+  if (result.status === 'busy') return result;
+  for (;;) {
+    const queued = await queuedPublishRequest(options.db);
+    if (!queued) return result;
+    const next = await publishOnce(options, queued.startedBy);
+    // Another process claimed the next run: it covers the request (or serves it when it ends).
+    if (next.status === 'busy') return result;
+    result = next;
+  }
+}
+
+async function publishOnce(options: PublishOptions, startedBy: string): Promise<PublishResult> {
+  const { db } = options;
+  const layout = siteLayout(options.siteDir);
+  const started = Date.now();
+  let runId = await claimPublishRun(db, startedBy, started);
+  for (let attempt = 0; runId === null; attempt++) {
+    const running = await runningPublish(db);
+    if (running !== null || attempt >= 3) return { status: 'busy', runId: running ?? 0 };
+    // The running one ended between the claim and the look: try again.
+    runId = await claimPublishRun(db, startedBy);
+  }
+  const run = { id: runId };
   options.onStarted?.(run.id);
   const buildDir = join(layout.builds, String(run.id));
   const fail = async (error: string): Promise<PublishResult> => {
@@ -227,8 +297,6 @@ export async function listPublishRuns(db: Database, limit = 20): Promise<Publish
 
 /** The last build line of each publish this process runs in the background, for progress. */
 const backgroundProgress = new Map<number, string>();
-/** An approval arrived while a publish was running: publish again when it ends. */
-let rerunRequested: Omit<PublishOptions, 'onStarted' | 'onOutput'> | null = null;
 
 /** The last build output line of a publish running in this process, or null. */
 export function publishProgress(runId: number): string | null {
@@ -247,7 +315,9 @@ export function startPublishInBackground(
     let runId: number | null = null;
     publishSite({
       ...options,
+      // Called again for each follow-up run publishSite starts for a queued request.
       onStarted: (id) => {
+        if (runId !== null) backgroundProgress.delete(runId);
         runId = id;
         backgroundProgress.set(id, 'starting the build');
         resolve({ status: 'started', runId: id });
@@ -263,9 +333,6 @@ export function startPublishInBackground(
           return;
         }
         if (result.status === 'failed') console.error(`publish run ${result.runId} failed: ${result.error}`);
-        const rerun = rerunRequested;
-        rerunRequested = null;
-        if (rerun) void startPublishInBackground(rerun).catch((error: unknown) => console.error('publish:', error));
       },
       (error: unknown) => {
         if (runId === null) reject(error);
@@ -276,10 +343,24 @@ export function startPublishInBackground(
 }
 
 /**
- * Publishes after an approval (config publish.automaticallyAfterApproval). When a publish is
- * already running, one more follows it, so the new approval is not left out.
+ * Makes sure the public pages get rebuilt from the database as it is now: starts a publish in
+ * the background, or, when one is already running (in any process), records a request that
+ * the running one serves when it ends. Resolves once the publish or the request is recorded.
+ */
+export async function requestPublish(options: Omit<PublishOptions, 'onStarted' | 'onOutput'>): Promise<{ status: 'started' | 'queued'; runId: number }> {
+  const outcome = await startPublishInBackground(options);
+  if (outcome.status === 'started') return { status: 'started', runId: outcome.runId };
+  await queuePublishRequest(options.db, options.startedBy);
+  // The running publish may have ended just before the request was recorded and not seen it:
+  // try once more; a run that starts now covers the request (claimPublishRun marks it superseded).
+  const retry = await startPublishInBackground(options);
+  return { status: retry.status === 'started' ? 'started' : 'queued', runId: retry.runId };
+}
+
+/**
+ * Publishes after an approval (config publish.automaticallyAfterApproval) or an erasure. When a
+ * publish is already running, one more follows it, so the change is not left out.
  */
 export async function publishAfterApproval(options: Omit<PublishOptions, 'onStarted' | 'onOutput'>): Promise<void> {
-  const outcome = await startPublishInBackground(options);
-  if (outcome.status === 'busy') rerunRequested = options;
+  await requestPublish(options);
 }
