@@ -11,6 +11,7 @@ import {
   parseQueueFilter,
   redactReview,
   rejectReview,
+  reviewVersion,
   setReviewFeatured,
   type Moderator,
   type RejectionReason,
@@ -114,10 +115,61 @@ describe('moderation actions', () => {
 
   it('bulk approve approves the pending reviews among those ticked and skips the rest', async () => {
     await rejectReview(temporary.db, moderator, 8, 'spam');
-    const result = await approveReviews(temporary.db, moderator, [6, 7, 7, 8, 2, 404]);
-    expect(result).toEqual({ approved: [6, 7], skipped: [8, 2, 404] });
+    const result = await approveReviews(temporary.db, moderator, [6, 7, 7, 8, 2, 404].map((id) => ({ id })));
+    expect(result).toEqual({ approved: [6, 7], skipped: [8, 2, 404], changed: [] });
     expect((await reviewById(8)).status).toBe('rejected');
     expect(await auditOf(7)).toHaveLength(1);
+  });
+});
+
+describe('acting only on the version the moderator saw', () => {
+  const versionOf = async (id: number) => reviewVersion((await reviewById(id)).updatedAt);
+  /** The author edits a pending review through their link after the moderator loaded the queue. */
+  const authorEdits = async (id: number, body: string) => {
+    const review = await reviewById(id);
+    await temporary.db.update(reviews).set({ body, updatedAt: new Date(review.updatedAt.getTime() + 1) }).where(eq(reviews.id, id));
+  };
+
+  it('the queue shows each review with its version', async () => {
+    const item = (await queue('status=pending')).items.find((entry) => entry.id === 6)!;
+    expect(item.version).toBe(await versionOf(6));
+  });
+
+  it('refuses to approve a review edited since it was read: it stays pending, unaudited', async () => {
+    const seen = await versionOf(6);
+    await authorEdits(6, 'Changed after the moderator read it: now an ad for example.com!');
+    expect(await approveReview(temporary.db, moderator, 6, seen)).toEqual({ kind: 'changed', reviewId: 6 });
+    expect((await reviewById(6)).status).toBe('pending');
+    expect(await auditOf(6)).toHaveLength(0);
+    expect(await approveReview(temporary.db, moderator, 6, await versionOf(6))).toEqual({ kind: 'done', reviewId: 6 });
+  });
+
+  it('refuses to reject, redact or feature a review that changed since it was read', async () => {
+    const seen7 = await versionOf(7);
+    await authorEdits(7, 'Call me on 555 0100, really.');
+    expect(await rejectReview(temporary.db, moderator, 7, 'spam', seen7)).toEqual({ kind: 'changed', reviewId: 7 });
+    expect(await redactReview(temporary.db, moderator, 7, ['555 0100'], seen7)).toEqual({ kind: 'changed', reviewId: 7 });
+    expect(await reviewById(7)).toMatchObject({ status: 'pending', body: 'Call me on 555 0100, really.', redactedAt: null });
+    const seen2 = await versionOf(2);
+    expect(await hideReview(temporary.db, moderator, 2)).toEqual({ kind: 'done', reviewId: 2 });
+    expect(await approveReview(temporary.db, moderator, 2)).toEqual({ kind: 'done', reviewId: 2 });
+    // Moderation moves the version too: a page loaded before it is stale.
+    expect(await setReviewFeatured(temporary.db, moderator, 2, true, seen2)).toEqual({ kind: 'changed', reviewId: 2 });
+    expect((await reviewById(2)).featured).toBe(false);
+    expect(await auditOf(7)).toHaveLength(0);
+  });
+
+  it('bulk approve approves what was read unchanged and leaves the changed ones pending, saying which', async () => {
+    const seen = { 6: await versionOf(6), 7: await versionOf(7), 8: await versionOf(8) };
+    await authorEdits(7, 'Edited while the moderator was ticking boxes.');
+    const result = await approveReviews(temporary.db, moderator, [
+      { id: 6, version: seen[6] },
+      { id: 7, version: seen[7] },
+      { id: 8, version: seen[8] },
+    ]);
+    expect(result).toEqual({ approved: [6, 8], skipped: [], changed: [7] });
+    expect((await reviewById(7)).status).toBe('pending');
+    expect(await auditOf(7)).toHaveLength(0);
   });
 });
 

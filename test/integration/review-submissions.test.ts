@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
-import { incentives, reviewRequests, reviews } from '../../db/schema.ts';
+import { adminUsers, incentives, reviewRequests, reviews } from '../../db/schema.ts';
 import { reviewSubmissionSchema, type ReviewSubmissionInput } from '../../src/lib/schemas/review-submission.ts';
+import { approveReview, redactReview, reviewVersion } from '../../src/lib/server/moderation.ts';
 import {
   findReviewRequestByToken,
   recordReviewLinkOpened,
@@ -120,6 +121,40 @@ describe('submitting a review', () => {
     const [request] = await temporary.db.select().from(reviewRequests).where(eq(reviewRequests.id, link.requestId));
     expect(request?.submittedAt?.getTime()).toBe(10_000_000);
     expect(await temporary.db.select().from(incentives)).toHaveLength(1);
+  });
+
+  it('moves the version forward on every edit, even within the same millisecond, so a moderator cannot approve text they did not see', async () => {
+    const [user] = await temporary.db.insert(adminUsers).values({ email: 'mod@example.com', passwordHash: 'x' }).returning();
+    const moderator = { id: user!.id, email: user!.email };
+    const link = await createReviewLink(temporary.db);
+    const now = new Date(30_000_000);
+    await submitReview(temporary.db, validForm(link.token), options({ now }));
+    const [seen] = await temporary.db.select().from(reviews);
+    await submitReview(temporary.db, validForm(link.token, { body: 'Зовсім інший текст, якого модератор не бачив.' }), options({ now }));
+    const [edited] = await temporary.db.select().from(reviews);
+    expect(reviewVersion(edited!.updatedAt)).toBeGreaterThan(reviewVersion(seen!.updatedAt));
+    expect(await approveReview(temporary.db, moderator, seen!.id, reviewVersion(seen!.updatedAt))).toEqual({ kind: 'changed', reviewId: seen!.id });
+    expect((await temporary.db.select().from(reviews))[0]!.status).toBe('pending');
+    expect(await approveReview(temporary.db, moderator, edited!.id, reviewVersion(edited!.updatedAt))).toEqual({ kind: 'done', reviewId: edited!.id });
+  });
+
+  it('clears the redaction mark when the author edits a redacted pending review: the new text is theirs, to be read again', async () => {
+    const [user] = await temporary.db.insert(adminUsers).values({ email: 'mod@example.com', passwordHash: 'x' }).returning();
+    const moderator = { id: user!.id, email: user!.email };
+    const link = await createReviewLink(temporary.db);
+    await submitReview(temporary.db, validForm(link.token, { body: 'Дзвоніть мені: +380 67 123 45 67, все пояснять.' }), options());
+    const [submitted] = await temporary.db.select().from(reviews);
+    const redacted = await redactReview(temporary.db, moderator, submitted!.id, ['+380 67 123 45 67'], reviewVersion(submitted!.updatedAt));
+    expect(redacted).toEqual({ kind: 'done', reviewId: submitted!.id });
+    const [afterRedaction] = await temporary.db.select().from(reviews);
+    expect(afterRedaction!.redactedAt).toBeInstanceOf(Date);
+    expect(afterRedaction!.updatedAt.getTime()).toBeGreaterThan(submitted!.updatedAt.getTime());
+
+    const body = 'Дзвоніть мені: +380 67 123 45 67, все пояснять. Дуже раджу!';
+    expect(await submitReview(temporary.db, validForm(link.token, { body }), options())).toMatchObject({ kind: 'saved', created: false });
+    const [edited] = await temporary.db.select().from(reviews);
+    expect(edited).toMatchObject({ body, status: 'pending', redactedAt: null });
+    expect(edited!.updatedAt.getTime()).toBeGreaterThan(afterRedaction!.updatedAt.getTime());
   });
 
   it('refuses to change a moderated review', async () => {
