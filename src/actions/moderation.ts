@@ -24,7 +24,7 @@ import { publishAfterApproval } from '../lib/server/publish.ts';
 
 const reviewId = z.coerce.number().int().positive();
 /** The version of the review the moderator saw (see reviewVersion); an action on a changed review is refused. */
-const version = z.coerce.number({ error: 'Reload the queue and try again.' }).int().nonnegative();
+const version = z.coerce.number().int('Reload the queue and try again.').positive('Reload the queue and try again.');
 /** A ticked review in bulk approve: `id:version`. */
 const seenReview = z
   .string()

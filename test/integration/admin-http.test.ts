@@ -49,6 +49,15 @@ function postForm(path: string, fields: Record<string, string>, headers: Record<
   return fetch(`${app.url}${path}`, { method: 'POST', body: new URLSearchParams(fields), headers, redirect: 'manual' });
 }
 
+/** The version of a review as the queue shows it (reviews.updated_at in ms). */
+const versionOf = async (id: number) => String((await db.select().from(reviews).where(eq(reviews.id, id)))[0]!.updatedAt.getTime());
+
+/** The author edits their pending review after the moderator loaded the page. */
+async function authorEdits(id: number, body: string): Promise<void> {
+  const [review] = await db.select().from(reviews).where(eq(reviews.id, id));
+  await db.update(reviews).set({ body, updatedAt: new Date(review!.updatedAt.getTime() + 1) }).where(eq(reviews.id, id));
+}
+
 const adminPages = ['/admin/', '/admin', '/admin/dashboard/', '/admin/publish/', '/admin/incentives/', '/admin/no-such-page/', '/admin/?status=pending'];
 
 describe('sign-in', () => {
@@ -163,7 +172,7 @@ describe('the session guard', () => {
     expect((await db.select().from(reviews).where(eq(reviews.id, 6)))[0]!.status).toBe('pending');
     const evilSignOut = await postForm('/admin/sign-out', { everywhere: '1' }, { Origin: 'https://evil.example', Cookie: cookie });
     expect(evilSignOut.status).toBe(403);
-    const own = await postForm('/admin/?_action=admin.approve', { reviewId: '6' }, { Origin: app.url, Cookie: cookie });
+    const own = await postForm('/admin/?_action=admin.approve', { reviewId: '6', version: await versionOf(6) }, { Origin: app.url, Cookie: cookie });
     expect(own.status).toBe(303);
     expect(own.headers.get('location')).toBe('/admin/?done=approve&review=6#review-6');
     expect((await db.select().from(reviews).where(eq(reviews.id, 6)))[0]!.status).toBe('approved');
@@ -172,8 +181,24 @@ describe('the session guard', () => {
   });
 
   it('refuses a rejection reason outside the content policy', async () => {
-    const response = await postForm('/admin/?_action=admin.reject', { reviewId: '7', reason: 'negative' }, { Origin: app.url, Cookie: cookie });
+    const response = await postForm('/admin/?_action=admin.reject', { reviewId: '7', version: await versionOf(7), reason: 'negative' }, { Origin: app.url, Cookie: cookie });
     expect(response.status).toBe(400);
+    expect((await db.select().from(reviews).where(eq(reviews.id, 7)))[0]!.status).toBe('pending');
+  });
+
+  it('refuses to approve a review that changed after the page was loaded, and says so; it stays pending', async () => {
+    const html = await (await get('/admin/?status=pending', cookie)).text();
+    const seen = html.match(/<article[^>]*id="review-7"[\s\S]*?name="version" value="(\d+)"/)?.[1];
+    expect(seen).toBe(await versionOf(7));
+    await authorEdits(7, 'Edited through the review link after the moderator opened the queue.');
+    const stale = await postForm('/admin/?_action=admin.approve', { reviewId: '7', version: seen! }, { Origin: app.url, Cookie: cookie });
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain('Review 7 has changed since you loaded the page — please read it again.');
+    expect((await db.select().from(reviews).where(eq(reviews.id, 7)))[0]!.status).toBe('pending');
+    expect(await db.select().from(auditLog).where(eq(auditLog.subjectId, 7))).toHaveLength(0);
+    const missing = await postForm('/admin/?_action=admin.approve', { reviewId: '7' }, { Origin: app.url, Cookie: cookie });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('Reload the queue and try again.');
     expect((await db.select().from(reviews).where(eq(reviews.id, 7)))[0]!.status).toBe('pending');
   });
 });
@@ -182,8 +207,8 @@ describe('bulk approve', () => {
   it('approves the ticked pending reviews in one post, each with its own audit entry', async () => {
     await db.update(reviews).set({ status: 'pending' }).where(eq(reviews.id, 2));
     const form = new URLSearchParams();
-    form.append('reviewIds', '2');
-    form.append('reviewIds', '8');
+    form.append('reviewIds', `2:${await versionOf(2)}`);
+    form.append('reviewIds', `8:${await versionOf(8)}`);
     const response = await fetch(`${app.url}/admin/?status=pending&_action=admin.approveSelected`, {
       method: 'POST',
       body: form,
@@ -201,6 +226,30 @@ describe('bulk approve', () => {
     const none = await postForm('/admin/?_action=admin.approveSelected', {}, { Origin: app.url, Cookie: cookie });
     expect(none.status).toBe(400);
     expect(await none.text()).toContain('Select at least one review.');
+  });
+
+  it('skips a ticked review that changed after the page was loaded, and names it', async () => {
+    await db.update(reviews).set({ status: 'pending' }).where(eq(reviews.id, 3));
+    await db.update(reviews).set({ status: 'pending' }).where(eq(reviews.id, 4));
+    const html = await (await get('/admin/?status=pending', cookie)).text();
+    const ticked = [3, 4].map((id) => html.match(new RegExp(`name="reviewIds" value="(${id}:\\d+)"`))?.[1]);
+    expect(ticked).toEqual([`3:${await versionOf(3)}`, `4:${await versionOf(4)}`]);
+    await authorEdits(4, 'A different text, written after the moderator ticked the box.');
+    const form = new URLSearchParams();
+    for (const value of ticked) form.append('reviewIds', value!);
+    const response = await fetch(`${app.url}/admin/?status=pending&_action=admin.approveSelected`, {
+      method: 'POST',
+      body: form,
+      headers: { Origin: app.url, Cookie: cookie },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    const location = response.headers.get('location')!;
+    expect(location).toBe('/admin/?status=pending&done=approveSelected&review=3&count=1&changed=4#review-3');
+    expect((await db.select().from(reviews).where(eq(reviews.id, 3)))[0]!.status).toBe('approved');
+    expect((await db.select().from(reviews).where(eq(reviews.id, 4)))[0]!.status).toBe('pending');
+    const page = await (await get(location.split('#')[0]!, cookie)).text();
+    expect(page).toContain('1 review approved. Review 4 was not approved: it has changed since you loaded the page — please read it again.');
   });
 });
 
