@@ -4,6 +4,7 @@ import { z } from 'astro/zod';
 import { openAppContext } from '../src/lib/server/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
 import { eraseContact, type ErasureReport } from '../src/lib/server/erasure.ts';
+import { publishSite } from '../src/lib/server/publish.ts';
 
 const help = `Usage: npm run erase -- EMAIL [--dry-run]
        npm run erase -- --contact-id ID [--dry-run]
@@ -14,8 +15,10 @@ OUTBOX_DIR). Gift codes they were sent stay used and are never handed out again.
 log keeps only that an erasure happened. On a local database file the deleted data is
 overwritten and the file vacuumed, so no copy stays on disk.
 
-The public pages are static: if they showed a review of this customer, run
-"npm run publish" afterwards (the admin page at /admin/erase/ does that by itself).
+The public pages are static: if they showed a review of this customer, the command
+republishes them (like "npm run publish"), then deletes the older builds under SITE_DIR
+that still hold their review (from the build a running server loaded its code from, only the
+pages that show it). The admin page at /admin/erase/ does the same in the background.
 
   --dry-run         say what would be erased, change nothing
   --contact-id ID   erase by contact id instead of email
@@ -31,6 +34,7 @@ function describe(report: ErasureReport): string {
     `${report.incentives} incentive records (${report.giftCodes} gift codes stay used)`,
     `${report.emails} logged emails`,
     `${report.outboxFiles} outbox messages`,
+    `${report.publishedBuildFiles} files of older published builds`,
     `${report.auditEntriesScrubbed} audit details`,
   ].join(', ');
 }
@@ -58,7 +62,19 @@ runCommand('erase', async () => {
 
   const { db, env } = await openAppContext();
   const dryRun = values['dry-run'] === true;
-  const report = await eraseContact(db, target, { id: null, label: 'cli' }, { uploadDir: env.UPLOAD_DIR, outboxDir: env.OUTBOX_DIR, dryRun });
+  let publishProblem: string | null = null;
+  const republish = async () => {
+    const result = await publishSite({ db, siteDir: env.SITE_DIR, startedBy: 'cli' });
+    if (result.status === 'succeeded') return true;
+    publishProblem = result.status === 'busy' ? `another publish (run ${result.runId}) is still running` : `the publish failed: ${result.error}`;
+    return false;
+  };
+  const report = await eraseContact(
+    db,
+    target,
+    { id: null, label: 'cli' },
+    { uploadDir: env.UPLOAD_DIR, outboxDir: env.OUTBOX_DIR, siteDir: env.SITE_DIR, republish, dryRun },
+  );
   if (!report) {
     process.stderr.write('erase: no such customer: nothing was erased\n');
     return 1;
@@ -71,8 +87,12 @@ runCommand('erase', async () => {
       console.log('The database file was busy, so old copies of pages may stay on disk until SQLite\'s next checkpoint (at the latest when the server stops).');
     }
   }
-  if (report.needsPublish) {
-    console.log(`A review of theirs was approved: run "npm run publish" so it leaves the public pages.`);
+  if (report.needsPublish && dryRun) {
+    console.log('A review of theirs was approved: erasing republishes the public pages.');
+  } else if (report.needsPublish && publishProblem) {
+    console.log(`A review of theirs was approved, but ${publishProblem}: run "npm run publish" so it leaves the public pages.`);
+  } else if (report.needsPublish) {
+    console.log('A review of theirs was approved: the public pages were republished without it.');
   }
   return 0;
 });

@@ -1,13 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditLog, contacts, giftCodes, incentives, reviewRequests, reviews } from '../../db/schema.ts';
+import { auditLog, contacts, giftCodes, incentives, publishRuns, reviewRequests, reviews } from '../../db/schema.ts';
 import { loadDashboard } from '../../src/lib/server/dashboard.ts';
 import { eraseContact, erasureAuditAction } from '../../src/lib/server/erasure.ts';
 import { countUnusedGiftCodes } from '../../src/lib/server/gift-codes.ts';
 import { createOutboxTransport, sendMail, type Mailer } from '../../src/lib/server/mail.ts';
 import { importNpsCsv } from '../../src/lib/server/nps-import.ts';
+import { precompressBuild, swapPointer } from '../../src/lib/server/publish.ts';
 import { hashToken } from '../../src/lib/tokens.ts';
 import { projectRoot } from '../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../helpers/database.ts';
@@ -26,11 +28,12 @@ function filesUnder(directory: string): { path: string; bytes: Buffer }[] {
     .map((entry) => ({ path: join(entry.parentPath, entry.name), bytes: readFileSync(join(entry.parentPath, entry.name)) }));
 }
 
-/** Where any of the needles appears in the files' raw bytes. */
+/** Where any of the needles appears in the files' raw bytes (decompressed for .gz and .br files). */
 function traces(directory: string, needles: string[]): string[] {
-  return filesUnder(directory).flatMap(({ path, bytes }) =>
-    needles.filter((needle) => bytes.includes(Buffer.from(needle, 'utf8')) || bytes.toString('latin1').toLowerCase().includes(needle.toLowerCase())).map((needle) => `${needle} in ${path}`),
-  );
+  return filesUnder(directory).flatMap(({ path, bytes: raw }) => {
+    const bytes = path.endsWith('.gz') ? gunzipSync(raw) : path.endsWith('.br') ? brotliDecompressSync(raw) : raw;
+    return needles.filter((needle) => bytes.includes(Buffer.from(needle, 'utf8')) || bytes.toString('latin1').toLowerCase().includes(needle.toLowerCase())).map((needle) => `${needle} in ${path}`);
+  });
 }
 
 describe('eraseContact', () => {
@@ -103,6 +106,7 @@ describe('eraseContact', () => {
       auditEntriesScrubbed: 2,
       photoFiles: 1,
       outboxFiles: 1,
+      publishedBuildFiles: 0,
       needsPublish: true,
       storageScrubbed: true,
       dryRun: false,
@@ -151,5 +155,117 @@ describe('eraseContact', () => {
     expect(report).toMatchObject({ contactId: contact!.id, reviews: 0, needsPublish: false });
     expect(report!.npsAnswers).toBeGreaterThan(0);
     expect(await eraseContact(db, { contactId: contact!.id }, { id: null, label: 'cli' }, { uploadDir, outboxDir })).toBeNull();
+  });
+  it('erases whole addresses and whole-word names only, never someone whose address or words merely contain theirs', async () => {
+    const { db } = database;
+    await db.insert(contacts).values([
+      { email: 'ann@example.com', name: 'Ann' },
+      { email: 'joann@example.com', name: 'Joann' },
+      { email: 'ann@example.com.au', name: 'Ann Smith' },
+    ]);
+    mkdirSync(outboxDir, { recursive: true });
+    // Unlogged messages (their log rows were lost): only the To/Cc header decides whose they are.
+    const message = (to: string, body: string) => `From: reviews@localhost\r\nTo: ${to}\r\nSubject: Hello\r\n\r\n${body}\r\n`;
+    writeFileSync(join(outboxDir, 'own.eml'), message('=?UTF-8?Q?Ann?=\r\n <ANN@Example.com>', 'Hi Ann'));
+    writeFileSync(join(outboxDir, 'own-cc.eml'), message('someone@example.org', 'x').replace('Subject:', 'Cc: "Ann" <ann@example.com>\r\nSubject:'));
+    writeFileSync(join(outboxDir, 'joann.eml'), message('Joann <joann@example.com>', 'Hi'));
+    writeFileSync(join(outboxDir, 'australia.eml'), message('ann@example.com.au', 'Hi'));
+    writeFileSync(join(outboxDir, 'mentions.eml'), message('joann@example.com', 'Ann (ann@example.com) says hello'));
+    await db.insert(auditLog).values(
+      ['Anna asked for a refund', 'Annual report sent', 'Copied joann@example.com', 'Sent to ann@example.com.au', 'Ann called us', 'Reply to ANN@EXAMPLE.COM.', 'Saw ann again'].map((detail) => ({
+        actorLabel: 'moderator@example.com',
+        action: 'note',
+        subjectType: 'message',
+        detail,
+      })),
+    );
+
+    const report = await eraseContact(db, { email: 'ann@example.com' }, { id: null, label: 'cli' }, { uploadDir, outboxDir });
+    expect(report).toMatchObject({ outboxFiles: 2, auditEntriesScrubbed: 3 });
+    expect(readdirSync(outboxDir).sort()).toEqual(['australia.eml', 'joann.eml', 'mentions.eml']);
+    const details = (await db.select().from(auditLog)).map((entry) => entry.detail).filter((detail) => detail && !detail.startsWith('{'));
+    expect(details.sort()).toEqual(['Anna asked for a refund', 'Annual report sent', 'Copied joann@example.com', 'Sent to ann@example.com.au']);
+    expect(await db.select().from(contacts).where(eq(contacts.email, 'joann@example.com'))).toHaveLength(1);
+  });
+
+  it('matches names in any script and case on word boundaries', async () => {
+    const { db } = database;
+    await db.insert(contacts).values({ email: 'liga@example.lv', name: 'Līga Bērziņa' });
+    await db.insert(auditLog).values(
+      ['LĪGA BĒRZIŅA wrote back', 'Līga Bērziņas kundze', 'Nelīga Bērziņa', 'Līga  Bērziņa (twice spaced)'].map((detail) => ({ actorLabel: 'm', action: 'note', subjectType: 'message', detail })),
+    );
+    await eraseContact(db, { email: 'liga@example.lv' }, { id: null, label: 'cli' }, { uploadDir, outboxDir });
+    const details = (await db.select().from(auditLog)).map((entry) => entry.detail).filter((detail) => detail && !detail.startsWith('{'));
+    expect(details.sort()).toEqual(['Līga Bērziņas kundze', 'Nelīga Bērziņa']);
+  });
+
+  it('removes their review from published builds other than the live one, and from the live one once it is replaced', async () => {
+    const { db } = database;
+    const erased = await giveHistory(erasedEmail, erasedReviewText, 'GIFT-ERASED-3');
+    const kept = await giveHistory(keptEmail, 'Obsługa klienta jest naprawdę szybka.', 'GIFT-KEPT-3');
+    const siteDir = join(database.directory, 'site');
+    const builds = join(siteDir, 'builds');
+    // Three published builds, as publishSite lays them out: 1 older, 2 the server's code, 3 live.
+    const card = (id: number, name: string, body: string) => `<article class="review"><a href="/testimonials/${id}/">${name}</a><p>${body.replace(/,/g, '&#44;')}</p></article>`;
+    const escaped = (text: string) => text.replace(/&/g, '&amp;');
+    for (const run of [1, 2, 3]) {
+      await db.insert(publishRuns).values({ startedBy: 'test', status: 'succeeded', buildDir: String(run) });
+      const client = join(builds, String(run), 'client');
+      const write = (path: string, text: string) => {
+        mkdirSync(join(client, path, '..'), { recursive: true });
+        writeFileSync(join(client, path), text);
+      };
+      const padding = 'x'.repeat(400);
+      write('index.html', `<html>${card(erased.reviewId, escaped(erasedName), erasedReviewText)}${card(kept.reviewId, 'Anna K.', 'Obsługa')}${padding}</html>`);
+      write(`testimonials/${erased.reviewId}/index.html`, `<h1>${erasedName}</h1><p>${erasedReviewText}</p>${padding}`);
+      write(`testimonials/${kept.reviewId}/index.html`, `<h1>Anna K.</h1>${padding}`);
+      write('testimonials/page/2/index.html', `<p>${erasedReviewText}</p>${padding}`);
+      write('testimonials/lang/pl/index.html', `<p>${erasedReviewText}</p>${padding}`);
+      write('testimonials.json', JSON.stringify({ reviews: [{ name: erasedName, body: erasedReviewText }], padding }));
+      write('testimonials/featured.json', JSON.stringify([{ body: erasedReviewText }, padding]));
+      write('sitemap.xml', `<urlset><url><loc>https://example.com/testimonials/${erased.reviewId}/</loc></url>${padding}</urlset>`);
+      write(`testimonials/photos/${erased.reviewId}-abc.webp`, `photo of ${erasedName}`);
+      write(`testimonials/photos/${kept.reviewId}-def.webp`, 'photo');
+      write('_astro/app.css', `body{}${padding}`);
+      mkdirSync(join(builds, String(run), 'server'), { recursive: true });
+      writeFileSync(join(builds, String(run), 'server', 'entry.mjs'), 'export {}');
+      await precompressBuild(client);
+    }
+    await swapPointer(join(siteDir, 'current'), join(builds, '3'));
+    await swapPointer(join(siteDir, 'server'), join(builds, '2'));
+    const needles = [erasedEmail, erasedName, erasedReviewText];
+    // The test can fail: every build holds them before the erasure (compressed twins included).
+    for (const run of ['1', '2', '3']) expect(traces(join(builds, run), needles).length, run).toBeGreaterThan(10);
+
+    let republished = false;
+    const report = await eraseContact(db, { email: erasedEmail }, { id: null, label: 'cli' }, {
+      uploadDir,
+      outboxDir,
+      siteDir,
+      republish: async () => {
+        // Between the erasure and the republish: the live build lost only the review's own page and photo.
+        expect(existsSync(join(builds, '1'))).toBe(false);
+        expect(traces(join(builds, '2'), needles)).toEqual([]);
+        expect(existsSync(join(builds, '3', 'client', 'index.html'))).toBe(true);
+        expect(existsSync(join(builds, '3', 'client', 'testimonials', String(erased.reviewId)))).toBe(false);
+        expect(existsSync(join(builds, '3', 'client', 'testimonials', 'photos', `${erased.reviewId}-abc.webp`))).toBe(false);
+        const [run] = await db.insert(publishRuns).values({ startedBy: 'test', status: 'succeeded' }).returning();
+        mkdirSync(join(builds, String(run!.id), 'client'), { recursive: true });
+        writeFileSync(join(builds, String(run!.id), 'client', 'index.html'), card(kept.reviewId, 'Anna K.', 'Obsługa'));
+        await swapPointer(join(siteDir, 'current'), join(builds, String(run!.id)));
+        republished = true;
+        return true;
+      },
+    });
+    expect(republished).toBe(true);
+    expect(report!.publishedBuildFiles).toBeGreaterThan(10);
+
+    // No build holds them any more; the new live one and the server's code and assets stay.
+    expect(traces(siteDir, needles)).toEqual([]);
+    expect(readdirSync(builds).sort()).toEqual(['2', '4']);
+    for (const file of ['server/entry.mjs', 'client/_astro/app.css', 'client/_astro/app.css.br', `client/testimonials/${kept.reviewId}/index.html`, `client/testimonials/photos/${kept.reviewId}-def.webp`]) {
+      expect(existsSync(join(builds, '2', file)), file).toBe(true);
+    }
+    expect(existsSync(join(builds, '4', 'client', 'index.html'))).toBe(true);
   });
 });
