@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { reviews } from '../../db/schema.ts';
 import { runScript, startApp, type RunningApp } from '../helpers/app.ts';
@@ -127,4 +128,46 @@ test('a browser without a session is sent to sign-in from every admin page', asy
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   }
   await context.close();
+});
+
+test('an edit the author makes after the moderator loaded the queue is not approved unread', async ({ page, browser }) => {
+  const link = await createReviewLink(db, { name: 'Ірина Коваленко', locale: 'uk' });
+  const author = await browser.newPage({ javaScriptEnabled: false });
+  const first = 'Підтримка відповіла швидко, все працює.';
+  const edited = 'Передумала: насправді чекала відповіді тиждень.';
+  try {
+    await author.goto(`${app.url}/r/${link.token}`);
+    await author.getByRole('radio', { name: '4 зірки' }).check();
+    await author.getByLabel('Ваш відгук').fill(first);
+    await author.getByLabel(/Я погоджуюся/).check();
+    await author.getByRole('button', { name: 'Надіслати відгук' }).click();
+    await expect(author.getByRole('status')).toContainText('Дякуємо! Ваш відгук збережено.');
+
+    await page.goto(`${app.url}/admin/?status=pending`);
+    await page.getByLabel('Email').fill(app.adminEmail!);
+    await page.getByLabel('Password').fill(app.adminPassword!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(`${app.url}/admin/?status=pending`);
+    const review = page.locator('article.review').filter({ has: page.locator('blockquote', { hasText: first }) });
+    const reviewId = Number(await review.getAttribute('data-review-id'));
+
+    // While the moderator reads the first text, the author rewrites it through their link.
+    await author.getByLabel('Ваш відгук').fill(edited);
+    if (!(await author.getByLabel(/Я погоджуюся/).isChecked())) await author.getByLabel(/Я погоджуюся/).check();
+    await author.getByRole('button', { name: 'Зберегти зміни' }).click();
+    await expect(author.getByRole('status')).toContainText('Дякуємо! Ваш відгук збережено.');
+
+    await review.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect(page.locator('#queue-notice')).toHaveText(`Review ${reviewId} has changed since you loaded the page — please read it again.`);
+    await expect(page.locator(`#review-${reviewId} .badge.pending`)).toHaveText('Pending');
+    await expect(page.locator(`#review-${reviewId} blockquote`)).toHaveText(edited);
+    const [stored] = await db.select().from(reviews).where(eq(reviews.id, reviewId));
+    expect(stored).toMatchObject({ status: 'pending', body: edited });
+
+    // Having read the new text, the moderator can approve it.
+    await page.locator(`#review-${reviewId}`).getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect(page.locator('#queue-notice')).toHaveText(`Review ${reviewId} approved.`);
+  } finally {
+    await author.close();
+  }
 });
