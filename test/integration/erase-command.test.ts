@@ -1,6 +1,10 @@
-import { createReadStream } from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contacts, reviewRequests, reviews } from '../../db/schema.ts';
+import { hashToken } from '../../src/lib/tokens.ts';
 import { importNpsCsv } from '../../src/lib/server/nps-import.ts';
 import { isolatedEnvironment, projectRoot, runScript } from '../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../helpers/database.ts';
@@ -9,6 +13,19 @@ const fixture = join(projectRoot, 'test', 'fixtures', 'nps-responses.csv');
 
 async function contactCount(database: TemporaryDatabase, email: string): Promise<number> {
   return Number((await database.db.$client.execute({ sql: 'select count(*) from contacts where email = ?', args: [email] })).rows[0]?.[0]);
+}
+
+/** Files under a folder whose (decompressed) text holds one of the needles, case-insensitively. */
+function traces(directory: string, needles: string[]): string[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .flatMap((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      const raw = readFileSync(path);
+      const text = (path.endsWith('.gz') ? gunzipSync(raw) : path.endsWith('.br') ? brotliDecompressSync(raw) : raw).toString('utf8').toLowerCase();
+      return needles.filter((needle) => text.includes(needle.toLowerCase())).map((needle) => `${needle} in ${path}`);
+    });
 }
 
 describe('npm run erase', () => {
@@ -54,4 +71,27 @@ describe('npm run erase', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('npm run publish');
   });
+  it('republishes when their review was on the wall, and no published build keeps it', async () => {
+    const email = 'anna.kowalska0@example.com';
+    const body = 'Doradca w sklepie pomógł mi wybrać rozmiar, a zwrot przyszedł w dwa dni.';
+    const { db } = database;
+    const [contact] = await db.select().from(contacts).where(eq(contacts.email, email));
+    const [request] = await db
+      .insert(reviewRequests)
+      .values({ contactId: contact!.id, tokenHash: hashToken('erase-command-review'), locale: 'pl', expiresAt: new Date(Date.UTC(2027, 0, 1)), sentAt: new Date() })
+      .returning();
+    await db.insert(reviews).values({ requestId: request!.id, contactId: contact!.id, rating: 5, body, nameDisplay: 'full', locale: 'pl', consentAt: new Date(), status: 'approved', moderatedAt: new Date() });
+    const published = await runScript('publish', [], env);
+    expect(published.code, published.stderr).toBe(0);
+    const needles = [email, contact!.name!, body];
+    // The test can fail: the published build holds their review (and npm run publish keeps it as "previous").
+    expect(traces(join(env.SITE_DIR!, 'builds'), needles).length).toBeGreaterThan(3);
+
+    const erased = await runScript('erase', [email], env);
+    expect(erased.code, erased.stderr).toBe(0);
+    expect(erased.stdout).toContain('the public pages were republished without it');
+    expect(traces(join(env.SITE_DIR!, 'builds'), needles)).toEqual([]);
+    expect(readdirSync(join(env.SITE_DIR!, 'builds'))).toHaveLength(1);
+    expect(existsSync(join(env.SITE_DIR!, 'current', 'client', 'index.html'))).toBe(true);
+  }, 120_000);
 });
