@@ -107,3 +107,44 @@ describe('moderation that changes the public pages publishes them', () => {
     expect(await lastRunId()).toBe(quiet);
   }, 120_000);
 });
+
+describe('a publish request waiting in the database', () => {
+  it('shows on the admin publish page, while another process publishes and after', async () => {
+    // Another process's run, and a request made meanwhile (as moderation in this server records it).
+    const [running] = await db.insert(publishRuns).values({ startedBy: 'cli' }).returning();
+    const [queued] = await db.insert(publishRuns).values({ startedBy: 'hider@example.com', status: 'queued' }).returning();
+    try {
+      const page = await (await fetch(`${app.url}/admin/publish/`, { headers: { Cookie: cookie } })).text();
+      expect(page).toContain(`Run ${running!.id}, started by cli`);
+      expect(page).toMatch(/data-testid="publish-queued"[^>]*>Another publish, asked for by hider@example\.com, starts when this one ends/);
+      expect(page).toMatch(new RegExp(`data-run-id="${queued!.id}" data-status="queued"`));
+
+      // That process died: nobody will serve the request; the page says so and offers Publish.
+      await db.update(publishRuns).set({ status: 'failed', error: 'killed', finishedAt: new Date() }).where(eq(publishRuns.id, running!.id));
+      const after = await (await fetch(`${app.url}/admin/publish/`, { headers: { Cookie: cookie } })).text();
+      expect(after).toContain('A publish asked for by hider@example.com');
+      expect(after).toContain('has not run yet; Publish runs it now.');
+    } finally {
+      await db.update(publishRuns).set({ status: 'failed', error: 'test', finishedAt: new Date() }).where(eq(publishRuns.id, running!.id));
+    }
+  });
+
+  it('is served by npm start on boot, even with --skip-publish', async () => {
+    const [queued] = await db.select().from(publishRuns).where(eq(publishRuns.status, 'queued'));
+    expect(queued).toBeDefined();
+    const second = await startApp({
+      env: { DATABASE_URL: app.env.DATABASE_URL!, SITE_DIR: app.env.SITE_DIR!, UPLOAD_DIR: app.env.UPLOAD_DIR!, OUTBOX_DIR: app.env.OUTBOX_DIR! },
+      args: ['--skip-publish'],
+    });
+    try {
+      expect(second.output()).toMatch(/Publishing the public pages… done/);
+      const [request] = await db.select().from(publishRuns).where(eq(publishRuns.id, queued!.id));
+      expect(request!.status).toBe('superseded');
+      const runs = await db.select().from(publishRuns).where(eq(publishRuns.startedBy, 'start'));
+      expect(runs.at(-1)).toMatchObject({ status: 'succeeded' });
+      expect(runs.at(-1)!.id).toBeGreaterThan(queued!.id);
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
+});
