@@ -1,13 +1,29 @@
 import { createClient } from '@libsql/client';
 import { expect, test, type Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { projectRoot, startApp, type RunningApp } from '../helpers/app.ts';
 
 // The demo data is the shared fixture: its NPS is computed here from the CSV, not copied.
 const demoRows = parse(readFileSync(join(projectRoot, 'db', 'demo', 'nps-responses.csv')), { columns: true, bom: true }) as { email: string; score: string; responded_at: string }[];
 const erasedEmail = 'liga.berzina15@example.com';
+const erasedName = 'Līga Bērziņa';
+const erasedReviewText = 'Lielisks atbalsts un ļoti vienkārša lietošana.';
+
+/** Files of the published builds whose (decompressed) text holds one of the needles. */
+function publishedTraces(siteDir: string, needles: string[]): string[] {
+  const builds = join(siteDir, 'builds');
+  return readdirSync(builds, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .flatMap((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      const raw = readFileSync(path);
+      const text = (path.endsWith('.gz') ? gunzipSync(raw) : path.endsWith('.br') ? brotliDecompressSync(raw) : raw).toString('utf8').toLowerCase();
+      return needles.filter((needle) => text.includes(needle.toLowerCase())).map((needle) => `${needle} in ${path.slice(builds.length)}`);
+    });
+}
 const erasedAnswers = demoRows.filter((row) => row.email === erasedEmail).length;
 const answersText = (count: number) => `${count} NPS ${count === 1 ? 'answer' : 'answers'}`;
 function npsOf(rows: { score: string }[]): string {
@@ -84,7 +100,9 @@ test('a signed-in admin sees the demo NPS with its chart, downloads the exports 
   const [reviewsDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'reviews (CSV)' }).click()]);
   expect(parse(readFileSync(await reviewsDownload.path()), { columns: true, bom: true })).toHaveLength(8);
 
-  // Erase a customer whose review is on the wall.
+  // Erase a customer whose review is on the wall (and so in the published build on disk).
+  const needles = [erasedEmail, erasedName, erasedReviewText];
+  expect(publishedTraces(app.env.SITE_DIR!, needles).length).toBeGreaterThan(3);
   await page.goto(`${app.url}/`);
   await expect(page.getByText('Līga Bērziņa')).toBeVisible();
   const ownPage = await page.getByRole('link', { name: 'Līga Bērziņa' }).getAttribute('href');
@@ -111,6 +129,8 @@ test('a signed-in admin sees the demo NPS with its chart, downloads the exports 
   await page.getByRole('link', { name: 'Publish', exact: true }).last().click();
   const latest = page.locator('tbody tr').first();
   await expect(latest).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
+  // No build on disk keeps them: not the new live one, not the one live until now (the server's).
+  await expect.poll(() => publishedTraces(app.env.SITE_DIR!, needles), { timeout: 10_000 }).toEqual([]);
   await page.goto(`${app.url}/`);
   await expect(page.locator('article.review')).toHaveCount(4);
   await expect(page.getByText('Līga Bērziņa')).toHaveCount(0);
