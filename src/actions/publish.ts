@@ -1,9 +1,9 @@
-import { ActionError, defineAction } from 'astro:actions';
+import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { requireAdmin } from '../lib/server/admin-guard.ts';
 import { getDatabase } from '../lib/server/database.ts';
 import { getEnvironment } from '../lib/server/env.ts';
-import { startPublishInBackground } from '../lib/server/publish.ts';
+import { requestPublish } from '../lib/server/publish.ts';
 
 /** The Publish button at /admin/publish/. The build runs in the background; the page follows it. */
 export const adminPublish = {
@@ -12,13 +12,14 @@ export const adminPublish = {
     input: z.object({}),
     handler: async (_input, context) => {
       const admin = requireAdmin(context);
-      const outcome = await startPublishInBackground({
+      // While another publish runs (say one a hide started), it may have read the database before
+      // the change this admin wants out: the request waits in the database and runs right after it.
+      const outcome = await requestPublish({
         db: await getDatabase(),
         siteDir: getEnvironment().SITE_DIR,
         startedBy: admin.email,
       });
-      if (outcome.status === 'busy') throw new ActionError({ code: 'CONFLICT', message: `Publish run ${outcome.runId} is still running.` });
-      return { runId: outcome.runId };
+      return { runId: outcome.runId, queued: outcome.status === 'queued' };
     },
   }),
 };

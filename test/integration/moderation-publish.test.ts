@@ -129,6 +129,25 @@ describe('a publish request waiting in the database', () => {
     }
   });
 
+  it('records the Publish button pressed during another run as a request, instead of refusing it', async () => {
+    await db.delete(publishRuns).where(eq(publishRuns.status, 'queued'));
+    const [running] = await db.insert(publishRuns).values({ startedBy: 'cli' }).returning();
+    try {
+      const response = await fetch(`${app.url}/admin/publish/?_action=adminPublish.start`, {
+        method: 'POST',
+        body: new URLSearchParams(),
+        headers: { Origin: app.url, Cookie: cookie },
+        redirect: 'manual',
+      });
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe(`/admin/publish/?started=${running!.id}`);
+      const queued = await db.select().from(publishRuns).where(eq(publishRuns.status, 'queued'));
+      expect(queued.map((run) => run.startedBy)).toEqual([app.adminEmail]);
+    } finally {
+      await db.update(publishRuns).set({ status: 'failed', error: 'test', finishedAt: new Date() }).where(eq(publishRuns.id, running!.id));
+    }
+  });
+
   it('is served by npm start on boot, even with --skip-publish', async () => {
     const [queued] = await db.select().from(publishRuns).where(eq(publishRuns.status, 'queued'));
     expect(queued).toBeDefined();

@@ -91,6 +91,16 @@ describe('claiming a publish run', () => {
     await finishClaimed([run!]);
     await database.db.delete(publishRuns).where(eq(publishRuns.status, 'queued'));
   });
+
+  it('npm run publish during another process\'s run asks for one more publish instead of failing', async () => {
+    const running = await claimPublishRun(other, 'server@example.com');
+    const result = await runScript('publish', [], options.env as Record<string, string>);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Another publish (run ${running}) is running; it publishes again when it ends`);
+    expect(await queuedPublishRequest(database.db)).toMatchObject({ startedBy: 'cli' });
+    await finishClaimed([running!]);
+    await database.db.delete(publishRuns).where(eq(publishRuns.status, 'queued'));
+  }, 60_000);
 });
 
 describe('publishing in the background', () => {
