@@ -218,7 +218,7 @@ export const rateLimits = sqliteTable('rate_limits', {
 export const publishRuns = sqliteTable('publish_runs', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   startedBy: text('started_by').notNull(),
-  /** running, succeeded or failed. */
+  /** running, succeeded or failed; queued (a publish asked for while another ran) or superseded (a later run covered it). */
   status: text('status').notNull().default('running'),
   reviewCount: integer('review_count'),
   error: text('error'),
