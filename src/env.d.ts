@@ -6,5 +6,9 @@ declare namespace App {
     user: import('./lib/server/session.ts').SessionUser | null;
     /** The current session (its id is the SHA-256 of the cookie token); null when signed out. */
     session: import('./lib/server/session.ts').Session | null;
+    /** Set when a review form post is refused by a rate limit: the seconds to wait (Retry-After). */
+    submissionRetryAfterSeconds?: number;
+    /** Set when the post was refused before its body was read: there is nothing typed to show back. */
+    submissionBodyUnread?: boolean;
   }
 }

@@ -1,8 +1,10 @@
+import { ActionError, getActionContext } from 'astro:actions';
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { classifyAdminRequest, signInUrlFor } from './lib/admin-access.ts';
 import { unauthorizedResponse } from './lib/server/admin-guard.ts';
 import { getDatabase } from './lib/server/database.ts';
 import { getEnvironment } from './lib/server/env.ts';
+import { submissionRateLimits, submissionRefusedUnread } from './lib/server/review-submissions.ts';
 import { applySecurityHeaders } from './lib/server/security-headers.ts';
 import { deleteSessionCookie, sessionCookieName, setSessionCookie, useSecureCookies, validateSessionToken } from './lib/server/session.ts';
 
@@ -52,4 +54,27 @@ const auth = defineMiddleware(async (context, next) => {
   return next();
 });
 
-export const onRequest = sequence(securityHeaders, auth);
+/**
+ * A review form post from a link or an address already refused in this window is answered 429
+ * before its body is read (a body may be 12 MB): the action never runs, the page says to wait.
+ */
+const submissionGate = defineMiddleware(async (context, next) => {
+  if (context.isPrerendered || context.request.method !== 'POST') return next();
+  const { action, setActionResult, serializeActionResult } = getActionContext(context);
+  if (action?.name !== 'review.submit') return next();
+  const env = getEnvironment();
+  const waitSeconds = await submissionRefusedUnread(
+    await getDatabase(),
+    context.params.token ?? '',
+    context.clientAddress,
+    submissionRateLimits(env.SUBMISSION_RATE_LIMIT_PER_IP),
+  );
+  if (waitSeconds !== null) {
+    context.locals.submissionRetryAfterSeconds = waitSeconds;
+    context.locals.submissionBodyUnread = true;
+    setActionResult(action.name, serializeActionResult({ data: undefined, error: new ActionError({ code: 'TOO_MANY_REQUESTS', message: 'rateLimited' }) }));
+  }
+  return next();
+});
+
+export const onRequest = sequence(securityHeaders, auth, submissionGate);

@@ -32,6 +32,7 @@ export const review = {
         case 'moderated':
           throw new ActionError({ code: 'CONFLICT', message: 'alreadyModerated' });
         case 'rate-limited':
+          context.locals.submissionRetryAfterSeconds = outcome.retryAfterSeconds;
           throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: 'rateLimited' });
         case 'photo-rejected':
           throw new ActionError({ code: 'UNPROCESSABLE_CONTENT', message: outcome.reason });

@@ -212,6 +212,42 @@ describe('bad input keeps what was typed and stores nothing', () => {
     const html = await (await post(link.token)).text();
     expect(html).toContain('Забагато спроб за короткий час');
   });
+
+  it('keeps what was typed on the first refused post, says when to retry, and turns later posts away unread', async () => {
+    const link = await createReviewLink(db);
+    for (let attempt = 0; attempt < 10; attempt++) expect((await post(link.token)).status).toBe(303);
+
+    // The first post over the limit is read and counted: the page shows back what was typed.
+    const first = await post(link.token, { body: 'Текст, який не можна загубити через ліміт.' });
+    expect(first.status).toBe(429);
+    expect(Number(first.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(first.headers.get('retry-after'))).toBeLessThanOrEqual(600);
+    expect(await first.text()).toContain('Текст, який не можна загубити через ліміт.');
+
+    // After that, a post is answered before its body is read: this body never ends.
+    const controller = new AbortController();
+    const neverEnding = new ReadableStream<Uint8Array>({
+      start(stream) {
+        stream.enqueue(new TextEncoder().encode(`token=${link.token}&rating=5&body=`));
+      },
+    });
+    const unread = await fetch(`${formUrl(link.token)}?_action=review.submit`, {
+      method: 'POST',
+      body: neverEnding,
+      headers: { Origin: app.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+      signal: controller.signal,
+      duplex: 'half',
+    } as RequestInit);
+    expect(unread.status).toBe(429);
+    expect(Number(unread.headers.get('retry-after'))).toBeGreaterThan(0);
+    const page = await unread.text();
+    expect(page).toContain('Забагато спроб за короткий час');
+    // The saved review is still there and still shown.
+    expect(page).toContain('Підтримка відповіла за п’ять хвилин');
+    controller.abort();
+    expect((await storedFor(link.requestId)).reviews).toHaveLength(1);
+  });
 });
 
 describe('saving', () => {

@@ -127,6 +127,38 @@ export function submissionRateLimits(perAddressLimit = 60): SubmissionRateLimits
   };
 }
 
+/**
+ * Whether a link or an address has already been refused within the current window, read
+ * without counting: the server checks this before it reads a posted form, so a sender that keeps
+ * posting past its limit costs one indexed read, not a 12 MB body. The first refused post still
+ * goes through submitReview (which counts it and shows back what was typed); only the ones after
+ * it are turned away unread. Returns the seconds to wait, or null when the post may be read.
+ */
+export async function submissionRefusedUnread(
+  db: Database,
+  token: string,
+  clientAddress: string,
+  limits: SubmissionRateLimits,
+  now = Date.now(),
+): Promise<number | null> {
+  const addressKey = `review-submit:ip:${clientAddress}`;
+  const tokenHash = isWellFormedToken(token) ? hashToken(token) : '';
+  const { rows } = await db.$client.execute({
+    sql: `select key, count, window_starts_at from rate_limits
+      where key = ? or key = 'review-submit:request:' || (select id from review_requests where token_hash = ?)`,
+    args: [addressKey, tokenHash],
+  });
+  let waitSeconds: number | null = null;
+  for (const row of rows) {
+    const rule = row.key === addressKey ? limits.perAddress : limits.perToken;
+    const windowStartsAt = Number(row.window_starts_at);
+    if (windowStartsAt <= now - rule.windowMs || Number(row.count) <= rule.limit) continue;
+    const decision = decideRateLimit({ count: Number(row.count), windowStartsAt }, rule, now);
+    waitSeconds = Math.max(waitSeconds ?? 0, decision.retryAfterSeconds);
+  }
+  return waitSeconds;
+}
+
 /** What became of a submission. */
 export type SubmitReviewOutcome =
   | { kind: 'saved'; reviewId: number; created: boolean }
