@@ -207,6 +207,16 @@ export const emailLog = sqliteTable(
   (table) => [index('email_log_contact_idx').on(table.contactId)],
 );
 
+/**
+ * Customers erased on request, kept only as a hash of their address (see erasure.ts): an import,
+ * the webhook or the demo loader skips them, so re-importing an old CSV never brings back, or
+ * emails, someone who asked to be forgotten. `npm run erase -- --allow-again EMAIL` lifts it.
+ */
+export const erasedEmails = sqliteTable('erased_emails', {
+  emailHash: text('email_hash').primaryKey(),
+  erasedAt: integer('erased_at', { mode: 'timestamp_ms' }).notNull().default(now),
+});
+
 /** Fixed-window counters shared by every server process (sign-in, submissions, webhook). */
 export const rateLimits = sqliteTable('rate_limits', {
   key: text('key').primaryKey(),

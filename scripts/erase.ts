@@ -3,11 +3,13 @@
 import { z } from 'astro/zod';
 import { openAppContext } from '../src/lib/server/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
+import { forgetErasedEmail } from '../src/lib/server/erased-emails.ts';
 import { eraseContact, type ErasureReport } from '../src/lib/server/erasure.ts';
 import { publishSite } from '../src/lib/server/publish.ts';
 
 const help = `Usage: npm run erase -- EMAIL [--dry-run]
        npm run erase -- --contact-id ID [--dry-run]
+       npm run erase -- --allow-again EMAIL
 
 Erases a customer for good: their contact record, NPS answers, review links, reviews,
 photos (under UPLOAD_DIR), incentive records, email log and outbox messages (under
@@ -20,10 +22,16 @@ republishes them (like "npm run publish"), then deletes the older builds under S
 that still hold their review (from the build a running server loaded its code from, only the
 pages that show it). The admin page at /admin/erase/ does the same in the background.
 
+What stays is a hash of their address (no name, no readable address), so that a later
+import or webhook call leaves them out instead of bringing them back and emailing them.
+If they come back and agree to be asked again, --allow-again EMAIL lifts that.
+
   --dry-run         say what would be erased, change nothing
   --contact-id ID   erase by contact id instead of email
+  --allow-again     let EMAIL, erased before, be imported again
 
-Exit codes: 0 erased (or would be), 1 no such customer, 2 bad usage.`;
+Exit codes: 0 erased (or would be, or allowed again), 1 no such customer (or not erased
+before, with --allow-again), 2 bad usage.`;
 
 function describe(report: ErasureReport): string {
   return [
@@ -40,13 +48,29 @@ function describe(report: ErasureReport): string {
 }
 
 runCommand('erase', async () => {
-  const { values, positionals } = parseCommandLine({ 'dry-run': { type: 'boolean' }, 'contact-id': { type: 'string' } });
+  const { values, positionals } = parseCommandLine({
+    'dry-run': { type: 'boolean' },
+    'contact-id': { type: 'string' },
+    'allow-again': { type: 'boolean' },
+  });
   if (values.help) {
     console.log(help);
     return 0;
   }
   const [email, extra] = positionals;
   if (extra) throw new UsageError(`unexpected argument "${extra}" (erase one customer at a time)`);
+  if (values['allow-again']) {
+    if (!email || values['contact-id'] !== undefined || values['dry-run']) throw new UsageError('--allow-again takes one email and nothing else: npm run erase -- --allow-again EMAIL');
+    const parsed = z.email().safeParse(email.trim().toLowerCase());
+    if (!parsed.success) throw new UsageError(`"${email}" is not an email address`);
+    const { db } = await openAppContext();
+    if (!(await forgetErasedEmail(db, parsed.data))) {
+      process.stderr.write(`erase: ${parsed.data} was not erased before: nothing to allow\n`);
+      return 1;
+    }
+    console.log(`${parsed.data} may be imported again; nothing of theirs was restored.`);
+    return 0;
+  }
   if (email && values['contact-id'] !== undefined) throw new UsageError('give an email or --contact-id, not both');
   let target: { email: string } | { contactId: number };
   if (values['contact-id'] !== undefined) {

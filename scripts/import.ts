@@ -12,7 +12,8 @@ const help = `Usage: npm run import -- FILE.csv [--dry-run]
 Adds customers and their NPS answers from a CSV file: UTF-8, a header row, an "email"
 column, and optionally name, locale, score (0-10), comment and responded_at (ISO 8601).
 Importing the same file again adds nothing twice. Each bad row is reported on stderr with
-the line where it starts and why; the good rows are imported.
+the line where it starts and why; the good rows are imported. Rows of customers erased on
+request (npm run erase) are left out and counted.
 
   --dry-run   check the file and report what would be added, without writing
 
@@ -91,5 +92,8 @@ runCommand('import', async () => {
     `${verb} ${report.answersAdded} answers and ${report.contactsAdded} new customers. ` +
       `Rows: ${report.rows}, added: ${report.answersAdded}, duplicates: ${report.duplicates}, rejected: ${report.rejected.length}.`,
   );
+  if (report.erased > 0) {
+    console.log(`Left out ${report.erased} rows of customers erased on request (npm run erase -- --allow-again EMAIL if one of them asks to be included again).`);
+  }
   return report.rejected.length > 0 ? 1 : 0;
 });

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +56,37 @@ describe('npm run erase', () => {
     expect(second.stderr).toBe('erase: no such customer: nothing was erased\n');
   });
 
+  it('an erased customer stays out of later imports until --allow-again, and only a hash of the address is kept', async () => {
+    const email = 'magdalena.wisniewska2@example.com';
+    // Erased by the test above: importing the same file again leaves their two rows out.
+    const fixtureCopy = join(database.directory, 'again.csv');
+    copyFileSync(fixture, fixtureCopy);
+    const again = await runScript('import', [fixtureCopy], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Added 0 answers and 0 new customers.');
+    expect(again.stdout).toContain('Left out 2 rows of customers erased on request');
+    expect(await contactCount(database, email)).toBe(0);
+    const kept = await database.db.$client.execute('select * from erased_emails');
+    expect(kept.rows).toHaveLength(1);
+    expect(JSON.stringify(kept.rows)).not.toMatch(/magdalena|wisniewska|example\.com/i);
+
+    const allowed = await runScript('erase', ['--allow-again', 'Magdalena.Wisniewska2@example.com'], env);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toBe(`${email} may be imported again; nothing of theirs was restored.\n`);
+    const notErased = await runScript('erase', ['--allow-again', 'anna.kowalska0@example.com'], env);
+    expect(notErased.code).toBe(1);
+    expect(notErased.stderr).toBe('erase: anna.kowalska0@example.com was not erased before: nothing to allow\n');
+
+    const back = await runScript('import', [fixtureCopy], env);
+    expect(back.stdout).toContain('Added 2 answers and 1 new customers.');
+    expect(back.stdout).not.toContain('Left out');
+    expect(await contactCount(database, email)).toBe(1);
+    // Erased again, for the tests below.
+    expect((await runScript('erase', [email], env)).code).toBe(0);
+  });
+
   it.each([
+    [['--allow-again'], 'erase: --allow-again takes one email and nothing else: npm run erase -- --allow-again EMAIL\n'],
     [[], 'erase: expected the customer email: npm run erase -- EMAIL\n'],
     [['not-an-email'], 'erase: "not-an-email" is not an email address\n'],
     [['--contact-id', 'x'], 'erase: --contact-id expects a positive whole number, not "x"\n'],

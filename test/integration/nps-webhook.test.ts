@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
+import { erasedEmailHash } from '../../src/lib/server/erased-emails.ts';
 import { signWebhookBody } from '../../src/lib/server/nps-webhook.ts';
 import { startApp, type RunningApp } from '../helpers/app.ts';
 
@@ -50,6 +51,16 @@ describe('POST /api/nps (signed NPS webhook)', () => {
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ status: 'already stored' });
     expect(await answersOf('olena@example.com')).toHaveLength(1);
+  });
+
+  it('acknowledges but never stores an answer from a customer erased on request', async () => {
+    await db.$client.execute({ sql: 'insert into erased_emails (email_hash) values (?)', args: [erasedEmailHash('gone@example.com')] });
+    const response = await send(JSON.stringify({ email: 'Gone@Example.com', name: 'Gone', score: 10, responded_at: '2026-10-02T09:00:00Z' }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'not stored: this customer was erased on request' });
+    expect(await answersOf('gone@example.com')).toEqual([]);
+    const contacts = await db.$client.execute({ sql: 'select count(*) as n from contacts where email = ?', args: ['gone@example.com'] });
+    expect(Number(contacts.rows[0]?.n)).toBe(0);
   });
 
   it('refuses a wrong signature with 401 and stores nothing', async () => {

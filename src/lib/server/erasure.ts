@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip } from 'node:zlib';
 import type { Database } from '../../../db/client.ts';
+import { rememberErasedEmailStatement } from './erased-emails.ts';
 import { outboxFileName } from './mail.ts';
 import { resolveStoredPhoto } from './public-photos.ts';
 import { readPointer, siteLayout } from './publish.ts';
@@ -251,7 +252,8 @@ async function scrubWhenRepublished(siteDir: string, erased: PublishedTraces, la
  * Erases a customer on request (GDPR Art. 17): their contact row, NPS answers, review requests,
  * reviews, incentive rows, email log and audit details go in one write transaction; then their
  * photo files and outbox messages are deleted. Gift codes they were sent stay spent. The audit
- * log keeps only that an erasure happened, with counts. On a local database file the deleted
+ * log keeps only that an erasure happened, with counts, and erased_emails a hash of the address
+ * so that imports skip it from then on. On a local database file the deleted
  * bytes are overwritten (secure_delete), the file is vacuumed and the WAL truncated, so nothing
  * lingers on disk. Returns null when no such customer exists.
  */
@@ -346,6 +348,8 @@ export async function eraseContact(
     { sql: 'delete from nps_responses where contact_id = ?', args: [contactId] },
     { sql: 'delete from email_log where contact_id = ? or lower(to_address) = ?', args: [contactId, email] },
     { sql: 'delete from contacts where id = ?', args: [contactId] },
+    // Only a hash of the address stays, so a later import or webhook call leaves them out.
+    rememberErasedEmailStatement(email),
     {
       sql: `insert into audit_log (actor_id, actor_label, action, subject_type, subject_id, detail) values (?, ?, ?, 'contact', ?, ?)`,
       args: [actor.id, actor.label, erasureAuditAction, contactId, auditDetail],

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { Database } from '../../../db/client.ts';
 import { normalizeLocale, type Locale } from '../locales.ts';
 import { npsAnswerSchema, type NpsAnswer } from '../schemas/nps-answer.ts';
+import { erasedEmailHash, findErasedEmails, notErasedSql } from './erased-emails.ts';
 
 /** A row that could not be imported, with the line of the file where it starts and why. */
 export interface RejectedRow {
@@ -20,6 +21,8 @@ export interface ImportReport {
   answersAdded: number;
   /** Answers already stored (or repeated in the file), so not added again. */
   duplicates: number;
+  /** Rows of customers erased on request: left out, never stored (see erased-emails.ts). */
+  erased: number;
   contactsAdded: number;
   rejected: RejectedRow[];
 }
@@ -46,12 +49,13 @@ function statementsFor(answer: NpsAnswer, options: ImportOptions): InStatement[]
   const locale = answer.locale ? normalizeLocale(answer.locale, options.defaultLocale) : null;
   const statements: InStatement[] = [
     {
-      sql: `insert into contacts (email, name, locale, is_demo) values (?, ?, ?, ?)
+      // The guard holds even if the customer is erased between our check and this write.
+      sql: `insert into contacts (email, name, locale, is_demo) select ?, ?, ?, ? where ${notErasedSql}
             on conflict(email) do update set
               name = coalesce(excluded.name, contacts.name),
               locale = coalesce(?, contacts.locale),
               updated_at = cast(unixepoch('subsec') * 1000 as integer)`,
-      args: [answer.email, answer.name ?? null, locale ?? options.defaultLocale, options.isDemo ? 1 : 0, locale],
+      args: [answer.email, answer.name ?? null, locale ?? options.defaultLocale, options.isDemo ? 1 : 0, erasedEmailHash(answer.email), locale],
     },
   ];
   if (answer.score === undefined) return statements;
@@ -79,11 +83,15 @@ async function storeWith(
   run: StatementRunner,
   answers: NpsAnswer[],
   options: ImportOptions,
-): Promise<{ answersAdded: number; duplicates: number }> {
+): Promise<{ answersAdded: number; duplicates: number; erased: number }> {
   let answersAdded = 0;
   let withScore = 0;
+  let erased = 0;
   for (let start = 0; start < answers.length; start += chunkSize) {
-    const chunk = answers.slice(start, start + chunkSize);
+    const erasedEmails = await findErasedEmails(run, answers.slice(start, start + chunkSize).map((answer) => answer.email));
+    const chunk = answers.slice(start, start + chunkSize).filter((answer) => !erasedEmails.has(answer.email.trim().toLowerCase()));
+    erased += Math.min(chunkSize, answers.length - start) - chunk.length;
+    if (chunk.length === 0) continue;
     const statements = chunk.flatMap((answer) => statementsFor(answer, options));
     const results = await run(statements);
     statements.forEach((statement, index) => {
@@ -94,18 +102,19 @@ async function storeWith(
       }
     });
   }
-  return { answersAdded, duplicates: withScore - answersAdded };
+  return { answersAdded, duplicates: withScore - answersAdded, erased };
 }
 
 /**
  * Stores validated answers: upserts each contact (a later row may fill in a name or locale)
- * and adds each answer once. Each chunk is one write transaction.
+ * and adds each answer once. Each chunk is one write transaction. Customers erased on request
+ * are left out and counted in `erased`.
  */
 export function storeNpsAnswers(
   db: Database,
   answers: NpsAnswer[],
   options: ImportOptions,
-): Promise<{ answersAdded: number; duplicates: number }> {
+): Promise<{ answersAdded: number; duplicates: number; erased: number }> {
   return storeWith((statements) => db.$client.batch(statements, 'write'), answers, options);
 }
 
@@ -234,7 +243,7 @@ async function readCsv(
   let bytesRead = 0;
   let header: string[] | null = null;
   const contactsBefore = await countContacts();
-  const report = { answersAdded: 0, duplicates: 0 };
+  const report = { answersAdded: 0, duplicates: 0, erased: 0 };
 
   input.on('data', (chunk: Buffer | string) => {
     bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
@@ -244,6 +253,7 @@ async function readCsv(
     const stored = await storeWith(run, valid.splice(0), options);
     report.answersAdded += stored.answersAdded;
     report.duplicates += stored.duplicates;
+    report.erased += stored.erased;
   };
 
   for await (const record of readCsvRecords(input)) {

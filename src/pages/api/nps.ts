@@ -64,6 +64,8 @@ export const POST: APIRoute = async ({ request, clientAddress }) => {
   }
 
   const stored = await storeNpsAnswers(db, [parsed.data], { source: 'webhook', defaultLocale: getConfig().locales.default });
+  // A customer erased on request stays erased: the answer is acknowledged (so the sender does not retry) and dropped.
+  if (stored.erased > 0) return json(200, { status: 'not stored: this customer was erased on request' });
   // The same answer sent again (a retry, a replayed request) is stored once.
   return stored.answersAdded > 0 ? json(201, { status: 'stored' }) : json(200, { status: 'already stored' });
 };
