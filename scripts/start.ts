@@ -5,6 +5,7 @@ import { openAppContext } from '../src/lib/server/app-context.ts';
 import { parseCommandLine, runCommand } from '../src/lib/server/cli.ts';
 import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/demo.ts';
 import { publishSite, queuedPublishRequest, readPointer, siteLayout } from '../src/lib/server/publish.ts';
+import { deleteStaleRateLimits } from '../src/lib/server/rate-limit.ts';
 import { startSiteServer } from '../src/lib/server/site-server.ts';
 
 const help = `Usage: npm start [-- --no-demo] [-- --skip-publish]
@@ -53,6 +54,12 @@ runCommand('start', async () => {
     console.log(`Demo admin: ${access.adminEmail} / ${access.adminPassword}`);
     if (access.reviewToken) console.log(`Demo review link: ${env.SITE_URL}/r/${access.reviewToken}`);
   }
+
+  // Housekeeping: rate-limit counters of ended windows, now and every hour.
+  const sweep = () =>
+    void deleteStaleRateLimits(db).catch((error: unknown) => console.error('housekeeping: could not delete old rate-limit counters:', error instanceof Error ? error.message : error));
+  sweep();
+  setInterval(sweep, 60 * 60 * 1000).unref();
 
   const stop = () => {
     void site.close().then(() => process.exit(0));

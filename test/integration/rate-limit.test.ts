@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
-import { consumeRateLimit, resetRateLimit } from '../../src/lib/server/rate-limit.ts';
+import { consumeRateLimit, deleteStaleRateLimits, resetRateLimit, staleCounterAgeMs } from '../../src/lib/server/rate-limit.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../helpers/database.ts';
 
 let temporary: TemporaryDatabase;
@@ -21,6 +21,16 @@ describe('database rate limits', () => {
     const later = await consumeRateLimit(temporary.db, 'signin:ip:1.2.3.4', rule, start + 60_000);
     expect(later.allowed).toBe(true);
     expect(later.remaining).toBe(2);
+  });
+
+  it('forgets counters whose window started more than a day ago, and keeps the others counting', async () => {
+    const now = 10 * staleCounterAgeMs;
+    await consumeRateLimit(temporary.db, 'old', rule, now - staleCounterAgeMs - 1);
+    for (let i = 0; i < 4; i++) await consumeRateLimit(temporary.db, 'recent', rule, now - 1000);
+    expect(await deleteStaleRateLimits(temporary.db, now)).toBe(1);
+    const keys = (await temporary.db.$client.execute('select key from rate_limits')).rows.map((row) => row.key);
+    expect(keys).toEqual(['recent']);
+    expect((await consumeRateLimit(temporary.db, 'recent', rule, now)).allowed).toBe(false);
   });
 
   it('keeps separate counters per key, and reset forgets one', async () => {

@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyProject, isolatedEnvironment, runScript } from '../helpers/app.ts';
+import { copyProject, isolatedEnvironment, runScript, startApp } from '../helpers/app.ts';
 import { hashToken } from '../../src/lib/tokens.ts';
 import { createTemporaryDatabase } from '../helpers/database.ts';
 
@@ -68,6 +68,24 @@ describe('start-up', () => {
     expect(Number(rows.rows[0]?.[0])).toBe(1);
     temporary.cleanup();
   });
+
+  it('deletes rate-limit counters of windows that ended long ago when it starts', async () => {
+    const temporary = await createTemporaryDatabase();
+    const day = 24 * 60 * 60 * 1000;
+    await temporary.db.$client.execute({
+      sql: 'insert into rate_limits (key, count, window_starts_at) values (?, 3, ?), (?, 3, ?)',
+      args: ['review-submit:ip:198.51.100.7', Date.now() - 2 * day, 'signin:ip:198.51.100.8', Date.now() - 60_000],
+    });
+    const app = await startApp({ args: ['--no-demo'], env: { DATABASE_URL: temporary.url } });
+    try {
+      const keys = async () => (await temporary.db.$client.execute('select key from rate_limits order by key')).rows.map((row) => row.key);
+      for (let attempt = 0; attempt < 50 && (await keys()).length > 1; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await keys()).toEqual(['signin:ip:198.51.100.8']);
+    } finally {
+      await app.stop();
+      temporary.cleanup();
+    }
+  }, 120_000);
 
   it('answers --help and refuses unknown options with exit code 2', async () => {
     const help = await runScript('demo', ['--help'], {});

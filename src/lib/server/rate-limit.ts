@@ -1,5 +1,5 @@
 import type { InStatement } from '@libsql/client';
-import { eq } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { rateLimits } from '../../../db/schema.ts';
 
@@ -55,4 +55,17 @@ export async function consumeRateLimit(db: Database, key: string, rule: RateLimi
 /** Forgets a key's counter (e.g. after a successful sign-in). */
 export async function resetRateLimit(db: Database, key: string): Promise<void> {
   await db.delete(rateLimits).where(eq(rateLimits.key, key));
+}
+
+/** Longer than any window in use (the longest is 15 minutes), so no live counter is forgotten. */
+export const staleCounterAgeMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes counters whose window started more than a day ago: every address, link and account
+ * ever seen leaves one row, and an ended window holds nothing a new event would need (it starts
+ * a fresh window anyway). npm start runs this hourly. Returns how many rows went.
+ */
+export async function deleteStaleRateLimits(db: Database, now = Date.now()): Promise<number> {
+  const deleted = await db.delete(rateLimits).where(lt(rateLimits.windowStartsAt, new Date(now - staleCounterAgeMs)));
+  return deleted.rowsAffected;
 }
