@@ -217,6 +217,17 @@ export const erasedEmails = sqliteTable('erased_emails', {
   erasedAt: integer('erased_at', { mode: 'timestamp_ms' }).notNull().default(now),
 });
 
+/**
+ * A command that must not run twice at once (npm run incentives), held by `host:pid` and kept
+ * alive by a heartbeat; a holder that stopped beating, or whose process is gone, loses it.
+ */
+export const commandLocks = sqliteTable('command_locks', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  acquiredAt: integer('acquired_at', { mode: 'timestamp_ms' }).notNull(),
+  heartbeatAt: integer('heartbeat_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
 /** Fixed-window counters shared by every server process (sign-in, submissions, webhook). */
 export const rateLimits = sqliteTable('rate_limits', {
   key: text('key').primaryKey(),

@@ -2,8 +2,9 @@
 // npm run incentives: send every reviewer the promised thank-you, exactly once.
 import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { openAppContext } from '../src/lib/server/app-context.ts';
+import { openAppContext, type AppContext } from '../src/lib/server/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
+import { acquireCommandLock, CommandLockHeldError, type CommandLock } from '../src/lib/server/command-lock.ts';
 import { assignGiftCodes, countUnusedGiftCodes, GiftCodeFileError, giftCodesInUse, parseGiftCodesCsv, type ParsedGiftCodes } from '../src/lib/server/gift-codes.ts';
 import {
   countIncentivesByState,
@@ -21,14 +22,17 @@ const help = `Usage: npm run incentives [-- --dry-run] [-- --codes FILE.csv] [--
 Sends the promised incentive to everyone who submitted a review, whatever the rating, the
 text or the moderation outcome. Through Resend (RESEND_API_KEY set) it sends batches of up to
 100 emails per request; otherwise each email becomes an .eml file in OUTBOX_DIR. A run that
-is interrupted can simply be run again: nobody is skipped and nobody gets two emails.
+is interrupted can simply be run again: nobody is skipped and nobody gets two emails. Only
+one run sends at a time: a second one started meanwhile stops at once and sends nothing.
 
   --dry-run          list who would get an incentive, with counts per state and language; writes nothing
   --codes FILE.csv   add gift codes (a CSV with a "code" column) and give each new reviewer one;
                      stops before sending anything if there are not enough unused codes
   --rate N           at most N requests a second to Resend (default 2, Resend's default limit)
   --max-attempts N   runs that may try a failed incentive before it waits for "retry" in the
-                     admin (default ${defaultMaxAttempts})`;
+                     admin (default ${defaultMaxAttempts})
+
+Exit codes: 0 all sent, 1 some failed (or another run was sending), 2 bad usage.`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
@@ -59,34 +63,23 @@ function formatCounts(counts: Record<string, number>): string {
   return entries.length ? entries.map(([key, value]) => `${key} ${value}`).join(', ') : 'none';
 }
 
-runCommand('incentives', async () => {
-  const { values, positionals } = parseCommandLine({
-    'dry-run': { type: 'boolean' },
-    codes: { type: 'string' },
-    rate: { type: 'string' },
-    'max-attempts': { type: 'string' },
-  });
-  if (values.help) {
-    console.log(help);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const rate = positiveNumber('rate', values.rate, 2);
-  const maxAttempts = positiveNumber('max-attempts', values['max-attempts'], defaultMaxAttempts, true);
-  const file = values.codes;
-  // The file is checked before anything is opened or written.
-  const parsed = file ? readCodes(file) : null;
-  if (file && parsed?.duplicates.length) {
-    console.log(`${file}: ignored ${parsed.duplicates.length} duplicate code${parsed.duplicates.length === 1 ? '' : 's'} (each code is used once)`);
-  }
+interface SendOptions {
+  lock: CommandLock | null;
+  parsed: ParsedGiftCodes | null;
+  file: string | undefined;
+  rate: number;
+  maxAttempts: number;
+  dryRun: boolean;
+}
 
-  const { db, config, env, mailer } = await openAppContext();
+/** The run itself, once the lock is held (or for a dry run, which only reads). */
+async function send({ db, config, env, mailer }: AppContext, { lock, parsed, file, rate, maxAttempts, dryRun }: SendOptions): Promise<number> {
   const recipients = await selectIncentiveRecipients(db, { maxAttempts });
   const codesInUse = parsed !== null || (await giftCodesInUse(db));
   // Rows already handed to the provider keep their exact message, so only fresh rows get codes.
   const needingCodes = codesInUse ? recipients.filter((recipient) => !recipient.code && !recipient.batchKey) : [];
 
-  if (values['dry-run']) {
+  if (dryRun) {
     const byLocale: Record<string, number> = {};
     for (const recipient of recipients) {
       const locale = incentiveLocale(config, recipient.locale);
@@ -128,16 +121,63 @@ runCommand('incentives', async () => {
     if (bar) bar.update(progress.sent, { failed: progress.failed });
     else console.log(`batch ${progress.batch}/${progress.batches}: ${progress.sent} sent, ${progress.failed} failed of ${progress.total}`);
   };
-  const summary = await deliverIncentives({ config, mailer, sendBatch, maxAttempts, onProgress }).finally(() => bar?.stop());
+  const summary = await deliverIncentives({ config, mailer, sendBatch, maxAttempts, onProgress, shouldStop: () => lock?.lost === true }).finally(() => bar?.stop());
 
   const counts = await countIncentivesByState(db);
   const via = summary.transport === 'resend' ? 'Resend' : `the outbox ${env.OUTBOX_DIR}`;
   const repeated = summary.repeatedBatches ? `, ${summary.repeatedBatches} repeated from an interrupted run` : '';
   console.log(`Sent ${summary.sent} of ${summary.total} incentives via ${via} in ${summary.batches} batch${summary.batches === 1 ? '' : 'es'}${repeated}.`);
   console.log(`Ledger: ${formatCounts(counts)}`);
+  if (summary.stopped) {
+    console.log('Stopped early: this run stopped answering for over a minute and another run took over; it sends the rest.');
+    return 1;
+  }
   if (summary.failed > 0) {
     console.log(`${summary.failed} failed; the next run retries them (up to ${maxAttempts} attempts), and the admin shows why at /admin/incentives/.`);
     return 1;
   }
   return 0;
+}
+
+runCommand('incentives', async () => {
+  const { values, positionals } = parseCommandLine({
+    'dry-run': { type: 'boolean' },
+    codes: { type: 'string' },
+    rate: { type: 'string' },
+    'max-attempts': { type: 'string' },
+  });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const rate = positiveNumber('rate', values.rate, 2);
+  const maxAttempts = positiveNumber('max-attempts', values['max-attempts'], defaultMaxAttempts, true);
+  const file = values.codes;
+  // The file is checked before anything is opened or written.
+  const parsed = file ? readCodes(file) : null;
+  if (file && parsed?.duplicates.length) {
+    console.log(`${file}: ignored ${parsed.duplicates.length} duplicate code${parsed.duplicates.length === 1 ? '' : 's'} (each code is used once)`);
+  }
+
+  const context = await openAppContext();
+  // One run at a time (a cron job and a person, or two machines on one database): a dry run only reads.
+  let lock: CommandLock | null = null;
+  if (!values['dry-run']) {
+    try {
+      lock = await acquireCommandLock(context.db, 'incentives');
+    } catch (error) {
+      if (!(error instanceof CommandLockHeldError)) throw error;
+      process.stderr.write(
+        `incentives: another run is sending (${error.holder}, since ${error.since.toISOString()}); nothing was sent. ` +
+          'Wait for it to finish; a run that was killed frees its place at once on the same machine, or after a minute elsewhere.\n',
+      );
+      return 1;
+    }
+  }
+  try {
+    return await send(context, { lock, parsed, file, rate, maxAttempts, dryRun: values['dry-run'] === true });
+  } finally {
+    await lock?.release();
+  }
 });

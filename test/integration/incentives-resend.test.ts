@@ -227,3 +227,24 @@ describe('npm run incentives, killed with SIGKILL mid-run and run again', () => 
     expect(fake.requests).toHaveLength(keys.length);
   });
 });
+
+describe('two runs of npm run incentives at once', () => {
+  it('lets only one send: the second stops with one line and sends nothing, the first delivers each once', { timeout: 60_000 }, async () => {
+    await seedSubmissions(temporary.db, manyReviewers(250));
+    // Slow answers keep the first run busy for about six seconds, whatever else the machine does.
+    fake.delay = () => 2000;
+    const first = runIncentives(['--rate', '50']);
+    // The second starts while the first is sending its first batch.
+    while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await runIncentives(['--rate', '50']);
+    expect(second.code).toBe(1);
+    expect(second.output).toMatch(/^incentives: another run is sending \(.+:\d+, since .+\); nothing was sent\./);
+    const done = await first;
+    expect(done.code, done.output).toBe(0);
+    expect(fake.requests).toHaveLength(3);
+    await expectEachDeliveredOnce(250);
+    // The finished run gave its place back.
+    expect((await temporary.db.$client.execute('select count(*) as n from command_locks')).rows[0]?.n).toBe(0);
+    expect((await runIncentives(['--rate', '50'])).output).toMatch(/No incentives to send/);
+  });
+});

@@ -181,6 +181,8 @@ export interface DeliverySummary {
   /** Batches an earlier, interrupted run had started: repeated with the same key. */
   repeatedBatches: number;
   transport: 'resend' | 'outbox';
+  /** True when shouldStop ended the run before every batch was sent. */
+  stopped: boolean;
 }
 
 /** What `deliverIncentives` needs. */
@@ -192,6 +194,8 @@ export interface DeliveryOptions {
   batchSize?: number;
   maxAttempts?: number;
   onProgress?: (progress: DeliveryProgress) => void;
+  /** Checked before each batch: true stops the run there (its lock was taken over). */
+  shouldStop?: () => boolean;
 }
 
 function reasonOf(error: unknown): string {
@@ -217,10 +221,15 @@ export async function deliverIncentives(options: DeliveryOptions): Promise<Deliv
     batches: batches.length,
     repeatedBatches: batches.filter((batch) => batch.repeated).length,
     transport: sendBatch ? 'resend' : mailer.transport.name,
+    stopped: false,
   };
   let lastError: string | null = null;
 
   for (const [index, batch] of batches.entries()) {
+    if (options.shouldStop?.()) {
+      summary.stopped = true;
+      break;
+    }
     const ids = batch.recipients.map((recipient) => recipient.incentiveId);
     // The batch key is stored before the request: from here on a rerun repeats this request.
     await db
