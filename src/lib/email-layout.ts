@@ -1,3 +1,5 @@
+import { readableShade, textOn } from './colors.ts';
+
 /** A message's content before it is wrapped in the branded layout. */
 export interface EmailContent {
   locale: string;
@@ -39,10 +41,13 @@ export function renderEmail(content: EmailContent, brand: EmailBrand): RenderedE
     );
   }
 
-  const color = escapeHtml(brand.primaryColor);
+  // The business name and the button stay readable (4.5:1) whatever the brand colour.
+  const readable = readableShade(brand.primaryColor, ['#ffffff'], 4.5);
+  const color = escapeHtml(readable);
+  const onColor = textOn(readable);
   const paragraphs = content.paragraphs.map((paragraph) => `<p style="margin:0 0 16px">${escapeHtml(paragraph)}</p>`).join('\n');
   const action = content.action
-    ? `<p style="margin:24px 0"><a href="${escapeHtml(content.action.url)}" style="background:${color};color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block;font-weight:600">${escapeHtml(content.action.label)}</a></p>`
+    ? `<p style="margin:24px 0"><a href="${escapeHtml(content.action.url)}" style="background:${color};color:${onColor};padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block;font-weight:600">${escapeHtml(content.action.label)}</a></p>`
     : '';
   const footer = content.footer
     ? `<p style="margin:24px 0 0;color:#595959;font-size:13px">${escapeHtml(content.footer.text)}${
