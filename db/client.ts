@@ -13,17 +13,25 @@ export interface DatabaseLocation {
   authToken?: string | undefined;
 }
 
+const localFiles = new WeakMap<object, string>();
+
+/** The path of a local database file (not `:memory:`, not remote), or null. */
+export function localDatabaseFile(db: Database): string | null {
+  return localFiles.get(db) ?? null;
+}
+
 /**
  * Opens a database. For a local file it turns on WAL and a busy timeout, so the server and a
  * script can write at the same time; a remote libSQL server (sqld, Turso) needs neither.
  */
 export async function openDatabase({ url, authToken }: DatabaseLocation): Promise<Database> {
   const isFile = url.startsWith('file:');
-  if (isFile) {
-    const path = url.slice('file:'.length).split('?')[0] ?? '';
-    if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  }
+  const path = isFile ? (url.slice('file:'.length).split('?')[0] ?? '') : '';
+  const onDisk = path !== '' && path !== ':memory:';
+  if (onDisk) mkdirSync(dirname(path), { recursive: true });
   const client = createClient({ url, authToken, ...(isFile ? { timeout: 5000 } : {}) });
   if (isFile) await client.execute('PRAGMA journal_mode = WAL');
-  return drizzle(client, { schema }) as Database;
+  const db = drizzle(client, { schema }) as Database;
+  if (onDisk) localFiles.set(db, path);
+  return db;
 }

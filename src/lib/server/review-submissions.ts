@@ -1,4 +1,4 @@
-import type { InStatement, ResultSet } from '@libsql/client';
+import type { InStatement } from '@libsql/client';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { contacts, reviewRequests, reviews } from '../../../db/schema.ts';
@@ -7,6 +7,7 @@ import type { Locale } from '../locales.ts';
 import type { ReviewSubmission } from '../schemas/review-submission.ts';
 import { hashToken, isWellFormedToken } from '../tokens.ts';
 import { deleteReviewPhoto, PhotoRejectedError, storeReviewPhoto, type PhotoRejection } from './photos.ts';
+import { hotPathRunner, type SqlRows } from './hot-path-sql.ts';
 import { decideRateLimit, rateLimitStatement, type RateLimitRule } from './rate-limit.ts';
 
 /** A review as its author may see and edit it through their link. */
@@ -143,7 +144,7 @@ export async function submissionRefusedUnread(
 ): Promise<number | null> {
   const addressKey = `review-submit:ip:${clientAddress}`;
   const tokenHash = isWellFormedToken(token) ? hashToken(token) : '';
-  const { rows } = await db.$client.execute({
+  const { rows } = await hotPathRunner(db).execute({
     sql: `select key, count, window_starts_at from rate_limits
       where key = ? or key = 'review-submit:request:' || (select id from review_requests where token_hash = ?)`,
     args: [addressKey, tokenHash],
@@ -227,7 +228,7 @@ interface LinkRow {
   photoPath: string | null;
 }
 
-function linkRow(rows: ResultSet['rows']): LinkRow | null {
+function linkRow(rows: SqlRows['rows']): LinkRow | null {
   const row = rows[0];
   if (!row) return null;
   return {
@@ -249,7 +250,7 @@ function refusal(link: LinkRow | null, now: number): SubmitReviewOutcome | null 
 
 interface QueuedBatch {
   statements: InStatement[];
-  resolve(results: ResultSet[]): void;
+  resolve(results: SqlRows[]): void;
   reject(error: unknown): void;
 }
 
@@ -260,7 +261,7 @@ const queuedBatches = new WeakMap<Database, QueuedBatch[]>();
  * arrived in the same turn of the event loop: group commit. Each submission stays all-or-nothing:
  * if the shared transaction fails, each batch is retried on its own.
  */
-function runWriteBatch(db: Database, statements: InStatement[]): Promise<ResultSet[]> {
+function runWriteBatch(db: Database, statements: InStatement[]): Promise<SqlRows[]> {
   return new Promise((resolve, reject) => {
     let queue = queuedBatches.get(db);
     if (!queue) {
@@ -277,10 +278,7 @@ async function flushWriteBatches(db: Database): Promise<void> {
   queuedBatches.delete(db);
   if (queue.length > 1) {
     try {
-      const results = await db.$client.batch(
-        queue.flatMap((queued) => queued.statements),
-        'write',
-      );
+      const results = await hotPathRunner(db).batch(queue.flatMap((queued) => queued.statements));
       let offset = 0;
       for (const queued of queue) {
         queued.resolve(results.slice(offset, offset + queued.statements.length));
@@ -293,7 +291,7 @@ async function flushWriteBatches(db: Database): Promise<void> {
   }
   for (const queued of queue) {
     try {
-      queued.resolve(await db.$client.batch(queued.statements, 'write'));
+      queued.resolve(await hotPathRunner(db).batch(queued.statements));
     } catch (error) {
       queued.reject(error);
     }
@@ -314,22 +312,22 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   const tokenHash = hashToken(submission.token);
   const addressKey = `review-submit:ip:${options.clientAddress}`;
   const addressCounter = rateLimitStatement(addressKey, limits.perAddress, now);
-  const decide = (rows: ResultSet['rows'], rule: RateLimitRule): SubmitReviewOutcome | null => {
+  const decide = (rows: SqlRows['rows'], rule: RateLimitRule): SubmitReviewOutcome | null => {
     const row = rows[0]!;
     const decision = decideRateLimit({ count: Number(row.count), windowStartsAt: Number(row.window_starts_at) }, rule, now);
     return decision.allowed ? null : { kind: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
   };
 
   // A read needs no disk sync; an unknown token still counts against its sender's address.
-  const link = linkRow((await db.$client.execute({ sql: lookupSql, args: [tokenHash] })).rows);
+  const link = linkRow((await hotPathRunner(db).execute({ sql: lookupSql, args: [tokenHash] })).rows);
   if (!link) {
-    const counted = await db.$client.execute(addressCounter);
+    const counted = await hotPathRunner(db).execute(addressCounter);
     return decide(counted.rows, limits.perAddress) ?? { kind: 'not-found' };
   }
   // Keyed by request id, so consecutive links touch neighbouring pages of the counter table.
   const linkKey = `review-submit:request:${link.requestId}`;
   const counters = [addressCounter, rateLimitStatement(linkKey, limits.perToken, now)];
-  const decideBoth = (results: ResultSet[]) => decide(results[0]!.rows, limits.perAddress) ?? decide(results[1]!.rows, limits.perToken);
+  const decideBoth = (results: SqlRows[]) => decide(results[0]!.rows, limits.perAddress) ?? decide(results[1]!.rows, limits.perToken);
 
   const fields = (photoPath: string | null) => [
     submission.rating,
@@ -351,8 +349,8 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   ];
   // Only when the guarded upsert wrote nothing: find out why, after the fact.
   const whyNotSaved = async () =>
-    refusal(linkRow((await db.$client.execute({ sql: lookupSql, args: [tokenHash] })).rows), now) ?? { kind: 'moderated' as const };
-  const saved = (results: ResultSet[]): SubmitReviewOutcome | null => {
+    refusal(linkRow((await hotPathRunner(db).execute({ sql: lookupSql, args: [tokenHash] })).rows), now) ?? { kind: 'moderated' as const };
+  const saved = (results: SqlRows[]): SubmitReviewOutcome | null => {
     const [upserted, , ledger] = results;
     const reviewId = upserted?.rows[0]?.id;
     return reviewId === undefined ? null : { kind: 'saved', reviewId: Number(reviewId), created: (ledger?.rows.length ?? 0) > 0 };
@@ -386,7 +384,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   }
   const previousPhotoPath = link.photoPath;
   const photoPath = newPhotoPath ?? (submission.removePhoto ? null : previousPhotoPath);
-  let results: ResultSet[];
+  let results: SqlRows[];
   try {
     results = await runWriteBatch(db, writes({ sql: upsertSql, args: [...fields(photoPath), tokenHash, now, 0] }));
   } catch (error) {
