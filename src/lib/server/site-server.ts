@@ -60,7 +60,6 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   };
 
   const server = createServer(async (request, response) => {
-    const live = (await readPointer(layout.current)) ?? serverBuild;
     const method = request.method ?? 'GET';
     const ssr = () => {
       void entry.handler(request, response, (error?: unknown) => {
@@ -74,7 +73,9 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
       const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
       request.headers.origin = `${encrypted ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`;
     }
+    // Only reads can be static files: form posts go straight to Astro, without a look at the pointer.
     if (method !== 'GET' && method !== 'HEAD') return ssr();
+    const live = (await readPointer(layout.current)) ?? serverBuild;
     staticFor(live)(request, response, () => {
       // Assets of on-demand pages belong to the server's own build if the live one differs. Only
       // assets: its pages may show reviews hidden or erased since, and must not come back.
