@@ -47,7 +47,12 @@ runCommand('start', async () => {
     }
   }
 
-  const site = await startSiteServer({ siteDir: env.SITE_DIR, host: env.HOST, port: env.PORT });
+  const site = await startSiteServer({
+    siteDir: env.SITE_DIR,
+    host: env.HOST,
+    port: env.PORT,
+    proxy: env.TRUST_PROXY > 0 ? { hops: env.TRUST_PROXY, publicUrl: env.SITE_URL } : undefined,
+  });
   console.log(`Review wall on ${site.url}/  (admin: ${site.url}/admin/)`);
   if (await hasDemoData(db)) {
     const access = await refreshDemoAccess(db, { lifetimeDays, password: process.env.DEMO_ADMIN_PASSWORD });

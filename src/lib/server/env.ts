@@ -35,6 +35,12 @@ export const environmentSchema = z.object({
   NPS_WEBHOOK_SECRET: optionalText,
   /** Review submissions allowed per client address in 10 minutes (raise it behind a shared proxy address). */
   SUBMISSION_RATE_LIMIT_PER_IP: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(60),
+  /**
+   * How many reverse proxies (TLS terminator, load balancer) stand in front of the server: 0
+   * (default) when it is reached directly. Behind them, requests are taken to come to SITE_URL,
+   * and the client address is read from X-Forwarded-For, as many entries from the right.
+   */
+  TRUST_PROXY: z.coerce.number({ message: 'expected the number of proxies in front of the server (0, 1, 2…)' }).int().min(0).max(10).default(0),
 });
 
 /** The validated environment. */

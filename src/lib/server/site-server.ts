@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
@@ -21,6 +21,32 @@ export interface SiteServerOptions {
   siteDir: string;
   host: string;
   port: number;
+  /** Behind reverse proxies: how many, and the public address they serve (SITE_URL). */
+  proxy?: { hops: number; publicUrl: string } | undefined;
+}
+
+const socketAddresses = new WeakMap<Socket, string | undefined>();
+
+/**
+ * Behind `hops` reverse proxies, makes a request look to Astro as it looked to the visitor: sent
+ * to the public origin (so Astro's origin check compares the browser's Origin with the address
+ * the browser used, https included) from the visitor's address (so rate limits count visitors,
+ * not the proxy). The visitor's address is the entry of X-Forwarded-For that the outermost
+ * trusted proxy added: `hops` entries from the right, since everything to its left came from the
+ * client and may be forged. Astro reads both from the socket, synchronously, when it takes the
+ * request, so they are set on the socket for each request just before handing it over.
+ */
+export function presentAsPublic(request: IncomingMessage, hops: number, publicUrl: URL): void {
+  const socket = request.socket as Socket & { encrypted?: boolean };
+  if (!socketAddresses.has(socket)) socketAddresses.set(socket, socket.remoteAddress);
+  const forwarded = String(request.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const visitor = forwarded.length >= hops ? forwarded[forwarded.length - hops] : undefined;
+  Object.defineProperty(socket, 'remoteAddress', { value: visitor ?? socketAddresses.get(socket), configurable: true });
+  Object.defineProperty(socket, 'encrypted', { value: publicUrl.protocol === 'https:', configurable: true });
+  request.headers.host = publicUrl.host;
 }
 
 /**
@@ -59,7 +85,9 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
     return handler;
   };
 
+  const publicUrl = options.proxy && options.proxy.hops > 0 ? new URL(options.proxy.publicUrl) : null;
   const server = createServer(async (request, response) => {
+    if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
     const method = request.method ?? 'GET';
     const ssr = () => {
       void entry.handler(request, response, (error?: unknown) => {
