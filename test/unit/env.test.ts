@@ -9,6 +9,7 @@ describe('environment', () => {
     expect(env.SITE_URL).toBe('http://localhost:4321');
     expect(env.RESEND_API_KEY).toBeUndefined();
     expect(env.OUTBOX_DIR).toBe('var/outbox');
+    expect(env.TRUST_PROXY).toBe(0);
   });
 
   it.each(['file:db/x.db', ':memory:', 'libsql://db.example.turso.io', 'http://127.0.0.1:8080', 'https://db.example'])(
@@ -24,6 +25,8 @@ describe('environment', () => {
     [{ PORT: 'eighty' }, 'PORT'],
     [{ SITE_URL: 'localhost:4321' }, 'SITE_URL'],
     [{ RESEND_BASE_URL: 'not a url' }, 'RESEND_BASE_URL'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '-1' }, 'TRUST_PROXY'],
   ])('rejects %o with one line naming %s', (source, key) => {
     expect(() => parseEnvironment(source)).toThrowError(new RegExp(`^environment: ${key}: [^\\n]+$`));
   });
