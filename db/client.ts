@@ -14,10 +14,29 @@ export interface DatabaseLocation {
 }
 
 const localFiles = new WeakMap<object, string>();
+const closers = new WeakMap<object, (() => void)[]>();
 
-/** The path of a local database file (not `:memory:`, not remote), or null. */
-export function localDatabaseFile(db: Database): string | null {
-  return localFiles.get(db) ?? null;
+/**
+ * The path of the local database file the client actually opened (as SQLite reports it, so a
+ * `file://localhost/…` or percent-encoded URL resolves the same way), or null for `:memory:` and
+ * remote servers.
+ */
+export async function localDatabaseFile(db: Database): Promise<string | null> {
+  if (!localFiles.has(db)) return null;
+  const { rows } = await db.$client.execute('PRAGMA database_list');
+  const main = rows.find((row) => row.name === 'main');
+  return typeof main?.file === 'string' && main.file !== '' ? main.file : null;
+}
+
+/** Runs `close` when the database's client is closed (for connections opened beside it). */
+export function onDatabaseClose(db: Database, close: () => void): void {
+  closers.get(db)?.push(close);
+}
+
+/** The folder part of a `file:` URL's path, for creating it: `file:db/x.db`, `file:///srv/x.db`, `file://localhost/srv/x.db`. */
+function localPath(url: string): string {
+  const path = decodeURIComponent(url.slice('file:'.length).split('?')[0] ?? '');
+  return path.startsWith('//') ? path.replace(/^\/\/[^/]*/, '') : path;
 }
 
 /**
@@ -26,12 +45,19 @@ export function localDatabaseFile(db: Database): string | null {
  */
 export async function openDatabase({ url, authToken }: DatabaseLocation): Promise<Database> {
   const isFile = url.startsWith('file:');
-  const path = isFile ? (url.slice('file:'.length).split('?')[0] ?? '') : '';
+  const path = isFile ? localPath(url) : '';
   const onDisk = path !== '' && path !== ':memory:';
   if (onDisk) mkdirSync(dirname(path), { recursive: true });
   const client = createClient({ url, authToken, ...(isFile ? { timeout: 5000 } : {}) });
   if (isFile) await client.execute('PRAGMA journal_mode = WAL');
   const db = drizzle(client, { schema }) as Database;
   if (onDisk) localFiles.set(db, path);
+  const registered: (() => void)[] = [];
+  closers.set(db, registered);
+  const closeClient = client.close.bind(client);
+  client.close = () => {
+    for (const close of registered.splice(0)) close();
+    closeClient();
+  };
   return db;
 }

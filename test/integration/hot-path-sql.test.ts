@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
@@ -38,6 +40,19 @@ describe('the hot path runner on a local file', () => {
     const runner = hotPathRunner(temporary.db);
     expect((await runner.execute({ sql: 'select count, window_starts_at from rate_limits where key = ?', args: ['from-client'] })).rows).toEqual([{ count: 5, window_starts_at: 7 }]);
     expect((await runner.execute({ sql: 'select ? is null as missing', args: [undefined as unknown as null] })).rows).toEqual([{ missing: 1 }]);
+  });
+});
+
+describe('the hot path runner and the file the client opened', () => {
+  it('opens the very file the client has open, for file://localhost/ and percent-encoded URLs, and closes with it', async () => {
+    const url = `file://localhost${temporary.directory.split('/').map(encodeURIComponent).join('/')}/with%20a%20space.db`;
+    const db = await openDatabase({ url });
+    await migrateDatabase(db);
+    await hotPathRunner(db).batch([insert('spaced')]);
+    expect((await db.$client.execute('select key from rate_limits')).rows.map((row) => row.key)).toEqual(['spaced']);
+    expect(existsSync(join(temporary.directory, 'with a space.db'))).toBe(true);
+    db.$client.close();
+    await expect(hotPathRunner(db).execute({ sql: 'select 1', args: [] })).rejects.toThrow();
   });
 });
 

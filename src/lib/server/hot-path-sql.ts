@@ -1,6 +1,6 @@
 import type { InStatement, InValue } from '@libsql/client';
 import Libsql from 'libsql';
-import { localDatabaseFile, type Database } from '../../../db/client.ts';
+import { localDatabaseFile, onDatabaseClose, type Database } from '../../../db/client.ts';
 
 /** Rows by column name: what the hot path reads from a result. */
 export interface SqlRows {
@@ -27,8 +27,17 @@ const runners = new WeakMap<Database, SqlRunner>();
 export function hotPathRunner(db: Database): SqlRunner {
   let runner = runners.get(db);
   if (!runner) {
-    const file = localDatabaseFile(db);
-    runner = file ? localRunner(file) : clientRunner(db);
+    // Opened once, on first use: the file is the one the client itself has open.
+    const ready = localDatabaseFile(db).then((file) => {
+      if (!file) return clientRunner(db);
+      const local = localRunner(file);
+      onDatabaseClose(db, local.close);
+      return local;
+    });
+    runner = {
+      execute: async (statement) => (await ready).execute(statement),
+      batch: async (statements) => (await ready).batch(statements),
+    };
     runners.set(db, runner);
   }
   return runner;
@@ -46,7 +55,7 @@ interface Prepared {
   reader: boolean;
 }
 
-function localRunner(file: string): SqlRunner {
+function localRunner(file: string): SqlRunner & { close(): void } {
   const connection = new Libsql(file, { timeout: 5000 });
   const cache = new Map<string, Prepared>();
   const prepare = (sql: string): Prepared => {
@@ -69,6 +78,7 @@ function localRunner(file: string): SqlRunner {
     return { rows: [] };
   };
   return {
+    close: () => connection.close(),
     execute: async (statement) => run(statement),
     batch: async (statements) => {
       run('BEGIN IMMEDIATE');
