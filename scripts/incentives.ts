@@ -121,7 +121,7 @@ async function send({ db, config, env, mailer }: AppContext, { lock, parsed, fil
     if (bar) bar.update(progress.sent, { failed: progress.failed });
     else console.log(`batch ${progress.batch}/${progress.batches}: ${progress.sent} sent, ${progress.failed} failed of ${progress.total}`);
   };
-  const summary = await deliverIncentives({ config, mailer, sendBatch, maxAttempts, onProgress, shouldStop: () => lock?.lost === true }).finally(() => bar?.stop());
+  const summary = await deliverIncentives({ config, mailer, sendBatch, maxAttempts, onProgress, lock }).finally(() => bar?.stop());
 
   const counts = await countIncentivesByState(db);
   const via = summary.transport === 'resend' ? 'Resend' : `the outbox ${env.OUTBOX_DIR}`;
@@ -129,7 +129,7 @@ async function send({ db, config, env, mailer }: AppContext, { lock, parsed, fil
   console.log(`Sent ${summary.sent} of ${summary.total} incentives via ${via} in ${summary.batches} batch${summary.batches === 1 ? '' : 'es'}${repeated}.`);
   console.log(`Ledger: ${formatCounts(counts)}`);
   if (summary.stopped) {
-    console.log('Stopped early: this run stopped answering for over a minute and another run took over; it sends the rest.');
+    console.log('Stopped early: this run lost its lock (the database was out of reach for a while, or the run was paused) and sent nothing more; the run that took over, or the next run, sends the rest.');
     return 1;
   }
   if (summary.failed > 0) {

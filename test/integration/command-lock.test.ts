@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireCommandLock, CommandLockHeldError } from '../../src/lib/server/command-lock.ts';
+import { acquireCommandLock, CommandLockHeldError, thisProcessHolder } from '../../src/lib/server/command-lock.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../helpers/database.ts';
 
 let temporary: TemporaryDatabase;
@@ -39,17 +38,30 @@ describe('command locks', () => {
   });
 
   it('takes over at once from a killed process of this machine, never from a live one', async () => {
-    const ourHost = hostname();
-    const killed = `${ourHost}:${deadPid()}`;
+    const ourPrefix = thisProcessHolder().replace(/:\d+$/, '');
+    const killed = `${ourPrefix}:${deadPid()}`;
     await temporary.db.$client.execute({ sql: 'insert into command_locks values (?, ?, ?, ?)', args: ['incentives', killed, Date.now(), Date.now()] });
     const taken = await acquireCommandLock(temporary.db, 'incentives');
-    expect(taken.holder).toBe(`${ourHost}:${process.pid}`);
+    expect(taken.holder).toBe(thisProcessHolder());
     await taken.release();
 
     // This test process is alive: its lock stands.
-    const live = await acquireCommandLock(temporary.db, 'incentives', { holder: `${ourHost}:${process.pid}` });
-    await expect(acquireCommandLock(temporary.db, 'incentives', { holder: `${ourHost}:1${process.pid}` })).rejects.toThrow(CommandLockHeldError);
+    const live = await acquireCommandLock(temporary.db, 'incentives', { holder: thisProcessHolder() });
+    await expect(acquireCommandLock(temporary.db, 'incentives', { holder: `${ourPrefix}:1${process.pid}` })).rejects.toThrow(CommandLockHeldError);
     await live.release();
+
+    // A process of the same host name in another PID namespace (another container) is never taken for dead.
+    const elsewhere = `${thisProcessHolder().split(':')[0]}:4026530000:${deadPid()}`;
+    await temporary.db.$client.execute({ sql: 'insert into command_locks values (?, ?, ?, ?)', args: ['incentives', elsewhere, Date.now(), Date.now()] });
+    await expect(acquireCommandLock(temporary.db, 'incentives')).rejects.toThrow(CommandLockHeldError);
+  });
+
+  it('counts itself as having lost the lock when it has not managed to beat for half the stale time', async () => {
+    const held = await acquireCommandLock(temporary.db, 'incentives', { holder: 'slow-box:1', staleAfterMs: 200, heartbeatMs: 60_000 });
+    expect(held.lost).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(held.lost).toBe(true);
+    await held.release();
   });
 
   it('takes over from a holder elsewhere whose heartbeat went stale; that holder learns it lost the lock', async () => {

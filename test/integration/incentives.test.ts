@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contacts, emailLog, incentives, reviews } from '../../db/schema.ts';
 import { getConfig } from '../../src/lib/config.ts';
 import { supportedLocales } from '../../src/lib/locales.ts';
+import { acquireCommandLock } from '../../src/lib/server/command-lock.ts';
 import { eraseContact } from '../../src/lib/server/erasure.ts';
 import {
   deliverIncentives,
@@ -176,6 +177,28 @@ describe('delivery to the outbox', () => {
     expect(second).toMatchObject({ total: 0, sent: 0 });
     expect(readdirSync(outbox).sort()).toEqual(files);
     expect(files.map((file) => statSync(join(outbox, file)).mtimeMs)).toEqual(written);
+  });
+
+  it('under a lock, sends batches only while the lock is still its own, and stops before the next one once it is not', async () => {
+    await seedSubmissions(temporary.db, Array.from({ length: 5 }, (_, index) => ({ email: `locked${index}@example.com` })));
+    const lock = await acquireCommandLock(temporary.db, 'incentives', { holder: 'this-run' });
+    // While the first batch is sent, another run takes the lock over; this one does not notice.
+    let sends = 0;
+    const takenOverMidway: MailTransport = {
+      name: 'outbox',
+      send: async (message, from) => {
+        if (++sends === 2) await temporary.db.$client.execute("update command_locks set holder = 'other-run' where name = 'incentives'");
+        return mailer.transport.send(message, from);
+      },
+    };
+    const summary = await deliverIncentives({ config, mailer: { ...mailer, transport: takenOverMidway }, batchSize: 2, lock });
+    await lock.release();
+    expect(summary).toMatchObject({ total: 5, sent: 2, stopped: true });
+    expect(readdirSync(outbox)).toHaveLength(2);
+    const rows = await temporary.db.select().from(incentives);
+    expect(rows.filter((row) => row.state === 'sent')).toHaveLength(2);
+    // Nothing was claimed for the batches it did not send: they are still pending, with no key.
+    expect(rows.filter((row) => row.state === 'pending' && row.batchKey === null)).toHaveLength(3);
   });
 
   it('after a crash between writing the file and updating the ledger, the rerun sends nothing twice', async () => {

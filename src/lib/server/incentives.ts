@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
+import type { CommandLock } from './command-lock.ts';
 import { auditLog, contacts, emailLog, giftCodes, incentives } from '../../../db/schema.ts';
 import { incentiveEmailStrings } from '../../i18n/incentive-email.ts';
 import { fill } from '../../i18n/review-form.ts';
@@ -181,7 +182,7 @@ export interface DeliverySummary {
   /** Batches an earlier, interrupted run had started: repeated with the same key. */
   repeatedBatches: number;
   transport: 'resend' | 'outbox';
-  /** True when shouldStop ended the run before every batch was sent. */
+  /** True when the run stopped before every batch was sent because it no longer held its lock. */
   stopped: boolean;
 }
 
@@ -194,8 +195,11 @@ export interface DeliveryOptions {
   batchSize?: number;
   maxAttempts?: number;
   onProgress?: (progress: DeliveryProgress) => void;
-  /** Checked before each batch: true stops the run there (its lock was taken over). */
-  shouldStop?: () => boolean;
+  /**
+   * The command lock this run holds (see command-lock.ts): checked before each batch, and each
+   * batch is claimed only while it is still held, so a run that lost it sends nothing more.
+   */
+  lock?: Pick<CommandLock, 'name' | 'holder' | 'lost'> | null | undefined;
 }
 
 function reasonOf(error: unknown): string {
@@ -226,16 +230,26 @@ export async function deliverIncentives(options: DeliveryOptions): Promise<Deliv
   let lastError: string | null = null;
 
   for (const [index, batch] of batches.entries()) {
-    if (options.shouldStop?.()) {
+    const { lock } = options;
+    if (lock?.lost) {
       summary.stopped = true;
       break;
     }
     const ids = batch.recipients.map((recipient) => recipient.incentiveId);
     // The batch key is stored before the request: from here on a rerun repeats this request.
-    await db
+    // Under a lock, only while the lock is still this run's.
+    const claimed = await db
       .update(incentives)
       .set({ state: 'sending', batchKey: batch.key, attempts: sql`${incentives.attempts} + 1`, updatedAt: new Date() })
-      .where(inArray(incentives.id, ids));
+      .where(
+        lock
+          ? and(inArray(incentives.id, ids), sql`exists (select 1 from command_locks where name = ${lock.name} and holder = ${lock.holder})`)
+          : inArray(incentives.id, ids),
+      );
+    if (lock && claimed.rowsAffected === 0) {
+      summary.stopped = true;
+      break;
+    }
     const messages = batch.recipients.map((recipient) => incentiveMessage(config, recipient));
 
     if (sendBatch) {
