@@ -64,7 +64,7 @@ runCommand('erase', async () => {
     const parsed = z.email().safeParse(email.trim().toLowerCase());
     if (!parsed.success) throw new UsageError(`"${email}" is not an email address`);
     const { db } = await openAppContext();
-    if (!(await forgetErasedEmail(db, parsed.data))) {
+    if (!(await forgetErasedEmail(db, parsed.data, { id: null, label: 'cli' }))) {
       process.stderr.write(`erase: ${parsed.data} was not erased before: nothing to allow\n`);
       return 1;
     }
@@ -100,7 +100,8 @@ runCommand('erase', async () => {
     { uploadDir: env.UPLOAD_DIR, outboxDir: env.OUTBOX_DIR, siteDir: env.SITE_DIR, republish, dryRun },
   );
   if (!report) {
-    process.stderr.write('erase: no such customer: nothing was erased\n');
+    const recorded = 'email' in target && !dryRun ? '; the address is recorded as erased, so imports and the webhook will leave it out' : '';
+    process.stderr.write(`erase: no such customer: nothing was erased${recorded}\n`);
     return 1;
   }
   if (dryRun) {

@@ -1,4 +1,4 @@
-import { ActionError, defineAction } from 'astro:actions';
+import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { requireAdmin } from '../lib/server/admin-guard.ts';
 import { getDatabase } from '../lib/server/database.ts';
@@ -23,7 +23,7 @@ export const adminErasure = {
     handler: async ({ email }, context) => {
       const admin = requireAdmin(context);
       const report = await eraseContact(await getDatabase(), { email }, { id: admin.id, label: admin.email }, erasureOptions(true));
-      if (!report) throw new ActionError({ code: 'NOT_FOUND', message: 'No customer has that email address: nothing to erase.' });
+      // No customer (yet): the page offers to record the address as erased, so imports leave it out.
       return { email, report };
     },
   }),
@@ -38,7 +38,8 @@ export const adminErasure = {
       const admin = requireAdmin(context);
       const db = await getDatabase();
       const report = await eraseContact(db, { email }, { id: admin.id, label: admin.email }, erasureOptions(false));
-      if (!report) throw new ActionError({ code: 'NOT_FOUND', message: 'No customer has that email address: nothing to erase.' });
+      // Nobody had that address: eraseContact recorded it as erased.
+      if (!report) return { contactId: null, publishing: false };
       let publishing = false;
       if (report.needsPublish) {
         // The live pages were built while their review was approved: rebuild them now (or right

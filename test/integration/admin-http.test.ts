@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { adminUsers, auditLog, reviews, sessions } from '../../db/schema.ts';
+import { erasedEmailHash } from '../../src/lib/server/erased-emails.ts';
 import { generateToken, hashToken } from '../../src/lib/tokens.ts';
 import { runScript, startApp, type RunningApp } from '../helpers/app.ts';
 import { createJpeg } from '../helpers/images.ts';
@@ -178,6 +179,24 @@ describe('the session guard', () => {
     expect((await db.select().from(reviews).where(eq(reviews.id, 6)))[0]!.status).toBe('approved');
     const audit = await db.select().from(auditLog).where(eq(auditLog.subjectId, 6));
     expect(audit.map((entry) => [entry.action, entry.actorLabel])).toEqual([['review.approve', app.adminEmail]]);
+  });
+
+  it('records an address nobody has yet as erased, after confirmation, so imports leave it out', async () => {
+    const email = 'asked-before-import@example.com';
+    const preview = await postForm('/admin/erase/?_action=adminErasure.preview', { email }, { Origin: app.url, Cookie: cookie });
+    const page = await preview.text();
+    expect(page).toContain(`No customer has ${email}`);
+    expect(page).toContain('Record as erased');
+    const hashes = async () => (await db.$client.execute({ sql: 'select count(*) as n from erased_emails where email_hash = ?', args: [erasedEmailHash(email)] })).rows[0]?.n;
+    // The preview alone records nothing.
+    expect(await hashes()).toBe(0);
+    const recorded = await postForm('/admin/erase/?_action=adminErasure.erase', { email, confirm: 'yes' }, { Origin: app.url, Cookie: cookie });
+    expect(recorded.status).toBe(303);
+    expect(recorded.headers.get('location')).toBe('/admin/erase/?recorded=1');
+    expect(await (await get('/admin/erase/?recorded=1', cookie)).text()).toContain('Recorded as erased');
+    expect(await hashes()).toBe(1);
+    const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, 'contact.erasure-recorded'));
+    expect(entry).toMatchObject({ actorLabel: app.adminEmail, detail: null, subjectId: null });
   });
 
   it('refuses a rejection reason outside the content policy', async () => {

@@ -53,7 +53,7 @@ describe('npm run erase', () => {
     expect(await contactCount(database, 'magdalena.wisniewska2@example.com')).toBe(0);
     const second = await runScript('erase', ['magdalena.wisniewska2@example.com'], env);
     expect(second.code).toBe(1);
-    expect(second.stderr).toBe('erase: no such customer: nothing was erased\n');
+    expect(second.stderr).toBe('erase: no such customer: nothing was erased; the address is recorded as erased, so imports and the webhook will leave it out\n');
   });
 
   it('an erased customer stays out of later imports until --allow-again, and only a hash of the address is kept', async () => {
@@ -73,6 +73,8 @@ describe('npm run erase', () => {
     const allowed = await runScript('erase', ['--allow-again', 'Magdalena.Wisniewska2@example.com'], env);
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(allowed.stdout).toBe(`${email} may be imported again; nothing of theirs was restored.\n`);
+    const lifted = await database.db.$client.execute("select actor_label, detail from audit_log where action = 'contact.erasure-lifted'");
+    expect(lifted.rows.map((row) => ({ ...row }))).toEqual([{ actor_label: 'cli', detail: null }]);
     const notErased = await runScript('erase', ['--allow-again', 'anna.kowalska0@example.com'], env);
     expect(notErased.code).toBe(1);
     expect(notErased.stderr).toBe('erase: anna.kowalska0@example.com was not erased before: nothing to allow\n');

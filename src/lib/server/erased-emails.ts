@@ -29,11 +29,24 @@ export async function findErasedEmails(run: (statements: InStatement[]) => Promi
   return new Set((result?.rows ?? []).map((row) => byHash.get(String(row.email_hash))!));
 }
 
+/** An erased address allowed to be imported again (npm run erase -- --allow-again). */
+export const erasureLiftedAuditAction = 'contact.erasure-lifted';
+
 /**
  * Lets an erased address be imported again (the customer came back and agreed to be asked).
  * Returns false when the address was not on the list.
  */
-export async function forgetErasedEmail(db: Database, email: string): Promise<boolean> {
-  const result = await db.$client.execute({ sql: 'delete from erased_emails where email_hash = ?', args: [erasedEmailHash(email)] });
-  return result.rowsAffected > 0;
+export async function forgetErasedEmail(db: Database, email: string, actor: { id: number | null; label: string }): Promise<boolean> {
+  const [deleted] = await db.$client.batch(
+    [
+      { sql: 'delete from erased_emails where email_hash = ?', args: [erasedEmailHash(email)] },
+      // The audit entry says that it happened and by whom, never the address.
+      {
+        sql: `insert into audit_log (actor_id, actor_label, action, subject_type) select ?, ?, ?, 'contact' where changes() > 0`,
+        args: [actor.id, actor.label, erasureLiftedAuditAction],
+      },
+    ],
+    'write',
+  );
+  return (deleted?.rowsAffected ?? 0) > 0;
 }

@@ -68,6 +68,8 @@ export interface ErasureReport {
 
 /** The audit action of an erasure: the only thing the log keeps about the customer. */
 export const erasureAuditAction = 'contact.erased';
+/** An erasure asked for an address with no customer (yet): only its hash was kept. */
+export const erasureRecordedAuditAction = 'contact.erasure-recorded';
 
 type Row = Record<string, unknown>;
 
@@ -255,7 +257,8 @@ async function scrubWhenRepublished(siteDir: string, erased: PublishedTraces, la
  * log keeps only that an erasure happened, with counts, and erased_emails a hash of the address
  * so that imports skip it from then on. On a local database file the deleted
  * bytes are overwritten (secure_delete), the file is vacuumed and the WAL truncated, so nothing
- * lingers on disk. Returns null when no such customer exists.
+ * lingers on disk. Returns null when no such customer exists; for an email address, that address
+ * is still recorded as erased (unless it is a dry run), so a later import leaves it out.
  */
 export async function eraseContact(
   db: Database,
@@ -267,7 +270,19 @@ export async function eraseContact(
     'email' in target
       ? await rows(db, { sql: 'select id, email, name from contacts where email = ?', args: [target.email.trim().toLowerCase()] })
       : await rows(db, { sql: 'select id, email, name from contacts where id = ?', args: [target.contactId] });
-  if (!contact) return null;
+  if (!contact) {
+    // Nobody to erase yet, but they asked: remember the address, so a later import leaves it out.
+    if ('email' in target && !options.dryRun) {
+      await db.$client.batch(
+        [
+          rememberErasedEmailStatement(target.email),
+          { sql: `insert into audit_log (actor_id, actor_label, action, subject_type) values (?, ?, ?, 'contact')`, args: [actor.id, actor.label, erasureRecordedAuditAction] },
+        ],
+        'write',
+      );
+    }
+    return null;
+  }
   const contactId = Number(contact.id);
   const email = String(contact.email).toLowerCase();
   const name = typeof contact.name === 'string' && contact.name.trim().length >= 3 ? contact.name.trim() : null;
