@@ -27,7 +27,9 @@ describe('database rate limits', () => {
     const now = 10 * staleCounterAgeMs;
     await consumeRateLimit(temporary.db, 'old', rule, now - staleCounterAgeMs - 1);
     for (let i = 0; i < 4; i++) await consumeRateLimit(temporary.db, 'recent', rule, now - 1000);
-    expect(await deleteStaleRateLimits(temporary.db, now)).toBe(1);
+    for (let i = 0; i < 7; i++) await consumeRateLimit(temporary.db, `old-${i}`, rule, now - staleCounterAgeMs - 1);
+    // In chunks of three: 8 stale rows go in three deletes.
+    expect(await deleteStaleRateLimits(temporary.db, now, 3)).toBe(8);
     const keys = (await temporary.db.$client.execute('select key from rate_limits')).rows.map((row) => row.key);
     expect(keys).toEqual(['recent']);
     expect((await consumeRateLimit(temporary.db, 'recent', rule, now)).allowed).toBe(false);

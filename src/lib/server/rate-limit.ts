@@ -1,5 +1,5 @@
 import type { InStatement } from '@libsql/client';
-import { eq, lt } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { rateLimits } from '../../../db/schema.ts';
 
@@ -63,9 +63,19 @@ export const staleCounterAgeMs = 24 * 60 * 60 * 1000;
 /**
  * Deletes counters whose window started more than a day ago: every address, link and account
  * ever seen leaves one row, and an ended window holds nothing a new event would need (it starts
- * a fresh window anyway). npm start runs this hourly. Returns how many rows went.
+ * a fresh window anyway). npm start runs this hourly. It deletes in chunks, letting other work
+ * run between them, so a table grown large before an upgrade never stalls the server. Returns
+ * how many rows went.
  */
-export async function deleteStaleRateLimits(db: Database, now = Date.now()): Promise<number> {
-  const deleted = await db.delete(rateLimits).where(lt(rateLimits.windowStartsAt, new Date(now - staleCounterAgeMs)));
-  return deleted.rowsAffected;
+export async function deleteStaleRateLimits(db: Database, now = Date.now(), chunkSize = 5000): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const result = await db.$client.execute({
+      sql: 'delete from rate_limits where rowid in (select rowid from rate_limits where window_starts_at < ? limit ?)',
+      args: [now - staleCounterAgeMs, chunkSize],
+    });
+    deleted += result.rowsAffected;
+    if (result.rowsAffected < chunkSize) return deleted;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
