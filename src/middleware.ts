@@ -61,7 +61,10 @@ const auth = defineMiddleware(async (context, next) => {
 const submissionGate = defineMiddleware(async (context, next) => {
   if (context.isPrerendered || context.request.method !== 'POST') return next();
   const { action, setActionResult, serializeActionResult } = getActionContext(context);
-  if (action?.name !== 'review.submit') return next();
+  if (action?.name !== 'review.submit' || action.calledFrom !== 'form') return next();
+  // A cross-site post is Astro's origin check's to refuse (403), without a look at the database.
+  const origin = context.request.headers.get('origin');
+  if (origin && origin !== context.url.origin) return next();
   const env = getEnvironment();
   const waitSeconds = await submissionRefusedUnread(
     await getDatabase(),

@@ -241,12 +241,22 @@ describe('bad input keeps what was typed and stores nothing', () => {
     } as RequestInit);
     expect(unread.status).toBe(429);
     expect(Number(unread.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(unread.headers.get('connection')).toBe('close');
     const page = await unread.text();
     expect(page).toContain('Забагато спроб за короткий час');
     // The saved review is still there and still shown.
     expect(page).toContain('Підтримка відповіла за п’ять хвилин');
     controller.abort();
     expect((await storedFor(link.requestId)).reviews).toHaveLength(1);
+
+    // A cross-site post is refused by the origin check, limit or not.
+    const crossSite = await fetch(`${formUrl(link.token)}?_action=review.submit`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: link.token, rating: '5' }),
+      headers: { Origin: 'https://evil.example' },
+      redirect: 'manual',
+    });
+    expect(crossSite.status).toBe(403);
   });
 });
 
