@@ -51,6 +51,11 @@ export const reviewRequests = sqliteTable(
       .references(() => contacts.id, { onDelete: 'cascade' }),
     responseId: integer('response_id').references(() => npsResponses.id, { onDelete: 'set null' }),
     tokenHash: text('token_hash').notNull().unique(),
+    /**
+     * The token an earlier, interrupted invitation run may have emailed before this one was made
+     * (see invitations.ts): it keeps working, so no customer ever holds a dead link.
+     */
+    previousTokenHash: text('previous_token_hash').unique(),
     locale: text('locale').notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),

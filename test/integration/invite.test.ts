@@ -4,7 +4,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { emailLog, reviewRequests } from '../../db/schema.ts';
 import { createReviewRequest } from '../../src/lib/server/review-requests.ts';
+import { findReviewRequestByToken } from '../../src/lib/server/review-submissions.ts';
 import { hashToken } from '../../src/lib/tokens.ts';
 import { copyProject, isolatedEnvironment, projectRoot, runScript } from '../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../helpers/database.ts';
@@ -176,6 +179,9 @@ describe('npm run invite', () => {
     expect(request?.token_hash).toBe(hashToken(token!));
     expect(request?.token_hash).not.toBe(hashToken(crashed!.token));
     expect(request?.sent_at).not.toBeNull();
+    // The earlier token stays valid beside it: had that run's email gone out, its link would still work.
+    expect(await findReviewRequestByToken(database.db, crashed!.token)).toMatchObject({ requestId: crashed!.id });
+    expect(await findReviewRequestByToken(database.db, token!)).toMatchObject({ requestId: crashed!.id });
     expect(email.headers.get('x-idempotency-key')).toBe(`invite:${crashed!.id}`);
   });
 
@@ -279,5 +285,37 @@ describe('npm run invite through Resend', () => {
     const again = await runScript('invite', [], env);
     expect(again.code, again.stderr).toBe(0);
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it('after a crash between Resend accepting an invitation and recording it, the customer’s link keeps working and no second email goes out', async () => {
+    const first = fake.requests[0]!.body as { text: string };
+    const token = first.text.match(linkPattern)?.[1];
+    const [request] = await database.db.select().from(reviewRequests).where(eq(reviewRequests.tokenHash, hashToken(token!)));
+    // What the crash left: Resend has the email, our log and the request do not know it, and the request is old enough to retry.
+    await database.db.update(emailLog).set({ status: 'pending', providerMessageId: null, sentAt: null }).where(eq(emailLog.idempotencyKey, `invite:${request!.id}`));
+    await database.db
+      .update(reviewRequests)
+      .set({ sentAt: null, createdAt: new Date(Date.now() - 11 * 60 * 1000) })
+      .where(eq(reviewRequests.id, request!.id));
+
+    const rerun = await runScript('invite', ['--rate', '20'], env);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toContain('1 had already been sent');
+    // The rerun's email, with a new token, was refused under the same key (409): nothing new was delivered.
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[1]!.headers['idempotency-key']).toBe(`invite:${request!.id}`);
+    expect(fake.deliveries).toHaveLength(1);
+    // The link in the email the customer has works; the refused token does not.
+    const refusedToken = (fake.requests[1]!.body as { text: string }).text.match(linkPattern)?.[1];
+    expect(await findReviewRequestByToken(database.db, token!)).toMatchObject({ requestId: request!.id });
+    expect(await findReviewRequestByToken(database.db, refusedToken!)).toBeNull();
+    const [after] = await database.db.select().from(reviewRequests).where(eq(reviewRequests.id, request!.id));
+    expect(after).toMatchObject({ tokenHash: hashToken(token!), previousTokenHash: null });
+    expect(after!.sentAt).not.toBeNull();
+    const [logged] = await database.db.select().from(emailLog).where(eq(emailLog.idempotencyKey, `invite:${request!.id}`));
+    expect(logged?.status).toBe('sent');
+    // And the next run does nothing at all.
+    expect((await runScript('invite', ['--rate', '20'], env)).stdout).toContain('Invited 0 promoters');
+    expect(fake.requests).toHaveLength(2);
   });
 });

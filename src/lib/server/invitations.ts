@@ -7,8 +7,8 @@ import type { ReviewWallConfig } from '../config-schema.ts';
 import { incentiveTextFor } from '../config.ts';
 import { renderEmail } from '../email-layout.ts';
 import { isLocale, type Locale } from '../locales.ts';
-import { sendMail, type MailMessage, type Mailer } from './mail.ts';
-import { createReviewRequest, renewReviewRequestToken } from './review-requests.ts';
+import { MailDeliveryError, sendMail, type MailMessage, type Mailer } from './mail.ts';
+import { createReviewRequest, renewReviewRequestToken, restorePreviousToken } from './review-requests.ts';
 
 /** Who is invited: promoters (latest answer 9–10) or every respondent. */
 export type InviteAudience = ReviewWallConfig['invite']['audience'];
@@ -132,7 +132,8 @@ export function isInFlight(candidate: InvitationCandidate, now = new Date()): bo
 /**
  * Creates the candidate's review request and emails its link. The token exists only in this
  * function, so a request whose email never went out (a crash between creating and sending) gets
- * a fresh token from a run at least 10 minutes later and is sent then, under the same idempotency key.
+ * a fresh token from a run at least 10 minutes later and is sent then, under the same idempotency
+ * key; the earlier token stays valid in case the crash came after the provider accepted it.
  */
 export async function inviteCandidate(
   context: { db: Database; mailer: Mailer; config: ReviewWallConfig; siteUrl: string },
@@ -143,6 +144,7 @@ export async function inviteCandidate(
   const lifetimeDays = config.tokens.lifetimeDays;
   let requestId: number;
   let token: string;
+  let renewedAfterInterruption = false;
   if (candidate.unsentRequestId === null) {
     const created = await createReviewRequest(db, {
       contactId: candidate.contactId,
@@ -164,9 +166,12 @@ export async function inviteCandidate(
       return 'already-sent';
     }
     if (isInFlight(candidate, now)) return 'in-flight';
-    const renewed = await renewReviewRequestToken(db, requestId, lifetimeDays, now);
+    // An earlier run may have had this email accepted and died before recording it: its token
+    // keeps working beside the new one, so that customer's link is never dead.
+    const renewed = await renewReviewRequestToken(db, requestId, lifetimeDays, now, { keepPrevious: true });
     if (!renewed) return 'skipped';
     token = renewed;
+    renewedAfterInterruption = true;
   }
   const expiresAt = new Date(now.getTime() + lifetimeDays * 24 * 60 * 60 * 1000);
   const message = buildInvitationEmail(config, {
@@ -179,7 +184,19 @@ export async function inviteCandidate(
     token,
     expiresAt,
   });
-  const outcome = await sendMail(mailer, message);
+  let outcome;
+  try {
+    outcome = await sendMail(mailer, message);
+  } catch (error) {
+    // Resend refuses a different email under a key it has already accepted (409): the earlier
+    // run's email did go out. That customer holds the previous token: make it the token again,
+    // record the email as sent, and send nothing more.
+    if (!(renewedAfterInterruption && error instanceof MailDeliveryError && error.statusCode === 409)) throw error;
+    await restorePreviousToken(db, requestId);
+    await db.update(emailLog).set({ status: 'sent', error: null, sentAt: now }).where(eq(emailLog.idempotencyKey, message.idempotencyKey));
+    await markInvitationSent(db, requestId, now);
+    return 'already-sent';
+  }
   await markInvitationSent(db, requestId, now);
   return outcome.status === 'sent' ? 'sent' : 'already-sent';
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { reviewRequests } from '../../../db/schema.ts';
 import { generateToken, hashToken } from '../tokens.ts';
@@ -38,19 +38,37 @@ export async function createReviewRequest(
 
 /**
  * Gives an unsubmitted request a new token and lifetime (used for the demo link printed at
- * start, and for "send me a new link"). The old token stops working.
+ * start, and by the invitation run that takes over an interrupted one). The old token stops
+ * working, unless `keepPrevious`: then it keeps working beside the new one, for the customer
+ * who may have received it.
  */
 export async function renewReviewRequestToken(
   db: Database,
   requestId: number,
   lifetimeDays: number,
   now = new Date(),
+  options: { keepPrevious?: boolean } = {},
 ): Promise<string | null> {
   const token = generateToken();
   const updated = await db
     .update(reviewRequests)
-    .set({ tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + lifetimeDays * dayInMilliseconds) })
+    .set({
+      tokenHash: hashToken(token),
+      previousTokenHash: options.keepPrevious ? sql`${reviewRequests.tokenHash}` : null,
+      expiresAt: new Date(now.getTime() + lifetimeDays * dayInMilliseconds),
+    })
     .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.submittedAt)))
     .returning({ id: reviewRequests.id });
   return updated.length > 0 ? token : null;
+}
+
+/**
+ * Makes the kept previous token the request's token again and forgets the newer one, which was
+ * never delivered (the provider refused its email as a repeat of the earlier one).
+ */
+export async function restorePreviousToken(db: Database, requestId: number): Promise<void> {
+  await db
+    .update(reviewRequests)
+    .set({ tokenHash: sql`${reviewRequests.previousTokenHash}`, previousTokenHash: null })
+    .where(and(eq(reviewRequests.id, requestId), isNotNull(reviewRequests.previousTokenHash)));
 }

@@ -1,5 +1,5 @@
 import type { InStatement } from '@libsql/client';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { contacts, reviewRequests, reviews } from '../../../db/schema.ts';
 import type { NameDisplay } from '../display-name.ts';
@@ -67,7 +67,7 @@ export async function findReviewRequestByToken(db: Database, token: string): Pro
     .from(reviewRequests)
     .innerJoin(contacts, eq(contacts.id, reviewRequests.contactId))
     .leftJoin(reviews, eq(reviews.requestId, reviewRequests.id))
-    .where(eq(reviewRequests.tokenHash, hashToken(token)))
+    .where(or(eq(reviewRequests.tokenHash, hashToken(token)), eq(reviewRequests.previousTokenHash, hashToken(token))))
     .limit(1);
   if (!row) return null;
   const review: OwnReview | null =
@@ -146,8 +146,8 @@ export async function submissionRefusedUnread(
   const tokenHash = isWellFormedToken(token) ? hashToken(token) : '';
   const { rows } = await hotPathRunner(db).execute({
     sql: `select key, count, window_starts_at from rate_limits
-      where key = ? or key = 'review-submit:request:' || (select id from review_requests where token_hash = ?)`,
-    args: [addressKey, tokenHash],
+      where key = ? or key = 'review-submit:request:' || (select id from review_requests where token_hash = ? or previous_token_hash = ?)`,
+    args: [addressKey, tokenHash, tokenHash],
   });
   let waitSeconds: number | null = null;
   for (const row of rows) {
@@ -184,7 +184,7 @@ export interface SubmitReviewOptions {
 
 /** Looks a link up by token hash, with its review, after the rate-limit counters. */
 const lookupSql = `select rr.id as request_id, rr.expires_at, r.id as review_id, r.status, r.photo_path
-  from review_requests rr left join reviews r on r.request_id = rr.id where rr.token_hash = ?`;
+  from review_requests rr left join reviews r on r.request_id = rr.id where rr.token_hash = ?1 or rr.previous_token_hash = ?1`;
 
 /**
  * Inserts the review, or updates it while it is pending. The SELECT's WHERE is the guard: the
@@ -196,7 +196,7 @@ const upsertReviewSql = (guardLimits: boolean) => `insert into reviews
     (request_id, contact_id, rating, body, name_display, role, company, photo_path, locale, consent_at, submitted_at, created_at, updated_at)
   select rr.id, rr.contact_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
   from review_requests rr
-  where rr.token_hash = ? and rr.expires_at > ?${
+  where rr.id = ? and rr.expires_at > ?${
     guardLimits
       ? ' and (select count from rate_limits where key = ?) <= ? and (select count from rate_limits where key = ?) <= ?'
       : ''
@@ -212,12 +212,12 @@ const upsertGuardedSql = upsertReviewSql(true);
 const upsertSql = upsertReviewSql(false);
 
 const markSubmittedSql = `update review_requests set submitted_at = coalesce(submitted_at, ?)
-  where token_hash = ? and exists (select 1 from reviews where reviews.request_id = review_requests.id)`;
+  where id = ? and exists (select 1 from reviews where reviews.request_id = review_requests.id)`;
 
 // The ledger row depends on nothing but the review existing: not its rating, not its text. Only
 // the first submission adds it, which is also how a new review is told from an edit.
 const addIncentiveSql = `insert into incentives (review_id, contact_id)
-  select r.id, r.contact_id from reviews r join review_requests rr on rr.id = r.request_id where rr.token_hash = ?
+  select r.id, r.contact_id from reviews r where r.request_id = ?
   on conflict (review_id) do nothing returning id`;
 
 interface LinkRow {
@@ -344,8 +344,8 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   ];
   const writes = (upsert: InStatement): InStatement[] => [
     upsert,
-    { sql: markSubmittedSql, args: [now, tokenHash] },
-    { sql: addIncentiveSql, args: [tokenHash] },
+    { sql: markSubmittedSql, args: [now, link.requestId] },
+    { sql: addIncentiveSql, args: [link.requestId] },
   ];
   // Only when the guarded upsert wrote nothing: find out why, after the fact.
   const whyNotSaved = async () =>
@@ -361,7 +361,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
     // upsert keeps a refused submission from writing anything.
     const upsert = {
       sql: upsertGuardedSql,
-      args: [...fields(null), tokenHash, now, addressKey, limits.perAddress.limit, linkKey, limits.perToken.limit, 1],
+      args: [...fields(null), link.requestId, now, addressKey, limits.perAddress.limit, linkKey, limits.perToken.limit, 1],
     };
     const results = await runWriteBatch(db, [...counters, ...writes(upsert)]);
     return decideBoth(results) ?? saved(results.slice(2)) ?? (await whyNotSaved());
@@ -386,7 +386,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   const photoPath = newPhotoPath ?? (submission.removePhoto ? null : previousPhotoPath);
   let results: SqlRows[];
   try {
-    results = await runWriteBatch(db, writes({ sql: upsertSql, args: [...fields(photoPath), tokenHash, now, 0] }));
+    results = await runWriteBatch(db, writes({ sql: upsertSql, args: [...fields(photoPath), link.requestId, now, 0] }));
   } catch (error) {
     if (newPhotoPath) await deleteReviewPhoto(options.uploadDir, newPhotoPath);
     throw error;
