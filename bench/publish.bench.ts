@@ -72,7 +72,7 @@ try {
   const db = await openDatabase({ url });
   await migrateDatabase(db);
 
-  console.log(`Seeding ${reviewCount} approved reviews (${photoCount} with photos)…`);
+  console.log(`Seeding ${reviewCount} approved reviews (photos from ${photoCount} stored files)…`);
   const photos = await Promise.all(Array.from({ length: photoCount }, (_, index) => writeStoredPhoto(uploadDir, `#${(0x204060 + index * 997).toString(16).slice(-6)}`)));
   const items: SeedReview[] = Array.from({ length: reviewCount }, (_, index) => ({
     name: `Customer ${index} Example`,

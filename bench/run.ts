@@ -5,6 +5,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`Usage: npm run bench [-- NAME…]
+
+Runs every benchmark in bench/*.bench.ts (or only those named: dashboard, incentives, publish,
+submissions), writes each one's results to bench/results/NAME.json and NAME.md, and collects
+the summaries into bench/results/summary.md. Figures depend on the machine and its load.`);
+  process.exit(0);
+}
+
 const benchDir = import.meta.dirname;
 const resultsDir = join(benchDir, 'results');
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

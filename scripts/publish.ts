@@ -12,7 +12,8 @@ Rebuilds the wall, the testimonial pages, the feed and the widget from the appro
 into a new folder under SITE_DIR and swaps it in atomically. A failed build leaves the
 previous pages live. While another publish runs, asks it to publish once more when it ends.
 
-  --dry-run   say how many reviews would be published, build nothing`;
+  --dry-run   say how many reviews would be published, build nothing
+  --verbose   show the astro build output`;
 
 runCommand('publish', async () => {
   const { values } = parseCommandLine({ 'dry-run': { type: 'boolean' }, verbose: { type: 'boolean' } });
