@@ -51,11 +51,6 @@ export const reviewRequests = sqliteTable(
       .references(() => contacts.id, { onDelete: 'cascade' }),
     responseId: integer('response_id').references(() => npsResponses.id, { onDelete: 'set null' }),
     tokenHash: text('token_hash').notNull().unique(),
-    /**
-     * The token an earlier, interrupted invitation run may have emailed before this one was made
-     * (see invitations.ts): it keeps working, so no customer ever holds a dead link.
-     */
-    previousTokenHash: text('previous_token_hash').unique(),
     locale: text('locale').notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
@@ -65,6 +60,23 @@ export const reviewRequests = sqliteTable(
   },
   // One request per contact: re-running the invitation never asks twice.
   (table) => [uniqueIndex('review_requests_contact_unique').on(table.contactId)],
+);
+
+/**
+ * Earlier tokens of a review request that keep working beside `review_requests.token_hash`: an
+ * invitation run that took over an interrupted one issued a new token, but the interrupted run's
+ * email may have gone out (see invitations.ts). Only hashes, like the request's own.
+ */
+export const reviewLinkTokens = sqliteTable(
+  'review_link_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => reviewRequests.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (table) => [index('review_link_tokens_request_idx').on(table.requestId)],
 );
 
 /** A review as the customer wrote it, plus its moderation state. */
@@ -234,11 +246,16 @@ export const commandLocks = sqliteTable('command_locks', {
 });
 
 /** Fixed-window counters shared by every server process (sign-in, submissions, webhook). */
-export const rateLimits = sqliteTable('rate_limits', {
-  key: text('key').primaryKey(),
-  count: integer('count').notNull(),
-  windowStartsAt: integer('window_starts_at', { mode: 'timestamp_ms' }).notNull(),
-});
+export const rateLimits = sqliteTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    windowStartsAt: integer('window_starts_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  // For deleting counters of long-ended windows without scanning the table.
+  (table) => [index('rate_limits_window_idx').on(table.windowStartsAt)],
+);
 
 /** One rebuild of the public pages. */
 export const publishRuns = sqliteTable('publish_runs', {

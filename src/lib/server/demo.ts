@@ -10,6 +10,7 @@ import {
   giftCodes,
   incentives,
   npsResponses,
+  reviewLinkTokens,
   reviewRequests,
   reviews,
   sessions,
@@ -170,6 +171,9 @@ export async function clearDemo(db: Database): Promise<{ contacts: number }> {
     db.delete(incentives).where(inArray(incentives.contactId, demoContactIds)),
     db.delete(auditLog).where(and(eq(auditLog.subjectType, 'review'), inArray(auditLog.subjectId, demoReviewIds))),
     db.delete(reviews).where(inArray(reviews.contactId, demoContactIds)),
+    db
+      .delete(reviewLinkTokens)
+      .where(inArray(reviewLinkTokens.requestId, db.select({ id: reviewRequests.id }).from(reviewRequests).where(inArray(reviewRequests.contactId, demoContactIds)))),
     db.delete(reviewRequests).where(inArray(reviewRequests.contactId, demoContactIds)),
     db.delete(npsResponses).where(inArray(npsResponses.contactId, demoContactIds)),
     db.delete(emailLog).where(inArray(emailLog.contactId, demoContactIds)),

@@ -359,6 +359,7 @@ export async function eraseContact(
     { sql: `update audit_log set detail = null where ${auditScope}`, args: auditArgs },
     { sql: 'delete from incentives where contact_id = ?', args: [contactId] },
     { sql: 'delete from reviews where contact_id = ?', args: [contactId] },
+    { sql: 'delete from review_link_tokens where request_id in (select id from review_requests where contact_id = ?)', args: [contactId] },
     { sql: 'delete from review_requests where contact_id = ?', args: [contactId] },
     { sql: 'delete from nps_responses where contact_id = ?', args: [contactId] },
     { sql: 'delete from email_log where contact_id = ? or lower(to_address) = ?', args: [contactId, email] },

@@ -8,7 +8,7 @@ import { incentiveTextFor } from '../config.ts';
 import { renderEmail } from '../email-layout.ts';
 import { isLocale, type Locale } from '../locales.ts';
 import { MailDeliveryError, sendMail, type MailMessage, type Mailer } from './mail.ts';
-import { createReviewRequest, renewReviewRequestToken, restorePreviousToken } from './review-requests.ts';
+import { createReviewRequest, renewReviewRequestToken } from './review-requests.ts';
 
 /** Who is invited: promoters (latest answer 9–10) or every respondent. */
 export type InviteAudience = ReviewWallConfig['invite']['audience'];
@@ -133,7 +133,7 @@ export function isInFlight(candidate: InvitationCandidate, now = new Date()): bo
  * Creates the candidate's review request and emails its link. The token exists only in this
  * function, so a request whose email never went out (a crash between creating and sending) gets
  * a fresh token from a run at least 10 minutes later and is sent then, under the same idempotency
- * key; the earlier token stays valid in case the crash came after the provider accepted it.
+ * key; the earlier tokens stay valid in case the crash came after the provider accepted one.
  */
 export async function inviteCandidate(
   context: { db: Database; mailer: Mailer; config: ReviewWallConfig; siteUrl: string },
@@ -167,8 +167,8 @@ export async function inviteCandidate(
     }
     if (isInFlight(candidate, now)) return 'in-flight';
     // An earlier run may have had this email accepted and died before recording it: its token
-    // keeps working beside the new one, so that customer's link is never dead.
-    const renewed = await renewReviewRequestToken(db, requestId, lifetimeDays, now, { keepPrevious: true });
+    // keeps working beside the new one (and beside any kept before), so no link is ever dead.
+    const renewed = await renewReviewRequestToken(db, requestId, lifetimeDays, now, { keepEarlier: true });
     if (!renewed) return 'skipped';
     token = renewed;
     renewedAfterInterruption = true;
@@ -188,11 +188,10 @@ export async function inviteCandidate(
   try {
     outcome = await sendMail(mailer, message);
   } catch (error) {
-    // Resend refuses a different email under a key it has already accepted (409): the earlier
-    // run's email did go out. That customer holds the previous token: make it the token again,
-    // record the email as sent, and send nothing more.
+    // Resend refuses a different email under a key it has already accepted, or is still
+    // processing (409): an earlier run's email went out. Its token is kept, so that customer's
+    // link works: record the email as sent and send nothing more.
     if (!(renewedAfterInterruption && error instanceof MailDeliveryError && error.statusCode === 409)) throw error;
-    await restorePreviousToken(db, requestId);
     await db.update(emailLog).set({ status: 'sent', error: null, sentAt: now }).where(eq(emailLog.idempotencyKey, message.idempotencyKey));
     await markInvitationSent(db, requestId, now);
     return 'already-sent';

@@ -1,6 +1,6 @@
-import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
-import { reviewRequests } from '../../../db/schema.ts';
+import { reviewLinkTokens, reviewRequests } from '../../../db/schema.ts';
 import { generateToken, hashToken } from '../tokens.ts';
 
 const dayInMilliseconds = 24 * 60 * 60 * 1000;
@@ -39,36 +39,32 @@ export async function createReviewRequest(
 /**
  * Gives an unsubmitted request a new token and lifetime (used for the demo link printed at
  * start, and by the invitation run that takes over an interrupted one). The old token stops
- * working, unless `keepPrevious`: then it keeps working beside the new one, for the customer
- * who may have received it.
+ * working, unless `keepEarlier`: then it (and any kept before it) keeps working beside the new
+ * one, for the customer who may have received it.
  */
 export async function renewReviewRequestToken(
   db: Database,
   requestId: number,
   lifetimeDays: number,
   now = new Date(),
-  options: { keepPrevious?: boolean } = {},
+  options: { keepEarlier?: boolean } = {},
 ): Promise<string | null> {
   const token = generateToken();
-  const updated = await db
+  const renew = db
     .update(reviewRequests)
-    .set({
-      tokenHash: hashToken(token),
-      previousTokenHash: options.keepPrevious ? sql`${reviewRequests.tokenHash}` : null,
-      expiresAt: new Date(now.getTime() + lifetimeDays * dayInMilliseconds),
-    })
+    .set({ tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + lifetimeDays * dayInMilliseconds) })
     .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.submittedAt)))
     .returning({ id: reviewRequests.id });
-  return updated.length > 0 ? token : null;
-}
-
-/**
- * Makes the kept previous token the request's token again and forgets the newer one, which was
- * never delivered (the provider refused its email as a repeat of the earlier one).
- */
-export async function restorePreviousToken(db: Database, requestId: number): Promise<void> {
-  await db
-    .update(reviewRequests)
-    .set({ tokenHash: sql`${reviewRequests.previousTokenHash}`, previousTokenHash: null })
-    .where(and(eq(reviewRequests.id, requestId), isNotNull(reviewRequests.previousTokenHash)));
+  const keep = db
+    .insert(reviewLinkTokens)
+    .select(
+      db
+        .select({ tokenHash: reviewRequests.tokenHash, requestId: reviewRequests.id, createdAt: sql`${now.getTime()}`.as('created_at') })
+        .from(reviewRequests)
+        .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.submittedAt))),
+    )
+    .onConflictDoNothing();
+  // One transaction: the earlier token is kept before it is replaced.
+  const results = options.keepEarlier ? (await db.batch([keep, renew]))[1] : await renew;
+  return results.length > 0 ? token : null;
 }

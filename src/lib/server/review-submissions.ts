@@ -1,5 +1,5 @@
 import type { InStatement } from '@libsql/client';
-import { and, eq, isNull, or } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { contacts, reviewRequests, reviews } from '../../../db/schema.ts';
 import type { NameDisplay } from '../display-name.ts';
@@ -67,7 +67,12 @@ export async function findReviewRequestByToken(db: Database, token: string): Pro
     .from(reviewRequests)
     .innerJoin(contacts, eq(contacts.id, reviewRequests.contactId))
     .leftJoin(reviews, eq(reviews.requestId, reviewRequests.id))
-    .where(or(eq(reviewRequests.tokenHash, hashToken(token)), eq(reviewRequests.previousTokenHash, hashToken(token))))
+    .where(
+      or(
+        eq(reviewRequests.tokenHash, hashToken(token)),
+        eq(reviewRequests.id, sql`(select request_id from review_link_tokens where token_hash = ${hashToken(token)})`),
+      ),
+    )
     .limit(1);
   if (!row) return null;
   const review: OwnReview | null =
@@ -146,7 +151,7 @@ export async function submissionRefusedUnread(
   const tokenHash = isWellFormedToken(token) ? hashToken(token) : '';
   const { rows } = await hotPathRunner(db).execute({
     sql: `select key, count, window_starts_at from rate_limits
-      where key = ? or key = 'review-submit:request:' || (select id from review_requests where token_hash = ? or previous_token_hash = ?)`,
+      where key = ? or key = 'review-submit:request:' || coalesce((select id from review_requests where token_hash = ?), (select request_id from review_link_tokens where token_hash = ?))`,
     args: [addressKey, tokenHash, tokenHash],
   });
   let waitSeconds: number | null = null;
@@ -184,7 +189,7 @@ export interface SubmitReviewOptions {
 
 /** Looks a link up by token hash, with its review, after the rate-limit counters. */
 const lookupSql = `select rr.id as request_id, rr.expires_at, r.id as review_id, r.status, r.photo_path
-  from review_requests rr left join reviews r on r.request_id = rr.id where rr.token_hash = ?1 or rr.previous_token_hash = ?1`;
+  from review_requests rr left join reviews r on r.request_id = rr.id where rr.token_hash = ?1 or rr.id = (select request_id from review_link_tokens where token_hash = ?1)`;
 
 /**
  * Inserts the review, or updates it while it is pending. The SELECT's WHERE is the guard: the
