@@ -57,26 +57,30 @@ const auth = defineMiddleware(async (context, next) => {
 /**
  * A review form post from a link or an address already refused in this window is answered 429
  * before its body is read (a body may be 12 MB): the action never runs, the page says to wait.
+ * Called as an RPC endpoint (`/_actions/review.submit`, with the token in the body), the address
+ * alone is checked and the answer is a bare 429. Astro's origin check has run before this.
  */
 const submissionGate = defineMiddleware(async (context, next) => {
   if (context.isPrerendered || context.request.method !== 'POST') return next();
   const { action, setActionResult, serializeActionResult } = getActionContext(context);
-  if (action?.name !== 'review.submit' || action.calledFrom !== 'form') return next();
-  // A cross-site post is Astro's origin check's to refuse (403), without a look at the database.
-  const origin = context.request.headers.get('origin');
-  if (origin && origin !== context.url.origin) return next();
+  if (action?.name !== 'review.submit') return next();
   const env = getEnvironment();
   const waitSeconds = await submissionRefusedUnread(
     await getDatabase(),
-    context.params.token ?? '',
+    action.calledFrom === 'form' ? (context.params.token ?? '') : '',
     context.clientAddress,
     submissionRateLimits(env.SUBMISSION_RATE_LIMIT_PER_IP),
   );
-  if (waitSeconds !== null) {
-    context.locals.submissionRetryAfterSeconds = waitSeconds;
-    context.locals.submissionBodyUnread = true;
-    setActionResult(action.name, serializeActionResult({ data: undefined, error: new ActionError({ code: 'TOO_MANY_REQUESTS', message: 'rateLimited' }) }));
+  if (waitSeconds === null) return next();
+  if (action.calledFrom === 'rpc') {
+    return new Response(JSON.stringify({ error: 'too many attempts in a short time; nothing was saved' }), {
+      status: 429,
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': String(waitSeconds), 'Cache-Control': 'no-store' },
+    });
   }
+  context.locals.submissionRetryAfterSeconds = waitSeconds;
+  context.locals.submissionBodyUnread = true;
+  setActionResult(action.name, serializeActionResult({ data: undefined, error: new ActionError({ code: 'TOO_MANY_REQUESTS', message: 'rateLimited' }) }));
   return next();
 });
 

@@ -71,4 +71,32 @@ describe('reached directly (TRUST_PROXY unset)', () => {
     expect(statuses[19]).toBe(401);
     expect(statuses[20]).toBe(429);
   });
+
+  it('turns a refused address away from the action endpoint before reading the body', async () => {
+    const form = (token: string) => new URLSearchParams({ token, rating: '5', body: 'x'.repeat(40), nameDisplay: 'full', consent: 'on', lang: 'en' });
+    // 60 review posts per address in 10 minutes (here, to links that do not exist: each shows the
+    // not-found page), and the 61st is counted as refused.
+    for (let post = 0; post < 61; post++) {
+      const token = `${'a'.repeat(31)}${'abcdefghijklmnopqrstuvwxyz234567'[post % 32]}`;
+      const response = await fetch(`${app.url}/r/${token}?_action=review.submit`, { method: 'POST', body: form(token), headers: { Origin: app.url }, redirect: 'manual' });
+      expect(response.status).toBe(404);
+    }
+    // From now on a post to the action endpoint is answered before its body is read: this one never ends.
+    const controller = new AbortController();
+    const neverEnding = new ReadableStream<Uint8Array>({
+      start(stream) {
+        stream.enqueue(new TextEncoder().encode('token=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&body='));
+      },
+    });
+    const rpc = await fetch(`${app.url}/_actions/review.submit`, {
+      method: 'POST',
+      body: neverEnding,
+      headers: { Origin: app.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+      signal: controller.signal,
+      duplex: 'half',
+    } as RequestInit);
+    expect(rpc.status).toBe(429);
+    expect(Number(rpc.headers.get('retry-after'))).toBeGreaterThan(0);
+    controller.abort();
+  });
 });
