@@ -266,20 +266,20 @@ export async function eraseContact(
   actor: ErasureActor,
   options: ErasureOptions,
 ): Promise<ErasureReport | null> {
+  // Asked by address: remember the address first, so an import running meanwhile can no longer
+  // add them; whoever it added before this is found below and erased.
+  if ('email' in target && !options.dryRun) await db.$client.execute(rememberErasedEmailStatement(target.email));
   const [contact] =
     'email' in target
       ? await rows(db, { sql: 'select id, email, name from contacts where email = ?', args: [target.email.trim().toLowerCase()] })
       : await rows(db, { sql: 'select id, email, name from contacts where id = ?', args: [target.contactId] });
   if (!contact) {
-    // Nobody to erase yet, but they asked: remember the address, so a later import leaves it out.
+    // Nobody to erase (yet): the address stays recorded, so a later import leaves it out.
     if ('email' in target && !options.dryRun) {
-      await db.$client.batch(
-        [
-          rememberErasedEmailStatement(target.email),
-          { sql: `insert into audit_log (actor_id, actor_label, action, subject_type) values (?, ?, ?, 'contact')`, args: [actor.id, actor.label, erasureRecordedAuditAction] },
-        ],
-        'write',
-      );
+      await db.$client.execute({
+        sql: `insert into audit_log (actor_id, actor_label, action, subject_type) values (?, ?, ?, 'contact')`,
+        args: [actor.id, actor.label, erasureRecordedAuditAction],
+      });
     }
     return null;
   }
