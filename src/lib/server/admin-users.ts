@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { adminUsers } from '../../../db/schema.ts';
 import { hashPassword, verifyPassword } from './password.ts';
-import { consumeRateLimit, resetRateLimit, type RateLimitRule } from './rate-limit.ts';
+import { addressForLimits, consumeRateLimit, resetRateLimit, type RateLimitRule } from './rate-limit.ts';
 import { invalidateUserSessions } from './session.ts';
 
 /** Shortest password an admin account accepts. */
@@ -101,7 +101,7 @@ export async function signIn(
 ): Promise<SignInOutcome> {
   const limits = options.limits ?? defaultSignInLimits;
   const email = input.email.trim().toLowerCase().slice(0, 320);
-  const byAddress = await consumeRateLimit(db, `signin:ip:${input.clientAddress}`, limits.perAddress, options.now);
+  const byAddress = await consumeRateLimit(db, `signin:ip:${addressForLimits(input.clientAddress)}`, limits.perAddress, options.now);
   const byAccount = await consumeRateLimit(db, `signin:account:${email}`, limits.perAccount, options.now);
   if (!byAddress.allowed || !byAccount.allowed) {
     return { kind: 'rate-limited', retryAfterSeconds: Math.max(byAddress.retryAfterSeconds, byAccount.retryAfterSeconds) };

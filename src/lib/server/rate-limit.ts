@@ -33,6 +33,25 @@ export function rateLimitStatement(key: string, rule: RateLimitRule, now: number
   };
 }
 
+/**
+ * The part of a client address that a per-address limit counts: an IPv4 address as it is (also
+ * when written IPv4-mapped, `::ffff:1.2.3.4`), an IPv6 address by its /64 network, since one
+ * visitor usually holds a whole /64 and could otherwise rotate through it.
+ */
+export function addressForLimits(address: string): string {
+  const value = address.trim().toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(value);
+  if (mapped) return mapped[1]!;
+  if (!value.includes(':')) return value;
+  // Expand "::" to the missing zero groups, then keep the first four groups.
+  const [head = '', tail = ''] = value.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = value.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = value.includes('::') ? [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups] : headGroups;
+  if (groups.length !== 8 || groups.some((group) => !/^[0-9a-f]{1,4}$/.test(group))) return value;
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 /** The decision for a counter row returned by rateLimitStatement. */
 export function decideRateLimit(row: { count: number; windowStartsAt: number }, rule: RateLimitRule, now: number): RateLimitDecision {
   const allowed = row.count <= rule.limit;

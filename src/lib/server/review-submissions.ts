@@ -8,7 +8,7 @@ import type { ReviewSubmission } from '../schemas/review-submission.ts';
 import { hashToken, isWellFormedToken } from '../tokens.ts';
 import { deleteReviewPhoto, PhotoRejectedError, storeReviewPhoto, type PhotoRejection } from './photos.ts';
 import { hotPathRunner, type SqlRows } from './hot-path-sql.ts';
-import { decideRateLimit, rateLimitStatement, type RateLimitRule } from './rate-limit.ts';
+import { addressForLimits, decideRateLimit, rateLimitStatement, type RateLimitRule } from './rate-limit.ts';
 
 /** A review as its author may see and edit it through their link. */
 export interface OwnReview {
@@ -147,7 +147,7 @@ export async function submissionRefusedUnread(
   limits: SubmissionRateLimits,
   now = Date.now(),
 ): Promise<number | null> {
-  const addressKey = `review-submit:ip:${clientAddress}`;
+  const addressKey = `review-submit:ip:${addressForLimits(clientAddress)}`;
   const tokenHash = isWellFormedToken(token) ? hashToken(token) : '';
   const { rows } = await hotPathRunner(db).execute({
     sql: `select key, count, window_starts_at from rate_limits
@@ -315,7 +315,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   const limits = options.limits ?? submissionRateLimits();
   if (!isWellFormedToken(submission.token)) return { kind: 'not-found' };
   const tokenHash = hashToken(submission.token);
-  const addressKey = `review-submit:ip:${options.clientAddress}`;
+  const addressKey = `review-submit:ip:${addressForLimits(options.clientAddress)}`;
   const addressCounter = rateLimitStatement(addressKey, limits.perAddress, now);
   const decide = (rows: SqlRows['rows'], rule: RateLimitRule): SubmitReviewOutcome | null => {
     const row = rows[0]!;

@@ -11,7 +11,7 @@ import {
   signatureHeader,
   timestampHeader,
 } from '../../lib/server/nps-webhook.ts';
-import { consumeRateLimit } from '../../lib/server/rate-limit.ts';
+import { addressForLimits, consumeRateLimit } from '../../lib/server/rate-limit.ts';
 
 export const prerender = false;
 
@@ -30,7 +30,7 @@ export const POST: APIRoute = async ({ request, clientAddress }) => {
   if (!secret) return json(503, { error: 'the NPS webhook is off: set NPS_WEBHOOK_SECRET on the server to turn it on' });
 
   const db = await getDatabase();
-  const limit = await consumeRateLimit(db, `nps-webhook:ip:${clientAddress}`, perAddressLimit);
+  const limit = await consumeRateLimit(db, `nps-webhook:ip:${addressForLimits(clientAddress)}`, perAddressLimit);
   if (!limit.allowed) {
     return json(429, { error: 'too many requests from this address; try again later' }, { 'Retry-After': String(limit.retryAfterSeconds) });
   }
