@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressForLimits } from '../../src/lib/server/rate-limit.ts';
+import { bareAddress } from '../../src/lib/server/site-server.ts';
 
 describe('the address a per-address limit counts', () => {
   it.each([
@@ -18,5 +19,18 @@ describe('the address a per-address limit counts', () => {
 
   it('keeps different /64 networks apart', () => {
     expect(addressForLimits('2001:db8:0:1::1')).not.toBe(addressForLimits('2001:db8:0:2::1'));
+  });
+});
+
+describe('an X-Forwarded-For entry as the visitor address', () => {
+  it.each([
+    ['198.51.100.9', '198.51.100.9'],
+    ['198.51.100.9:51234', '198.51.100.9'],
+    ['2001:db8::1', '2001:db8::1'],
+    ['[2001:db8::1]:443', '2001:db8::1'],
+    ['unknown', undefined],
+    ['<script>', undefined],
+  ])('%s is %s', (entry, visitor) => {
+    expect(bareAddress(entry)).toBe(visitor);
   });
 });

@@ -27,6 +27,7 @@ describe('environment', () => {
     [{ RESEND_BASE_URL: 'not a url' }, 'RESEND_BASE_URL'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '-1' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '1' }, 'TRUST_PROXY'],
   ])('rejects %o with one line naming %s', (source, key) => {
     expect(() => parseEnvironment(source)).toThrowError(new RegExp(`^environment: ${key}: [^\\n]+$`));
   });

@@ -51,6 +51,10 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
   const result = environmentSchema.safeParse(source);
   if (!result.success) throw new ConfigError(describeFirstIssue('environment', result.error));
   const environment = result.data;
+  // Behind a proxy every request is taken to come to SITE_URL: a default would refuse every form.
+  if (environment.TRUST_PROXY > 0 && !environment.SITE_URL) {
+    throw new ConfigError('environment: TRUST_PROXY: also set SITE_URL to the public address the proxy serves, e.g. https://reviews.example.com');
+  }
   const siteUrl = (environment.SITE_URL ?? `http://localhost:${environment.PORT || 4321}`).replace(/\/+$/, '');
   return { ...environment, SITE_URL: siteUrl };
 }

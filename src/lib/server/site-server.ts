@@ -27,6 +27,15 @@ export interface SiteServerOptions {
 
 const socketAddresses = new WeakMap<Socket, string | undefined>();
 
+/** An X-Forwarded-For entry without the port or brackets some proxies add: `1.2.3.4:5678`, `[2001:db8::1]:443`. */
+export function bareAddress(entry: string): string | undefined {
+  const bracketed = /^\[([0-9a-fA-F:.]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1];
+  const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  if (withPort) return withPort[1];
+  return /^[0-9a-fA-F:.]+$/.test(entry) ? entry : undefined;
+}
+
 /**
  * Behind `hops` reverse proxies, makes a request look to Astro as it looked to the visitor: sent
  * to the public origin (so Astro's origin check compares the browser's Origin with the address
@@ -43,7 +52,7 @@ export function presentAsPublic(request: IncomingMessage, hops: number, publicUr
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
-  const visitor = forwarded.length >= hops ? forwarded[forwarded.length - hops] : undefined;
+  const visitor = forwarded.length >= hops ? bareAddress(forwarded[forwarded.length - hops]!) : undefined;
   Object.defineProperty(socket, 'remoteAddress', { value: visitor ?? socketAddresses.get(socket), configurable: true });
   Object.defineProperty(socket, 'encrypted', { value: publicUrl.protocol === 'https:', configurable: true });
   request.headers.host = publicUrl.host;
@@ -90,6 +99,8 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
     if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
     const method = request.method ?? 'GET';
     const ssr = () => {
+      // Again right before Astro reads it: a pipelined request on this socket may have set its own meanwhile.
+      if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
       void entry.handler(request, response, (error?: unknown) => {
         if (!response.headersSent) response.writeHead(error ? 500 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
         response.end(error ? 'Server error' : 'Not found');
