@@ -24,3 +24,25 @@ export function normalizeLocale(tag: string | null | undefined, fallback: Locale
   const base = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0];
   return isLocale(base) ? base : fallback;
 }
+
+/**
+ * The first of the browser's preferred languages (an Accept-Language header, by its q-values)
+ * that is among `enabled`, or null. Used where nothing else says who is reading, such as a
+ * link that is not valid.
+ */
+export function preferredLocale(acceptLanguage: string | null | undefined, enabled: readonly Locale[]): Locale | null {
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...parameters] = part.trim().split(';');
+      const quality = parameters.map((parameter) => /^\s*q=([0-9.]+)\s*$/.exec(parameter)?.[1]).find(Boolean);
+      return { tag, quality: quality === undefined ? 1 : Number(quality), index };
+    })
+    .filter((entry) => entry.tag && entry.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  for (const { tag } of ranked) {
+    const base = tag.toLowerCase().split(/[-_]/)[0];
+    if (isLocale(base) && enabled.includes(base)) return base;
+  }
+  return null;
+}

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { incentives, reviewRequests, reviews } from '../../db/schema.ts';
+import { reviewFormStrings } from '../../src/i18n/review-form.ts';
 import { generateToken } from '../../src/lib/tokens.ts';
 import { startApp, type RunningApp } from '../helpers/app.ts';
 import { createJpeg, createJpegLargerThan, createPixelBomb } from '../helpers/images.ts';
@@ -55,6 +56,16 @@ async function storedFor(requestId: number) {
 }
 
 describe('review link states', () => {
+  it('says a link is not valid in the language the browser asks for', async () => {
+    const response = await fetch(formUrl('a'.repeat(32)), { headers: { 'Accept-Language': 'de-DE, uk;q=0.9, en;q=0.5' } });
+    expect(response.status).toBe(404);
+    const html = await response.text();
+    expect(html).toContain('<html lang="uk"');
+    expect(html).toContain(reviewFormStrings('uk').notFoundTitle);
+    const english = await (await fetch(formUrl('a'.repeat(32)), { headers: { 'Accept-Language': 'de-DE' } })).text();
+    expect(english).toContain('<html lang="en"');
+  });
+
   it('answers 404 "not valid" for unknown, forged and malformed tokens', async () => {
     for (const token of [generateToken(), 'a'.repeat(32), 'not-a-token', 'A'.repeat(32), '%27%20or%201%3D1']) {
       const response = await fetch(formUrl(token));
