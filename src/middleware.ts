@@ -72,15 +72,17 @@ const submissionGate = defineMiddleware(async (context, next) => {
     submissionRateLimits(env.SUBMISSION_RATE_LIMIT_PER_IP),
   );
   if (waitSeconds === null) return next();
-  if (action.calledFrom === 'rpc') {
-    return new Response(JSON.stringify({ error: 'too many attempts in a short time; nothing was saved' }), {
-      status: 429,
-      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': String(waitSeconds), 'Cache-Control': 'no-store' },
+  const refused = serializeActionResult({ data: undefined, error: new ActionError({ code: 'TOO_MANY_REQUESTS', message: 'rateLimited' }) });
+  if (action.calledFrom === 'rpc' && refused.type === 'error') {
+    // The action error as Astro's client expects it, so actions.review.submit() sees TOO_MANY_REQUESTS.
+    return new Response(refused.body, {
+      status: refused.status,
+      headers: { 'Content-Type': refused.contentType, 'Retry-After': String(waitSeconds), 'Cache-Control': 'no-store' },
     });
   }
   context.locals.submissionRetryAfterSeconds = waitSeconds;
   context.locals.submissionBodyUnread = true;
-  setActionResult(action.name, serializeActionResult({ data: undefined, error: new ActionError({ code: 'TOO_MANY_REQUESTS', message: 'rateLimited' }) }));
+  setActionResult(action.name, refused);
   return next();
 });
 

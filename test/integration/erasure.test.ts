@@ -3,7 +3,7 @@ import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, sym
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditLog, contacts, giftCodes, incentives, publishRuns, reviewRequests, reviews } from '../../db/schema.ts';
+import { auditLog, contacts, giftCodes, incentives, publishRuns, reviewLinkTokens, reviewRequests, reviews } from '../../db/schema.ts';
 import { loadDashboard } from '../../src/lib/server/dashboard.ts';
 import { eraseContact, erasureAuditAction } from '../../src/lib/server/erasure.ts';
 import { countUnusedGiftCodes } from '../../src/lib/server/gift-codes.ts';
@@ -50,6 +50,8 @@ describe('eraseContact', () => {
       .insert(reviewRequests)
       .values({ contactId: contact!.id, tokenHash: hashToken(`token-${email}`), locale: 'pl', expiresAt: new Date(Date.UTC(2027, 0, 1)), sentAt: new Date() })
       .returning();
+    // An earlier token kept beside the request's own (an interrupted invitation run).
+    await db.insert(reviewLinkTokens).values({ tokenHash: hashToken(`earlier-token-${email}`), requestId: request!.id });
     const photoPath = `review-photos/${code}.webp`;
     mkdirSync(join(uploadDir, 'review-photos'), { recursive: true });
     writeFileSync(join(uploadDir, photoPath), `photo of ${contact!.name}`);
@@ -115,6 +117,9 @@ describe('eraseContact', () => {
     // Raw bytes of every file in the folder: database (and any WAL), uploads and outbox.
     expect(traces(database.directory, needles)).toEqual([]);
     expect(existsSync(join(uploadDir, erased.photoPath))).toBe(false);
+
+    // Their kept tokens went with their request; the other customer's stayed.
+    expect((await db.select().from(reviewLinkTokens)).map((row) => row.tokenHash)).toEqual([hashToken(`earlier-token-${keptEmail}`)]);
 
     // Everyone else is untouched.
     expect(existsSync(join(uploadDir, kept.photoPath))).toBe(true);

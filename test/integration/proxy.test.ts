@@ -97,6 +97,8 @@ describe('reached directly (TRUST_PROXY unset)', () => {
     } as RequestInit);
     expect(rpc.status).toBe(429);
     expect(Number(rpc.headers.get('retry-after'))).toBeGreaterThan(0);
+    // In the shape Astro's action client reads.
+    expect(await rpc.json()).toMatchObject({ type: 'AstroActionError', code: 'TOO_MANY_REQUESTS', message: 'rateLimited' });
     controller.abort();
   });
 });

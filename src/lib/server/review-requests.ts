@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { reviewLinkTokens, reviewRequests } from '../../../db/schema.ts';
 import { generateToken, hashToken } from '../tokens.ts';
@@ -64,7 +64,16 @@ export async function renewReviewRequestToken(
         .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.submittedAt))),
     )
     .onConflictDoNothing();
-  // One transaction: the earlier token is kept before it is replaced.
-  const results = options.keepEarlier ? (await db.batch([keep, renew]))[1] : await renew;
+  // Without keepEarlier, tokens kept before stop working too: the new one is the only one.
+  const forget = db
+    .delete(reviewLinkTokens)
+    .where(
+      inArray(
+        reviewLinkTokens.requestId,
+        db.select({ id: reviewRequests.id }).from(reviewRequests).where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.submittedAt))),
+      ),
+    );
+  // One transaction: the earlier token is kept (or forgotten) together with its replacement.
+  const [, results] = await db.batch([options.keepEarlier ? keep : forget, renew]);
   return results.length > 0 ? token : null;
 }
