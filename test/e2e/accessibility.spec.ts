@@ -138,6 +138,55 @@ test.describe('with the keyboard only', () => {
   });
 });
 
+test.describe('a marketer with the keyboard only', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('signs in, approves one review and rejects another with a reason, without a mouse', async ({ page }) => {
+    const db = await openDatabase({ url: app.env.DATABASE_URL! });
+    try {
+      const pending = await db.select().from(reviews).where(eq(reviews.status, 'pending'));
+      expect(pending.length).toBeGreaterThanOrEqual(2);
+      const [toApprove, toReject] = [pending[0]!.id, pending[1]!.id];
+      const focused = () =>
+        page.evaluate(() => {
+          const element = document.activeElement as HTMLElement | null;
+          const review = element?.closest('article')?.getAttribute('data-review-id') ?? '';
+          return `${element?.tagName.toLowerCase()}|${element?.textContent?.trim() ?? ''}|${element?.getAttribute('name') ?? ''}|${review}`;
+        });
+      const tabTo = async (matches: (description: string) => boolean, limit = 250) => {
+        for (let presses = 0; presses < limit && !matches(await focused()); presses++) await page.keyboard.press('Tab');
+        expect(matches(await focused()), await focused()).toBe(true);
+        await expect(page.locator(':focus')).toBeVisible();
+      };
+
+      await page.goto(`${app.url}/admin/sign-in`);
+      await tabTo((d) => d.startsWith('input||email'));
+      await page.keyboard.type(app.adminEmail!);
+      await tabTo((d) => d.startsWith('input||password'));
+      await page.keyboard.type(app.adminPassword!);
+      await page.keyboard.press('Enter');
+      await expect(page).toHaveURL(/\/admin\/$/);
+
+      await tabTo((d) => d === `button|Approve||${toApprove}`);
+      await page.keyboard.press('Enter');
+      await expect(page).toHaveURL(new RegExp(`done=approve&review=${toApprove}`));
+
+      await tabTo((d) => d.startsWith('select|') && d.endsWith(`|reason|${toReject}`));
+      await page.keyboard.press('ArrowDown');
+      await tabTo((d) => d === `button|Reject||${toReject}`, 3);
+      await page.keyboard.press('Enter');
+      await expect(page).toHaveURL(new RegExp(`done=reject&review=${toReject}`));
+
+      const [approved] = await db.select().from(reviews).where(eq(reviews.id, toApprove));
+      const [rejected] = await db.select().from(reviews).where(eq(reviews.id, toReject));
+      expect(approved!.status).toBe('approved');
+      expect(rejected).toMatchObject({ status: 'rejected', rejectionReason: 'spam' });
+    } finally {
+      db.$client.close();
+    }
+  });
+});
+
 // A business whose brand colours are pale yellow: the pages shade them until they are readable.
 test.describe('a pale brand colour', () => {
   let pale: RunningApp;
