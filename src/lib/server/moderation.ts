@@ -335,7 +335,11 @@ export function rejectReview(db: Database, moderator: Moderator, reviewId: numbe
   return moderate(db, moderator, reviewId, 'review.reject', updateIf(db, reviewId, rejectable, values, version), { reason }, version);
 }
 
-/** Takes an approved (published) review off the wall without rejecting it. */
+/**
+ * Takes an approved (published) review off the wall without rejecting it. Unlike the other
+ * actions it takes no version: removing a review from the public pages is safe whatever changed
+ * since the moderator read it, and must never be refused for being stale.
+ */
 export function hideReview(db: Database, moderator: Moderator, reviewId: number): Promise<ModerationOutcome> {
   const values = { status: 'hidden', featured: false, moderatedAt: new Date(), moderatedBy: moderator.id };
   return moderate(db, moderator, reviewId, 'review.hide', updateIf(db, reviewId, ['approved'], values));
