@@ -13,7 +13,8 @@ export interface DatabaseLocation {
   authToken?: string | undefined;
 }
 
-const localFiles = new WeakMap<object, string>();
+/** Databases opened on a local file (not `:memory:`, not remote). */
+const localFiles = new WeakSet<object>();
 const closers = new WeakMap<object, (() => void)[]>();
 
 /**
@@ -51,7 +52,7 @@ export async function openDatabase({ url, authToken }: DatabaseLocation): Promis
   const client = createClient({ url, authToken, ...(isFile ? { timeout: 5000 } : {}) });
   if (isFile) await client.execute('PRAGMA journal_mode = WAL');
   const db = drizzle(client, { schema }) as Database;
-  if (onDisk) localFiles.set(db, path);
+  if (onDisk) localFiles.add(db);
   const registered: (() => void)[] = [];
   closers.set(db, registered);
   const closeClient = client.close.bind(client);

@@ -33,7 +33,7 @@ export const environmentSchema = z.object({
   UPLOAD_DIR: z.string().trim().min(1).default('var/uploads'),
   SITE_DIR: z.string().trim().min(1).default('var/site'),
   NPS_WEBHOOK_SECRET: optionalText,
-  /** Review submissions allowed per client address in 10 minutes (raise it behind a shared proxy address). */
+  /** Review submissions allowed per client address in 10 minutes (behind a proxy, set TRUST_PROXY so each visitor is counted). */
   SUBMISSION_RATE_LIMIT_PER_IP: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(60),
   /**
    * How many reverse proxies (TLS terminator, load balancer) stand in front of the server: 0

@@ -88,9 +88,10 @@ async function storeWith(
   let withScore = 0;
   let erased = 0;
   for (let start = 0; start < answers.length; start += chunkSize) {
-    const erasedEmails = await findErasedEmails(run, answers.slice(start, start + chunkSize).map((answer) => answer.email));
-    const chunk = answers.slice(start, start + chunkSize).filter((answer) => !erasedEmails.has(answer.email.trim().toLowerCase()));
-    erased += Math.min(chunkSize, answers.length - start) - chunk.length;
+    const read = answers.slice(start, start + chunkSize);
+    const erasedEmails = await findErasedEmails(run, read.map((answer) => answer.email));
+    const chunk = read.filter((answer) => !erasedEmails.has(answer.email.trim().toLowerCase()));
+    erased += read.length - chunk.length;
     if (chunk.length === 0) continue;
     const statements = chunk.flatMap((answer) => statementsFor(answer, options));
     const results = await run(statements);

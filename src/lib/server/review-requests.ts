@@ -50,30 +50,25 @@ export async function renewReviewRequestToken(
   options: { keepEarlier?: boolean } = {},
 ): Promise<string | null> {
   const token = generateToken();
+  const unsubmitted = and(eq(reviewRequests.id, requestId), isNull(reviewRequests.submittedAt));
   const renew = db
     .update(reviewRequests)
     .set({ tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + lifetimeDays * dayInMilliseconds) })
-    .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.submittedAt)))
+    .where(unsubmitted)
     .returning({ id: reviewRequests.id });
-  const keep = db
-    .insert(reviewLinkTokens)
-    .select(
-      db
-        .select({ tokenHash: reviewRequests.tokenHash, requestId: reviewRequests.id, createdAt: sql`${now.getTime()}`.as('created_at') })
-        .from(reviewRequests)
-        .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.submittedAt))),
-    )
-    .onConflictDoNothing();
-  // Without keepEarlier, tokens kept before stop working too: the new one is the only one.
-  const forget = db
-    .delete(reviewLinkTokens)
-    .where(
-      inArray(
-        reviewLinkTokens.requestId,
-        db.select({ id: reviewRequests.id }).from(reviewRequests).where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.submittedAt))),
-      ),
-    );
-  // One transaction: the earlier token is kept (or forgotten) together with its replacement.
-  const [, results] = await db.batch([options.keepEarlier ? keep : forget, renew]);
+  // The earlier token is kept beside the new one; without keepEarlier, those kept before go too.
+  const earlier = options.keepEarlier
+    ? db
+        .insert(reviewLinkTokens)
+        .select(
+          db
+            .select({ tokenHash: reviewRequests.tokenHash, requestId: reviewRequests.id, createdAt: sql`${now.getTime()}`.as('created_at') })
+            .from(reviewRequests)
+            .where(unsubmitted),
+        )
+        .onConflictDoNothing()
+    : db.delete(reviewLinkTokens).where(inArray(reviewLinkTokens.requestId, db.select({ id: reviewRequests.id }).from(reviewRequests).where(unsubmitted)));
+  // One transaction: the earlier tokens change together with their replacement.
+  const [, results] = await db.batch([earlier, renew]);
   return results.length > 0 ? token : null;
 }

@@ -1,5 +1,5 @@
 import type { InStatement } from '@libsql/client';
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { contacts, reviewRequests, reviews } from '../../../db/schema.ts';
 import type { NameDisplay } from '../display-name.ts';
@@ -41,6 +41,22 @@ export interface ReviewLink {
  */
 export type ReviewLinkState = 'open' | 'editable' | 'moderated' | 'expired';
 
+/**
+ * The request a token hash opens: the request's own token, or an earlier one kept beside it
+ * after an interrupted invitation run (review_link_tokens). Every lookup by token goes through
+ * this; `parameter` is the placeholder of the hash (`?`, `?1`…).
+ */
+const requestIdOfTokenSql = (parameter: string) =>
+  `coalesce((select id from review_requests where token_hash = ${parameter}), (select request_id from review_link_tokens where token_hash = ${parameter}))`;
+
+/** requestIdOfTokenSql for the query builder, with the hash bound as a parameter wherever it appears. */
+const requestIdOfToken = (tokenHash: string) => sql.join(requestIdOfTokenSql('\u0000').split('\u0000').map((text) => sql.raw(text)), sql`${tokenHash}`);
+
+/** The rate-limit counter of a client address for review posts. */
+const submissionAddressKey = (clientAddress: string) => `review-submit:ip:${addressForLimits(clientAddress)}`;
+/** Link counters are keyed by request id, so consecutive links touch neighbouring pages of the counter table. */
+const submissionLinkKeyPrefix = 'review-submit:request:';
+
 /** Looks a review link up by its token; null for a malformed, unknown or forged token. */
 export async function findReviewRequestByToken(db: Database, token: string): Promise<ReviewLink | null> {
   // A token we never issued is refused before it reaches the database.
@@ -67,12 +83,7 @@ export async function findReviewRequestByToken(db: Database, token: string): Pro
     .from(reviewRequests)
     .innerJoin(contacts, eq(contacts.id, reviewRequests.contactId))
     .leftJoin(reviews, eq(reviews.requestId, reviewRequests.id))
-    .where(
-      or(
-        eq(reviewRequests.tokenHash, hashToken(token)),
-        eq(reviewRequests.id, sql`(select request_id from review_link_tokens where token_hash = ${hashToken(token)})`),
-      ),
-    )
+    .where(eq(reviewRequests.id, requestIdOfToken(hashToken(token))))
     .limit(1);
   if (!row) return null;
   const review: OwnReview | null =
@@ -147,12 +158,11 @@ export async function submissionRefusedUnread(
   limits: SubmissionRateLimits,
   now = Date.now(),
 ): Promise<number | null> {
-  const addressKey = `review-submit:ip:${addressForLimits(clientAddress)}`;
+  const addressKey = submissionAddressKey(clientAddress);
   const tokenHash = isWellFormedToken(token) ? hashToken(token) : '';
   const { rows } = await hotPathRunner(db).execute({
-    sql: `select key, count, window_starts_at from rate_limits
-      where key = ? or key = 'review-submit:request:' || coalesce((select id from review_requests where token_hash = ?), (select request_id from review_link_tokens where token_hash = ?))`,
-    args: [addressKey, tokenHash, tokenHash],
+    sql: `select key, count, window_starts_at from rate_limits where key = ?1 or key = '${submissionLinkKeyPrefix}' || ${requestIdOfTokenSql('?2')}`,
+    args: [addressKey, tokenHash],
   });
   let waitSeconds: number | null = null;
   for (const row of rows) {
@@ -189,7 +199,7 @@ export interface SubmitReviewOptions {
 
 /** Looks a link up by token hash, with its review, after the rate-limit counters. */
 const lookupSql = `select rr.id as request_id, rr.expires_at, r.id as review_id, r.status, r.photo_path
-  from review_requests rr left join reviews r on r.request_id = rr.id where rr.token_hash = ?1 or rr.id = (select request_id from review_link_tokens where token_hash = ?1)`;
+  from review_requests rr left join reviews r on r.request_id = rr.id where rr.id = ${requestIdOfTokenSql('?1')}`;
 
 /**
  * Inserts the review, or updates it while it is pending. The SELECT's WHERE is the guard: the
@@ -315,7 +325,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   const limits = options.limits ?? submissionRateLimits();
   if (!isWellFormedToken(submission.token)) return { kind: 'not-found' };
   const tokenHash = hashToken(submission.token);
-  const addressKey = `review-submit:ip:${addressForLimits(options.clientAddress)}`;
+  const addressKey = submissionAddressKey(options.clientAddress);
   const addressCounter = rateLimitStatement(addressKey, limits.perAddress, now);
   const decide = (rows: SqlRows['rows'], rule: RateLimitRule): SubmitReviewOutcome | null => {
     const row = rows[0]!;
@@ -329,8 +339,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
     const counted = await hotPathRunner(db).execute(addressCounter);
     return decide(counted.rows, limits.perAddress) ?? { kind: 'not-found' };
   }
-  // Keyed by request id, so consecutive links touch neighbouring pages of the counter table.
-  const linkKey = `review-submit:request:${link.requestId}`;
+  const linkKey = `${submissionLinkKeyPrefix}${link.requestId}`;
   const counters = [addressCounter, rateLimitStatement(linkKey, limits.perToken, now)];
   const decideBoth = (results: SqlRows[]) => decide(results[0]!.rows, limits.perAddress) ?? decide(results[1]!.rows, limits.perToken);
 
