@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
-import { loadDashboard } from '../src/lib/server/dashboard.ts';
-import { eraseContact } from '../src/lib/server/erasure.ts';
-import { exportNpsAnswersCsv, exportReviewsCsv } from '../src/lib/server/export.ts';
+import { loadDashboard } from '../src/lib/server/moderate/dashboard.ts';
+import { eraseContact } from '../src/lib/server/moderate/erasure.ts';
+import { exportNpsAnswersCsv, exportReviewsCsv } from '../src/lib/server/moderate/export.ts';
 
 const answers = Number(process.env.BENCH_DASHBOARD_ANSWERS ?? 100_000);
 const customers = Math.max(1, Math.floor(answers / 5));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { openDatabase } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
-import { publishSite, readPointer, siteLayout } from '../src/lib/server/publish.ts';
+import { publishSite, readPointer, siteLayout } from '../src/lib/server/publish/publish.ts';
 import { projectRoot } from '../test/helpers/app.ts';
 import { seedReviews, writeStoredPhoto, type SeedReview } from '../test/helpers/reviews.ts';
 import { freePort } from '../test/helpers/sqld.ts';
@@ -25,7 +25,7 @@ const targets = { publishSeconds: 60, wallGzipBytes: 14 * 1024, wallJavaScriptBy
 if (process.argv[2] === '--serve') {
   const [, , , kind, directory, port] = process.argv;
   if (kind === 'site') {
-    const { startSiteServer } = await import('../src/lib/server/site-server.ts');
+    const { startSiteServer } = await import('../src/lib/server/publish/site-server.ts');
     await startSiteServer({ siteDir: directory!, host: '127.0.0.1', port: Number(port) });
   } else {
     const { createServer } = await import('node:http');

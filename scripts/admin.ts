@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run admin: manage the marketers who may sign in to /admin.
 import { createInterface } from 'node:readline';
-import { openAppContext } from '../src/lib/server/app-context.ts';
+import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import {
   createAdminUser,
   deleteAdminUser,
@@ -10,8 +10,8 @@ import {
   minimumPasswordLength,
   normalizeAdminEmail,
   resetAdminPassword,
-} from '../src/lib/server/admin-users.ts';
-import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
+} from '../src/lib/server/auth/admin-users.ts';
+import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
 
 const help = `Usage: npm run admin -- COMMAND [EMAIL] [--dry-run]
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run db:migrate: apply the committed SQL migrations to DATABASE_URL.
-import { openAppContext } from '../src/lib/server/app-context.ts';
-import { parseCommandLine, runCommand } from '../src/lib/server/cli.ts';
+import { openAppContext } from '../src/lib/server/platform/app-context.ts';
+import { parseCommandLine, runCommand } from '../src/lib/server/platform/cli.ts';
 
 runCommand('db:migrate', async () => {
   const { values } = parseCommandLine({});

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run demo: load or remove the clearly marked demo dataset.
-import { openAppContext } from '../src/lib/server/app-context.ts';
-import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
-import { clearDemo, hasDemoData, loadDemo, refreshDemoAccess } from '../src/lib/server/demo.ts';
+import { openAppContext } from '../src/lib/server/platform/app-context.ts';
+import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
+import { clearDemo, hasDemoData, loadDemo, refreshDemoAccess } from '../src/lib/server/platform/demo.ts';
 
 const help = `Usage: npm run demo [-- --clear] [-- --dry-run]
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // npm run erase -- EMAIL: erase a customer on request (GDPR Art. 17).
 import { z } from 'astro/zod';
-import { openAppContext } from '../src/lib/server/app-context.ts';
-import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
-import { forgetErasedEmail } from '../src/lib/server/erased-emails.ts';
-import { eraseContact, type ErasureReport } from '../src/lib/server/erasure.ts';
-import { publishSite } from '../src/lib/server/publish.ts';
+import { openAppContext } from '../src/lib/server/platform/app-context.ts';
+import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
+import { forgetErasedEmail } from '../src/lib/server/moderate/erased-emails.ts';
+import { eraseContact, type ErasureReport } from '../src/lib/server/moderate/erasure.ts';
+import { publishSite } from '../src/lib/server/publish/publish.ts';
 
 const help = `Usage: npm run erase -- EMAIL [--dry-run]
        npm run erase -- --contact-id ID [--dry-run]

@@ -3,9 +3,9 @@
 import { SingleBar } from 'cli-progress';
 import { createReadStream } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
-import { openAppContext } from '../src/lib/server/app-context.ts';
-import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
-import { CsvFormatError, importNpsCsv, type ImportProgress } from '../src/lib/server/nps-import.ts';
+import { openAppContext } from '../src/lib/server/platform/app-context.ts';
+import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
+import { CsvFormatError, importNpsCsv, type ImportProgress } from '../src/lib/server/listen/nps-import.ts';
 
 const help = `Usage: npm run import -- FILE.csv [--dry-run]
 

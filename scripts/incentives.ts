@@ -2,10 +2,10 @@
 // npm run incentives: send every reviewer the promised thank-you, exactly once.
 import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { openAppContext, type AppContext } from '../src/lib/server/app-context.ts';
-import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
-import { acquireCommandLock, CommandLockHeldError, type CommandLock } from '../src/lib/server/command-lock.ts';
-import { assignGiftCodes, countUnusedGiftCodes, GiftCodeFileError, giftCodesInUse, parseGiftCodesCsv, type ParsedGiftCodes } from '../src/lib/server/gift-codes.ts';
+import { openAppContext, type AppContext } from '../src/lib/server/platform/app-context.ts';
+import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
+import { acquireCommandLock, CommandLockHeldError, type CommandLock } from '../src/lib/server/platform/command-lock.ts';
+import { assignGiftCodes, countUnusedGiftCodes, GiftCodeFileError, giftCodesInUse, parseGiftCodesCsv, type ParsedGiftCodes } from '../src/lib/server/thank/gift-codes.ts';
 import {
   countIncentivesByState,
   defaultMaxAttempts,
@@ -14,8 +14,8 @@ import {
   createRequestPacer,
   selectIncentiveRecipients,
   type DeliveryProgress,
-} from '../src/lib/server/incentives.ts';
-import { createResendBatchSender } from '../src/lib/server/mail.ts';
+} from '../src/lib/server/thank/incentives.ts';
+import { createResendBatchSender } from '../src/lib/server/platform/mail.ts';
 
 const help = `Usage: npm run incentives [-- --dry-run] [-- --codes FILE.csv] [-- --rate N] [-- --max-attempts N]
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // npm run invite: email a personal review link to each chosen respondent who has none yet.
-import { openAppContext } from '../src/lib/server/app-context.ts';
-import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/cli.ts';
-import { createRequestPacer } from '../src/lib/server/incentives.ts';
-import { inviteCandidate, isInFlight, selectInvitationCandidates, type InviteAudience } from '../src/lib/server/invitations.ts';
+import { openAppContext } from '../src/lib/server/platform/app-context.ts';
+import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
+import { createRequestPacer } from '../src/lib/server/thank/incentives.ts';
+import { inviteCandidate, isInFlight, selectInvitationCandidates, type InviteAudience } from '../src/lib/server/ask/invitations.ts';
 
 const help = `Usage: npm run invite [-- --audience promoters|all] [-- --dry-run]
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run publish: rebuild the public pages from the database and swap them in.
-import { openAppContext } from '../src/lib/server/app-context.ts';
-import { parseCommandLine, runCommand } from '../src/lib/server/cli.ts';
-import { publishSite, queuePublishRequest } from '../src/lib/server/publish.ts';
+import { openAppContext } from '../src/lib/server/platform/app-context.ts';
+import { parseCommandLine, runCommand } from '../src/lib/server/platform/cli.ts';
+import { publishSite, queuePublishRequest } from '../src/lib/server/publish/publish.ts';
 import { count, eq } from 'drizzle-orm';
 import { reviews } from '../db/schema.ts';
 

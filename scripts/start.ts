@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // npm start: check the configuration, migrate, load the demo on first run, publish, serve.
 import { ConfigError } from '../src/lib/config-schema.ts';
-import { openAppContext } from '../src/lib/server/app-context.ts';
-import { parseCommandLine, runCommand } from '../src/lib/server/cli.ts';
-import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/demo.ts';
-import { publishSite, queuedPublishRequest, readPointer, siteLayout } from '../src/lib/server/publish.ts';
-import { deleteStaleRateLimits } from '../src/lib/server/rate-limit.ts';
-import { startSiteServer } from '../src/lib/server/site-server.ts';
+import { openAppContext } from '../src/lib/server/platform/app-context.ts';
+import { parseCommandLine, runCommand } from '../src/lib/server/platform/cli.ts';
+import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/platform/demo.ts';
+import { publishSite, queuedPublishRequest, readPointer, siteLayout } from '../src/lib/server/publish/publish.ts';
+import { deleteStaleRateLimits } from '../src/lib/server/platform/rate-limit.ts';
+import { startSiteServer } from '../src/lib/server/publish/site-server.ts';
 
 const help = `Usage: npm start [-- --no-demo] [-- --skip-publish]
 

@@ -1,12 +1,12 @@
 import { ActionError, getActionContext } from 'astro:actions';
 import { defineMiddleware, sequence } from 'astro:middleware';
-import { classifyAdminRequest, signInUrlFor } from './lib/admin-access.ts';
-import { unauthorizedResponse } from './lib/server/admin-guard.ts';
-import { getDatabase } from './lib/server/database.ts';
-import { getEnvironment } from './lib/server/env.ts';
-import { submissionRateLimits, submissionRefusedUnread } from './lib/server/review-submissions.ts';
-import { applySecurityHeaders } from './lib/server/security-headers.ts';
-import { deleteSessionCookie, sessionCookieName, setSessionCookie, useSecureCookies, validateSessionToken } from './lib/server/session.ts';
+import { classifyAdminRequest, signInUrlFor } from './lib/auth/admin-access.ts';
+import { unauthorizedResponse } from './lib/server/auth/admin-guard.ts';
+import { getDatabase } from './lib/server/platform/database.ts';
+import { getEnvironment } from './lib/server/platform/env.ts';
+import { submissionRateLimits, submissionRefusedUnread } from './lib/server/collect/review-submissions.ts';
+import { applySecurityHeaders } from './lib/server/platform/security-headers.ts';
+import { deleteSessionCookie, sessionCookieName, setSessionCookie, useSecureCookies, validateSessionToken } from './lib/server/auth/session.ts';
 
 /** Adds CSP, frame-ancestors, no-sniff and referrer policy to every on-demand response. */
 const securityHeaders = defineMiddleware(async (context, next) => {

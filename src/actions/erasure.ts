@@ -1,10 +1,10 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { requireAdmin } from '../lib/server/admin-guard.ts';
-import { getDatabase } from '../lib/server/database.ts';
-import { getEnvironment } from '../lib/server/env.ts';
-import { eraseContact } from '../lib/server/erasure.ts';
-import { publishAfterApproval } from '../lib/server/publish.ts';
+import { requireAdmin } from '../lib/server/auth/admin-guard.ts';
+import { getDatabase } from '../lib/server/platform/database.ts';
+import { getEnvironment } from '../lib/server/platform/env.ts';
+import { eraseContact } from '../lib/server/moderate/erasure.ts';
+import { publishAfterApproval } from '../lib/server/publish/publish.ts';
 
 const emailInput = z.string().trim().toLowerCase().pipe(z.email({ message: 'Enter the customer’s email address.' }));
 

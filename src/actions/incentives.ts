@@ -1,8 +1,8 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { requireAdmin } from '../lib/server/admin-guard.ts';
-import { getDatabase } from '../lib/server/database.ts';
-import { retryFailedIncentives } from '../lib/server/incentives.ts';
+import { requireAdmin } from '../lib/server/auth/admin-guard.ts';
+import { getDatabase } from '../lib/server/platform/database.ts';
+import { retryFailedIncentives } from '../lib/server/thank/incentives.ts';
 
 /** The Retry button at /admin/incentives/: failed incentives go back to pending for the next `npm run incentives`. */
 export const adminIncentives = {

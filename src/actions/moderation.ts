@@ -3,9 +3,9 @@ import { z } from 'astro/zod';
 import { eq } from 'drizzle-orm';
 import { reviews } from '../../db/schema.ts';
 import { getConfig } from '../lib/config.ts';
-import { requireAdmin } from '../lib/server/admin-guard.ts';
-import { getDatabase } from '../lib/server/database.ts';
-import { getEnvironment } from '../lib/server/env.ts';
+import { requireAdmin } from '../lib/server/auth/admin-guard.ts';
+import { getDatabase } from '../lib/server/platform/database.ts';
+import { getEnvironment } from '../lib/server/platform/env.ts';
 import {
   approveReview,
   approveReviews,
@@ -15,8 +15,8 @@ import {
   rejectReview,
   setReviewFeatured,
   type ModerationOutcome,
-} from '../lib/server/moderation.ts';
-import { publishAfterApproval } from '../lib/server/publish.ts';
+} from '../lib/server/moderate/moderation.ts';
+import { publishAfterApproval } from '../lib/server/publish/publish.ts';
 
 // The moderation queue's forms at /admin/ (`server.admin.*`). Every action group whose name
 // starts with "admin" (admin, adminPublish, …) is refused with 401 by the middleware without a

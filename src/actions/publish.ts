@@ -1,9 +1,9 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { requireAdmin } from '../lib/server/admin-guard.ts';
-import { getDatabase } from '../lib/server/database.ts';
-import { getEnvironment } from '../lib/server/env.ts';
-import { requestPublish } from '../lib/server/publish.ts';
+import { requireAdmin } from '../lib/server/auth/admin-guard.ts';
+import { getDatabase } from '../lib/server/platform/database.ts';
+import { getEnvironment } from '../lib/server/platform/env.ts';
+import { requestPublish } from '../lib/server/publish/publish.ts';
 
 /** The Publish button at /admin/publish/. The build runs in the background; the page follows it. */
 export const adminPublish = {

@@ -1,10 +1,10 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { getConfig } from '../lib/config.ts';
 import { normalizeLocale } from '../lib/locales.ts';
-import { reviewSubmissionSchema } from '../lib/schemas/review-submission.ts';
-import { getDatabase } from '../lib/server/database.ts';
-import { getEnvironment } from '../lib/server/env.ts';
-import { submissionRateLimits, submitReview } from '../lib/server/review-submissions.ts';
+import { reviewSubmissionSchema } from '../lib/collect/review-submission.ts';
+import { getDatabase } from '../lib/server/platform/database.ts';
+import { getEnvironment } from '../lib/server/platform/env.ts';
+import { submissionRateLimits, submitReview } from '../lib/server/collect/review-submissions.ts';
 
 /** The review form at /r/TOKEN. Errors carry a translation key as their message. */
 export const review = {

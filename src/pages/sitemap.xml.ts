@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { languageListingPaths, sitemapXml } from '../lib/sitemap.ts';
-import { listingPagePath, paginateList, testimonialPath } from '../lib/review-presentation.ts';
-import { loadPublicSite } from '../lib/server/public-site.ts';
+import { languageListingPaths, sitemapXml } from '../lib/publish/sitemap.ts';
+import { listingPagePath, paginateList, testimonialPath } from '../lib/publish/review-presentation.ts';
+import { loadPublicSite } from '../lib/server/publish/public-site.ts';
 
 /** Every public page, for search engines. */
 export const GET: APIRoute = async () => {

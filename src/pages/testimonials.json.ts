@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { buildFeed } from '../lib/review-feed.ts';
-import { loadPublicSite } from '../lib/server/public-site.ts';
+import { buildFeed } from '../lib/publish/review-feed.ts';
+import { loadPublicSite } from '../lib/server/publish/public-site.ts';
 
 /** Every published testimonial, public fields only. */
 export const GET: APIRoute = async () => {

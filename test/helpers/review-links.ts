@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { contacts, reviewRequests } from '../../db/schema.ts';
-import { createReviewRequest } from '../../src/lib/server/review-requests.ts';
+import { createReviewRequest } from '../../src/lib/server/ask/review-requests.ts';
 
 let counter = 0;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDisplayName } from '../../src/lib/display-name.ts';
+import { formatDisplayName } from '../../src/lib/collect/display-name.ts';
 import { generateToken, hashToken, isWellFormedToken } from '../../src/lib/tokens.ts';
 
 describe('tokens', () => {

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { getDatabase } from '../../lib/server/database.ts';
-import { getEnvironment } from '../../lib/server/env.ts';
-import { deleteSessionCookie, invalidateSession, invalidateUserSessions, useSecureCookies } from '../../lib/server/session.ts';
+import { getDatabase } from '../../lib/server/platform/database.ts';
+import { getEnvironment } from '../../lib/server/platform/env.ts';
+import { deleteSessionCookie, invalidateSession, invalidateUserSessions, useSecureCookies } from '../../lib/server/auth/session.ts';
 
 export const prerender = false;
 

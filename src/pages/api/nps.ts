@@ -1,17 +1,17 @@
 import type { APIRoute } from 'astro';
 import { getConfig } from '../../lib/config.ts';
-import { npsAnswerSchema } from '../../lib/schemas/nps-answer.ts';
-import { getDatabase } from '../../lib/server/database.ts';
-import { getEnvironment } from '../../lib/server/env.ts';
-import { storeNpsAnswers } from '../../lib/server/nps-import.ts';
+import { npsAnswerSchema } from '../../lib/listen/nps-answer.ts';
+import { getDatabase } from '../../lib/server/platform/database.ts';
+import { getEnvironment } from '../../lib/server/platform/env.ts';
+import { storeNpsAnswers } from '../../lib/server/listen/nps-import.ts';
 import {
   checkWebhookSignature,
   maxWebhookBodyBytes,
   readBodyWithLimit,
   signatureHeader,
   timestampHeader,
-} from '../../lib/server/nps-webhook.ts';
-import { addressForLimits, consumeRateLimit } from '../../lib/server/rate-limit.ts';
+} from '../../lib/server/listen/nps-webhook.ts';
+import { addressForLimits, consumeRateLimit } from '../../lib/server/platform/rate-limit.ts';
 
 export const prerender = false;
 

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { buildFeed, selectWidgetReviews } from '../../lib/review-feed.ts';
-import { loadPublicSite } from '../../lib/server/public-site.ts';
+import { buildFeed, selectWidgetReviews } from '../../lib/publish/review-feed.ts';
+import { loadPublicSite } from '../../lib/server/publish/public-site.ts';
 
 /** The widget's small feed: the featured testimonials first, then the newest; public fields only. */
 export const GET: APIRoute = async () => {

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { requireAdmin, unauthorizedResponse } from '../../../lib/server/admin-guard.ts';
-import { getDatabase } from '../../../lib/server/database.ts';
-import { csvDownload, exportFileName, exportNpsAnswersCsv } from '../../../lib/server/export.ts';
+import { requireAdmin, unauthorizedResponse } from '../../../lib/server/auth/admin-guard.ts';
+import { getDatabase } from '../../../lib/server/platform/database.ts';
+import { csvDownload, exportFileName, exportNpsAnswersCsv } from '../../../lib/server/moderate/export.ts';
 
 export const prerender = false;
 

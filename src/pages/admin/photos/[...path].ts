@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { unauthorizedResponse } from '../../../lib/server/admin-guard.ts';
-import { getEnvironment } from '../../../lib/server/env.ts';
+import { unauthorizedResponse } from '../../../lib/server/auth/admin-guard.ts';
+import { getEnvironment } from '../../../lib/server/platform/env.ts';
 
 export const prerender = false;
 

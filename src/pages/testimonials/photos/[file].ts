@@ -1,8 +1,8 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { photoWidths } from '../../../lib/review-presentation.ts';
-import { getEnvironment } from '../../../lib/server/env.ts';
-import { renderPublishedPhoto, resolveStoredPhoto } from '../../../lib/server/public-photos.ts';
-import { loadPublicSite } from '../../../lib/server/public-site.ts';
+import { photoWidths } from '../../../lib/publish/review-presentation.ts';
+import { getEnvironment } from '../../../lib/server/platform/env.ts';
+import { renderPublishedPhoto, resolveStoredPhoto } from '../../../lib/server/publish/public-photos.ts';
+import { loadPublicSite } from '../../../lib/server/publish/public-site.ts';
 
 // Reviewers' photos are copied from UPLOAD_DIR into each build, resized for srcset, so the
 // static site (or a CDN copy of it) needs nothing from the upload folder.

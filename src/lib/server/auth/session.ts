@@ -1,0 +1,112 @@
+import type { AstroCookies } from 'astro';
+import { eq, lte } from 'drizzle-orm';
+import type { Database } from '../../../../db/client.ts';
+import { adminUsers, sessions } from '../../../../db/schema.ts';
+import { generateToken, hashToken, isWellFormedToken } from '../../tokens.ts';
+
+// Sessions follow the Lucia guide (lucia-auth.com/sessions): a random token in an httpOnly
+// cookie, only its SHA-256 in the database, sliding expiry.
+
+const day = 24 * 60 * 60 * 1000;
+
+/** How long a session lasts without use. */
+export const sessionLifetimeMs = 30 * day;
+
+/** A session used when less than this remains is extended to a full lifetime again. */
+export const sessionRenewalThresholdMs = 15 * day;
+
+/** The cookie that carries the session token. */
+export const sessionCookieName = 'review_wall_session';
+
+/** A stored session. Its id is the SHA-256 of the token the browser holds. */
+export interface Session {
+  id: string;
+  userId: number;
+  expiresAt: Date;
+}
+
+/** The signed-in marketer as pages and actions see them. */
+export interface SessionUser {
+  id: number;
+  email: string;
+}
+
+/** A valid session with its user, and whether its expiry was just moved (the cookie must follow). */
+export interface ValidatedSession {
+  session: Session;
+  user: SessionUser;
+  renewed: boolean;
+}
+
+/** Starts a session for a user. Returns the token for the cookie; only its hash is stored. */
+export async function createSession(db: Database, userId: number, now = Date.now()): Promise<{ token: string; session: Session }> {
+  const token = generateToken();
+  const session: Session = { id: hashToken(token), userId, expiresAt: new Date(now + sessionLifetimeMs) };
+  await db.insert(sessions).values(session);
+  return { token, session };
+}
+
+/**
+ * Looks a cookie token up. An unknown, malformed or expired token gives null (an expired row is
+ * deleted here); a session past half its life is extended. Expired rows of every user are swept
+ * now and then, so a table of abandoned sessions does not grow forever.
+ */
+export async function validateSessionToken(db: Database, token: string, now = Date.now()): Promise<ValidatedSession | null> {
+  if (!isWellFormedToken(token)) return null;
+  const sessionId = hashToken(token);
+  const [row] = await db
+    .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt, email: adminUsers.email })
+    .from(sessions)
+    .innerJoin(adminUsers, eq(adminUsers.id, sessions.userId))
+    .where(eq(sessions.id, sessionId));
+  if (!row) return null;
+  if (row.expiresAt.getTime() <= now) {
+    await db.delete(sessions).where(eq(sessions.id, sessionId));
+    return null;
+  }
+  const session: Session = { id: row.id, userId: row.userId, expiresAt: row.expiresAt };
+  let renewed = false;
+  if (row.expiresAt.getTime() - now < sessionRenewalThresholdMs) {
+    session.expiresAt = new Date(now + sessionLifetimeMs);
+    await db.update(sessions).set({ expiresAt: session.expiresAt }).where(eq(sessions.id, sessionId));
+    await deleteExpiredSessions(db, now);
+    renewed = true;
+  }
+  return { session, user: { id: row.userId, email: row.email }, renewed };
+}
+
+/** Ends one session (sign out). */
+export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/** Ends every session of a user (sign out everywhere, password reset, account deleted). */
+export async function invalidateUserSessions(db: Database, userId: number): Promise<number> {
+  const removed = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+  return removed.length;
+}
+
+/** Removes every expired session row. */
+export async function deleteExpiredSessions(db: Database, now = Date.now()): Promise<void> {
+  await db.delete(sessions).where(lte(sessions.expiresAt, new Date(now)));
+}
+
+/**
+ * Whether cookies must be Secure: the site is served over https, or runs in production anywhere
+ * but on this machine (a plain-http production site then cannot keep a session at all, on purpose).
+ */
+export function useSecureCookies(siteUrl: string, nodeEnv = process.env.NODE_ENV): boolean {
+  if (siteUrl.startsWith('https:')) return true;
+  const loopback = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(siteUrl);
+  return nodeEnv === 'production' && !loopback;
+}
+
+/** Puts the session token in an httpOnly, SameSite=Lax cookie that lives as long as the session. */
+export function setSessionCookie(cookies: AstroCookies, token: string, expiresAt: Date, secure: boolean): void {
+  cookies.set(sessionCookieName, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
+}
+
+/** Removes the session cookie from the browser. */
+export function deleteSessionCookie(cookies: AstroCookies, secure: boolean): void {
+  cookies.set(sessionCookieName, '', { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0 });
+}

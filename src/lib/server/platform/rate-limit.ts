@@ -1,0 +1,100 @@
+import type { InStatement } from '@libsql/client';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../../../db/client.ts';
+import { rateLimits } from '../../../../db/schema.ts';
+
+/** A fixed-window limit: at most `limit` events per `windowMs`. */
+export interface RateLimitRule {
+  limit: number;
+  windowMs: number;
+}
+
+/** Whether an event may go ahead, and when to try again if not. */
+export interface RateLimitDecision {
+  allowed: boolean;
+  remaining: number;
+  retryAfterSeconds: number;
+}
+
+/**
+ * The one atomic upsert that counts an event against `key`; it returns the row's `count` and
+ * `window_starts_at`. Exposed so a hot path can run it inside its own transaction (see
+ * review-submissions.ts); everyone else calls consumeRateLimit.
+ */
+export function rateLimitStatement(key: string, rule: RateLimitRule, now: number): InStatement {
+  const windowExpired = now - rule.windowMs;
+  return {
+    sql: `insert into rate_limits (key, count, window_starts_at) values (?, 1, ?)
+      on conflict (key) do update set
+        count = case when rate_limits.window_starts_at <= ? then 1 else rate_limits.count + 1 end,
+        window_starts_at = case when rate_limits.window_starts_at <= ? then excluded.window_starts_at else rate_limits.window_starts_at end
+      returning count, window_starts_at`,
+    args: [key, now, windowExpired, windowExpired],
+  };
+}
+
+/**
+ * The part of a client address that a per-address limit counts: an IPv4 address as it is (also
+ * when written IPv4-mapped, `::ffff:1.2.3.4`), an IPv6 address by its /64 network, since one
+ * visitor usually holds a whole /64 and could otherwise rotate through it.
+ */
+export function addressForLimits(address: string): string {
+  const value = address.trim().toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(value);
+  if (mapped) return mapped[1]!;
+  if (!value.includes(':')) return value;
+  // Expand "::" to the missing zero groups, then keep the first four groups.
+  const [head = '', tail = ''] = value.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = value.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = value.includes('::') ? [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups] : headGroups;
+  if (groups.length !== 8 || groups.some((group) => !/^[0-9a-f]{1,4}$/.test(group))) return value;
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/** The decision for a counter row returned by rateLimitStatement. */
+export function decideRateLimit(row: { count: number; windowStartsAt: number }, rule: RateLimitRule, now: number): RateLimitDecision {
+  const allowed = row.count <= rule.limit;
+  const retryAfterSeconds = allowed ? 0 : Math.max(1, Math.ceil((row.windowStartsAt + rule.windowMs - now) / 1000));
+  return { allowed, remaining: Math.max(0, rule.limit - row.count), retryAfterSeconds };
+}
+
+/**
+ * Counts one event against `key` (e.g. `signin:ip:1.2.3.4`) and says whether it is within the
+ * limit. One atomic upsert in the database, so every server process shares the same counters.
+ * Call it before any expensive work.
+ */
+export async function consumeRateLimit(db: Database, key: string, rule: RateLimitRule, now = Date.now()): Promise<RateLimitDecision> {
+  const { rows } = await db.$client.execute(rateLimitStatement(key, rule, now));
+  const row = rows[0];
+  if (!row) throw new Error(`rate limit upsert returned nothing for ${key}`);
+  return decideRateLimit({ count: Number(row.count), windowStartsAt: Number(row.window_starts_at) }, rule, now);
+}
+
+/** Forgets a key's counter (e.g. after a successful sign-in). */
+export async function resetRateLimit(db: Database, key: string): Promise<void> {
+  await db.delete(rateLimits).where(eq(rateLimits.key, key));
+}
+
+/** Longer than any window in use (the longest is 15 minutes), so no live counter is forgotten. */
+export const staleCounterAgeMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes counters whose window started more than a day ago: every address, link and account
+ * ever seen leaves one row, and an ended window holds nothing a new event would need (it starts
+ * a fresh window anyway). npm start runs this hourly. It deletes in chunks, letting other work
+ * run between them, so a table grown large before an upgrade never stalls the server. Returns
+ * how many rows went.
+ */
+export async function deleteStaleRateLimits(db: Database, now = Date.now(), chunkSize = 5000): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const result = await db.$client.execute({
+      sql: 'delete from rate_limits where rowid in (select rowid from rate_limits where window_starts_at < ? limit ?)',
+      args: [now - staleCounterAgeMs, chunkSize],
+    });
+    deleted += result.rowsAffected;
+    if (result.rowsAffected < chunkSize) return deleted;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

@@ -1,0 +1,137 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import sirv from 'sirv';
+import { isOneClickUnsubscribe } from '../ask/invitations.ts';
+import { readPointer, siteLayout, swapPointer } from './publish.ts';
+import { securityHeaders } from '../platform/security-headers.ts';
+
+type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void | Promise<void>;
+
+/** A running site: static pages from the live build, everything else from Astro's handler. */
+export interface SiteServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Options for `startSiteServer`. */
+export interface SiteServerOptions {
+  siteDir: string;
+  host: string;
+  port: number;
+  /** Behind reverse proxies: how many, and the public address they serve (SITE_URL). */
+  proxy?: { hops: number; publicUrl: string } | undefined;
+}
+
+const socketAddresses = new WeakMap<Socket, string | undefined>();
+
+/** An X-Forwarded-For entry without the port or brackets some proxies add: `1.2.3.4:5678`, `[2001:db8::1]:443`. */
+export function bareAddress(entry: string): string | undefined {
+  const bracketed = /^\[([0-9a-fA-F:.]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1];
+  const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  if (withPort) return withPort[1];
+  return /^[0-9a-fA-F:.]+$/.test(entry) ? entry : undefined;
+}
+
+/**
+ * Behind `hops` reverse proxies, makes a request look to Astro as it looked to the visitor: sent
+ * to the public origin (so Astro's origin check compares the browser's Origin with the address
+ * the browser used, https included) from the visitor's address (so rate limits count visitors,
+ * not the proxy). The visitor's address is the entry of X-Forwarded-For that the outermost
+ * trusted proxy added: `hops` entries from the right, since everything to its left came from the
+ * client and may be forged. Astro reads both from the socket, synchronously, when it takes the
+ * request, so they are set on the socket for each request just before handing it over.
+ */
+export function presentAsPublic(request: IncomingMessage, hops: number, publicUrl: URL): void {
+  const socket = request.socket as Socket & { encrypted?: boolean };
+  if (!socketAddresses.has(socket)) socketAddresses.set(socket, socket.remoteAddress);
+  const forwarded = String(request.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const visitor = forwarded.length >= hops ? bareAddress(forwarded[forwarded.length - hops]!) : undefined;
+  Object.defineProperty(socket, 'remoteAddress', { value: visitor ?? socketAddresses.get(socket), configurable: true });
+  Object.defineProperty(socket, 'encrypted', { value: publicUrl.protocol === 'https:', configurable: true });
+  request.headers.host = publicUrl.host;
+}
+
+/**
+ * Serves the published site. The live build is looked up through the `current` pointer on
+ * every request, so a publish swaps pages in without a restart and without a half-built moment.
+ * On-demand routes (review form, admin, API) run from the build the server started with.
+ */
+export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
+  const layout = siteLayout(options.siteDir);
+  const serverBuild = await readPointer(layout.current);
+  if (!serverBuild) throw new Error(`nothing is published yet in ${layout.root}; run npm run publish`);
+  await swapPointer(layout.server, serverBuild);
+  const entry = (await import(pathToFileURL(join(serverBuild, 'server', 'entry.mjs')).href)) as { handler: NodeHandler };
+
+  const staticHandlers = new Map<string, ReturnType<typeof sirv>>();
+  const staticFor = (buildDir: string) => {
+    let handler = staticHandlers.get(buildDir);
+    if (!handler) {
+      handler = sirv(join(buildDir, 'client'), {
+        etag: true,
+        gzip: true,
+        brotli: true,
+        extensions: ['html'],
+        setHeaders(response, pathname) {
+          for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
+          // The feed and the widget are embedded on other sites: any origin may read them.
+          if (pathname.endsWith('.json') || pathname === '/widget.js') response.setHeader('Access-Control-Allow-Origin', '*');
+          const immutable = pathname.startsWith('/_astro/');
+          response.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
+        },
+      });
+      // Only the live build and the server's own are ever asked for; forget older ones.
+      if (staticHandlers.size >= 4) staticHandlers.clear();
+      staticHandlers.set(buildDir, handler);
+    }
+    return handler;
+  };
+
+  const publicUrl = options.proxy && options.proxy.hops > 0 ? new URL(options.proxy.publicUrl) : null;
+  const server = createServer(async (request, response) => {
+    if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
+    const method = request.method ?? 'GET';
+    const ssr = () => {
+      // Again right before Astro reads it: a pipelined request on this socket may have set its own meanwhile.
+      if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
+      void entry.handler(request, response, (error?: unknown) => {
+        if (!response.headersSent) response.writeHead(error ? 500 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        response.end(error ? 'Server error' : 'Not found');
+      });
+    };
+    if (isOneClickUnsubscribe(method, new URL(request.url ?? '/', 'http://localhost'))) {
+      // Mail providers send RFC 8058 one-click POSTs from their servers, without our Origin, and
+      // Astro's checkOrigin would refuse them. The token in the path is what authorizes it.
+      const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
+      request.headers.origin = `${encrypted ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`;
+    }
+    // Only reads can be static files: form posts go straight to Astro, without a look at the pointer.
+    if (method !== 'GET' && method !== 'HEAD') return ssr();
+    const live = (await readPointer(layout.current)) ?? serverBuild;
+    staticFor(live)(request, response, () => {
+      // Assets of on-demand pages belong to the server's own build if the live one differs. Only
+      // assets: its pages may show reviews hidden or erased since, and must not come back.
+      if (live !== serverBuild && (request.url ?? '').startsWith('/_astro/')) return staticFor(serverBuild)(request, response, ssr);
+      ssr();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${options.host === 'localhost' ? 'localhost' : host}:${address.port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

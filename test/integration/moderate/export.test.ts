@@ -1,0 +1,115 @@
+import { parse } from 'csv-parse/sync';
+import { createReadStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { contacts, incentives, reviewRequests, reviews } from '../../../db/schema.ts';
+import { loadDashboard } from '../../../src/lib/server/moderate/dashboard.ts';
+import { exportNpsAnswersCsv, exportReviewsCsv, neutralizeFormula, npsExportHeader } from '../../../src/lib/server/moderate/export.ts';
+import { importNpsCsv } from '../../../src/lib/server/listen/nps-import.ts';
+import { hashToken } from '../../../src/lib/tokens.ts';
+import { projectRoot } from '../../helpers/app.ts';
+import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
+
+const fixture = join(projectRoot, 'test', 'fixtures', 'nps-responses.csv');
+const readCsv = (text: string) => parse(text, { columns: true, bom: true }) as Record<string, string>[];
+
+describe('neutralizeFormula', () => {
+  it.each([
+    ['=HYPERLINK("http://evil.example","click")', `'=HYPERLINK("http://evil.example","click")`],
+    ['+1+1', `'+1+1`],
+    ['-2+3', `'-2+3`],
+    ['@SUM(A1)', `'@SUM(A1)`],
+    ['\tcmd', `'\tcmd`],
+    ['Great = fast', 'Great = fast'],
+    ['', ''],
+  ])('makes %j safe to open', (input, output) => {
+    expect(neutralizeFormula(input)).toBe(output);
+  });
+
+  it('leaves numbers and empty values as they are', () => {
+    expect(neutralizeFormula(-3)).toBe(-3);
+    expect(neutralizeFormula(null)).toBe('');
+    expect(neutralizeFormula(true)).toBe('yes');
+  });
+});
+
+describe('CSV exports', () => {
+  let database: TemporaryDatabase;
+  beforeEach(async () => {
+    database = await createTemporaryDatabase();
+  });
+  afterEach(() => database.cleanup());
+
+  it('exports every NPS answer in the import format, and the export imports back to the same figures', async () => {
+    await importNpsCsv(database.db, createReadStream(fixture), { source: 'csv', defaultLocale: 'en' });
+    const text = await exportNpsAnswersCsv(database.db);
+    expect(text.startsWith('\uFEFFemail,name,locale,score,comment,responded_at,source\r\n')).toBe(true);
+    const exported = readCsv(text);
+    const original = readCsv(readFileSync(fixture, 'utf8'));
+    expect(exported).toHaveLength(63);
+    expect(Object.keys(exported[0]!)).toEqual(npsExportHeader);
+    // Same answers (comments with commas, quotes and accents intact), ordered by time.
+    const key = (row: Record<string, string>) => `${row.email}|${row.score}|${row.comment}|${new Date(row.responded_at!).toISOString()}`;
+    expect(exported.map(key).sort()).toEqual(original.map(key).sort());
+    expect(exported.some((row) => row.comment?.includes(','))).toBe(true);
+
+    const copy = await createTemporaryDatabase();
+    try {
+      await importNpsCsv(copy.db, Readable.from([text]), { source: 'csv', defaultLocale: 'en' });
+      expect((await loadDashboard(copy.db)).overall).toEqual((await loadDashboard(database.db)).overall);
+    } finally {
+      copy.cleanup();
+    }
+  });
+
+  it('exports reviews of every status with quoting intact and formulas neutralized', async () => {
+    const { db } = database;
+    const [contact] = await db.insert(contacts).values({ email: 'mallory@example.com', name: '=cmd|"/c calc"!A1', locale: 'en' }).returning();
+    const [request] = await db
+      .insert(reviewRequests)
+      .values({ contactId: contact!.id, tokenHash: hashToken('export'), locale: 'en', expiresAt: new Date(Date.UTC(2027, 0, 1)) })
+      .returning();
+    const body = '@SUM(1+1)\nLine two, with "quotes" and a comma';
+    const [review] = await db
+      .insert(reviews)
+      .values({
+        requestId: request!.id,
+        contactId: contact!.id,
+        rating: 2,
+        body,
+        nameDisplay: 'anonymous',
+        company: '+Acme',
+        locale: 'en',
+        consentAt: new Date(Date.UTC(2026, 4, 1)),
+        status: 'rejected',
+        rejectionReason: 'spam',
+        submittedAt: new Date(Date.UTC(2026, 4, 1)),
+      })
+      .returning();
+    await db.insert(incentives).values({ reviewId: review!.id, contactId: contact!.id, state: 'sent' });
+
+    const rows = readCsv(await exportReviewsCsv(db));
+    expect(rows).toEqual([
+      {
+        id: String(review!.id),
+        submitted_at: '2026-05-01T00:00:00.000Z',
+        status: 'rejected',
+        rating: '2',
+        locale: 'en',
+        email: 'mallory@example.com',
+        name: `'=cmd|"/c calc"!A1`,
+        name_display: 'anonymous',
+        role: '',
+        company: `'+Acme`,
+        body: `'${body}`,
+        rejection_reason: 'spam',
+        featured: 'no',
+        redacted: 'no',
+        has_photo: 'no',
+        moderated_at: '',
+        incentive_state: 'sent',
+      },
+    ]);
+  });
+});

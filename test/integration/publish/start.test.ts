@@ -1,0 +1,98 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyProject, isolatedEnvironment, runScript, startApp } from '../../helpers/app.ts';
+import { hashToken } from '../../../src/lib/tokens.ts';
+import { createTemporaryDatabase } from '../../helpers/database.ts';
+
+const copies: string[] = [];
+afterAll(() => copies.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+
+describe('start-up', () => {
+  it('stops with one line naming the key when review-wall.config.ts is malformed', async () => {
+    const copy = copyProject();
+    copies.push(copy);
+    writeFileSync(
+      join(copy, 'review-wall.config.ts'),
+      `export default { business: { name: 'Acme', website: 'https://acme.example' }, itemReviewed: { type: 'Gadget', name: 'X' }, incentive: { text: 'a mug' } };\n`,
+    );
+    const result = await runScript('start', [], isolatedEnvironment(copy, 0), { cwd: copy });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^start: review-wall\.config\.ts: itemReviewed\.type: expected one of Product,/);
+  });
+
+  it.each([
+    ['postgres://localhost/reviews', /^start: environment: DATABASE_URL: expected file:PATH/],
+    ['http://127.0.0.1:9', /^start: DATABASE_URL: cannot open the database/],
+  ])('stops with one line when DATABASE_URL=%s', async (url, expected) => {
+    const copy = copyProject();
+    copies.push(copy);
+    const result = await runScript('start', [], { ...isolatedEnvironment(copy, 0), DATABASE_URL: url }, { cwd: copy });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(expected);
+  });
+
+  it('npm run demo -- --clear removes every demo row, and npm run demo loads it again', async () => {
+    const temporary = await createTemporaryDatabase();
+    const env = { ...isolatedEnvironment(temporary.directory, 4321), DATABASE_URL: temporary.url };
+    const loaded = await runScript('demo', [], env);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    expect(loaded.stdout).toMatch(/Demo review link: http:\/\/127\.0\.0\.1:4321\/r\/[a-z2-7]{32}/);
+    const count = async (table: string) => Number((await temporary.db.$client.execute(`select count(*) from ${table}`)).rows[0]?.[0]);
+    expect(await count('contacts')).toBe(35);
+    expect(await count('nps_responses')).toBe(63);
+    expect(await count('reviews')).toBe(8);
+    expect(await count('incentives')).toBe(8);
+
+    const cleared = await runScript('demo', ['--clear'], env);
+    expect(cleared.code, cleared.stderr).toBe(0);
+    for (const table of ['contacts', 'nps_responses', 'review_requests', 'reviews', 'incentives', 'admin_users']) {
+      expect(await count(table), table).toBe(0);
+    }
+    temporary.cleanup();
+  });
+
+  it('keeps the printed demo review link working when npm run invite runs later', async () => {
+    const temporary = await createTemporaryDatabase();
+    const env = { ...isolatedEnvironment(temporary.directory, 4321), DATABASE_URL: temporary.url };
+    const loaded = await runScript('demo', [], env);
+    const token = loaded.stdout.match(/\/r\/([a-z2-7]{32})/)?.[1];
+    expect(token).toBeTruthy();
+    // Age every request past the invite command's in-flight window, as if invite ran much later.
+    await temporary.db.$client.execute('update review_requests set created_at = created_at - 3600000');
+    const invited = await runScript('invite', [], env);
+    expect(invited.code, invited.stderr).toBe(0);
+    const rows = await temporary.db.$client.execute({ sql: 'select count(*) from review_requests where token_hash = ?', args: [hashToken(token!)] });
+    expect(Number(rows.rows[0]?.[0])).toBe(1);
+    temporary.cleanup();
+  });
+
+  it('deletes rate-limit counters of windows that ended long ago when it starts', async () => {
+    const temporary = await createTemporaryDatabase();
+    const day = 24 * 60 * 60 * 1000;
+    await temporary.db.$client.execute({
+      sql: 'insert into rate_limits (key, count, window_starts_at) values (?, 3, ?), (?, 3, ?)',
+      args: ['review-submit:ip:198.51.100.7', Date.now() - 2 * day, 'signin:ip:198.51.100.8', Date.now() - 60_000],
+    });
+    const app = await startApp({ args: ['--no-demo'], env: { DATABASE_URL: temporary.url } });
+    try {
+      const keys = async () => (await temporary.db.$client.execute('select key from rate_limits order by key')).rows.map((row) => row.key);
+      for (let attempt = 0; attempt < 50 && (await keys()).length > 1; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await keys()).toEqual(['signin:ip:198.51.100.8']);
+    } finally {
+      await app.stop();
+      temporary.cleanup();
+    }
+  }, 120_000);
+
+  it('answers --help and refuses unknown options with exit code 2', async () => {
+    const help = await runScript('demo', ['--help'], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: npm run demo');
+    const wrong = await runScript('demo', ['--frobnicate'], {});
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,69 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../../db/client.ts';
+import { auditLog, incentives } from '../../../db/schema.ts';
+import { startApp, type RunningApp } from '../../helpers/app.ts';
+
+// The incentive ledger in the admin, through the real server (npm start with the demo data).
+let app: RunningApp;
+let db: Database;
+let cookie: string;
+beforeAll(async () => {
+  app = await startApp();
+  db = await openDatabase({ url: app.env.DATABASE_URL! });
+  const form = new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! });
+  const response = await fetch(`${app.url}/admin/sign-in`, { method: 'POST', body: form, headers: { Origin: app.url }, redirect: 'manual' });
+  expect(response.status).toBe(303);
+  cookie = response.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+}, 120_000);
+afterAll(async () => {
+  db?.$client.close();
+  await app?.stop();
+});
+
+const page = () => fetch(`${app.url}/admin/incentives/`, { headers: { Cookie: cookie } }).then((response) => response.text());
+const retry = (headers: Record<string, string>) =>
+  fetch(`${app.url}/admin/incentives/?_action=adminIncentives.retryFailed`, {
+    method: 'POST',
+    body: new FormData(),
+    headers: { Origin: app.url, ...headers },
+    redirect: 'manual',
+  });
+
+describe('/admin/incentives/', () => {
+  it('is only for signed-in marketers', async () => {
+    const anonymous = await fetch(`${app.url}/admin/incentives/`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toContain('/admin/sign-in');
+    expect((await retry({})).status).toBe(401);
+  });
+
+  it('shows counts per state and each failure with its reason and attempts, and Retry puts failures back to pending', async () => {
+    const rows = await db.select().from(incentives).orderBy(incentives.id);
+    expect(rows.length).toBeGreaterThan(3);
+    const [first, second, third] = rows;
+    await db.update(incentives).set({ state: 'failed', attempts: 5, lastError: 'Resend refused the batch (HTTP 503): overloaded' }).where(eq(incentives.id, first!.id));
+    await db.update(incentives).set({ state: 'failed', attempts: 2, lastError: 'Invalid `to` field.' }).where(eq(incentives.id, second!.id));
+    await db.update(incentives).set({ state: 'sent', attempts: 1, sentAt: new Date() }).where(eq(incentives.id, third!.id));
+
+    const html = await page();
+    const count = (state: string) => html.match(new RegExp(`data-state="${state}"[^]*?class="count"[^>]*>(\\d+)<`))?.[1];
+    expect(count('failed')).toBe('2');
+    expect(count('sent')).toBe('1');
+    expect(count('pending')).toBe(String(rows.length - 3));
+    expect(html).toContain('Resend refused the batch (HTTP 503): overloaded');
+    expect(html).toContain('Invalid `to` field.');
+    expect(html).toContain('5 (limit reached)');
+    expect(html).toContain('Retry 2 failed incentives');
+
+    const response = await retry({ Cookie: cookie });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/admin/incentives/?retried=2');
+    const after = await db.select().from(incentives).orderBy(incentives.id);
+    expect(after.filter((row) => row.state === 'failed')).toHaveLength(0);
+    expect(after[0]).toMatchObject({ state: 'pending', attempts: 5 });
+    const audits = await db.select().from(auditLog).where(eq(auditLog.action, 'incentives.retry'));
+    expect(audits).toMatchObject([{ actorLabel: app.adminEmail, subjectType: 'incentive', detail: '{"count":2}' }]);
+    expect(await page()).toContain('No failed incentives.');
+  });
+});
