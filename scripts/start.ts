@@ -7,8 +7,9 @@ import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../sr
 import { publishSite, queuedPublishRequest, readPointer, siteLayout } from '../src/lib/server/publish/publish.ts';
 import { deleteStaleRateLimits } from '../src/lib/server/platform/rate-limit.ts';
 import { startSiteServer } from '../src/lib/server/publish/site-server.ts';
+import { jobContextFor, startTickLoop } from '../src/lib/server/platform/tick.ts';
 
-const help = `Usage: npm start [-- --no-demo] [-- --skip-publish]
+const help = `Usage: npm start [-- --no-demo] [-- --skip-publish] [-- --no-tick]
 
 Checks review-wall.config.ts and the environment, applies database migrations, loads the demo
 dataset into an empty database (unless --no-demo), rebuilds the public pages, and serves the
@@ -16,15 +17,21 @@ site on HOST:PORT (default localhost:4321).
 
   --no-demo        do not load demo data into an empty database
   --skip-publish   serve the pages already published instead of rebuilding them first
-                   (unless a publish was asked for and has not run yet)`;
+                   (unless a publish was asked for and has not run yet)
+  --no-tick        do not do the due work (delayed surveys, reminders, autopilot) in this
+                   process: for deployments that run npm run tick from cron instead. Same as
+                   TICK_INTERVAL_SECONDS=0; by default it runs every 60 seconds.`;
 
 runCommand('start', async () => {
-  const { values } = parseCommandLine({ 'no-demo': { type: 'boolean' }, 'skip-publish': { type: 'boolean' } });
+  const { values } = parseCommandLine({ 'no-demo': { type: 'boolean' }, 'skip-publish': { type: 'boolean' }, 'no-tick': { type: 'boolean' } });
   if (values.help) {
     console.log(help);
     return 0;
   }
-  const { config, env, db } = await openAppContext();
+  // Before anything reads the environment: the server's pages read it too (the admin says whether ticks run here).
+  if (values['no-tick']) process.env.TICK_INTERVAL_SECONDS = '0';
+  const app = await openAppContext();
+  const { config, env, db } = app;
   const lifetimeDays = config.tokens.lifetimeDays;
 
   if (!values['no-demo'] && (await isDatabaseEmpty(db))) {
@@ -66,8 +73,12 @@ runCommand('start', async () => {
   sweep();
   setInterval(sweep, 60 * 60 * 1000).unref();
 
+  // The embedded scheduler: due surveys, reminders, autopilot rounds, delayed invitations.
+  const ticks = env.TICK_INTERVAL_SECONDS > 0 ? startTickLoop(jobContextFor(app), env.TICK_INTERVAL_SECONDS) : null;
+  console.log(ticks ? `Due work (surveys, reminders) runs here every ${env.TICK_INTERVAL_SECONDS} s.` : 'Due work is left to npm run tick (the in-process tick is off).');
+
   const stop = () => {
-    void site.close().then(() => process.exit(0));
+    void Promise.all([site.close(), ticks?.stop()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -21,6 +21,13 @@ export const itemReviewedTypes = [
   'LocalBusiness',
 ] as const;
 
+/** A delay in days (fractions allowed, e.g. 0.5 for twelve hours). */
+const days = z.number().min(0).max(365, 'expected at most 365 days');
+/** A delay in days before a reminder, or false for no reminder. */
+const optionalDelayDays = z.union([z.number().gt(0, 'expected a number of days above 0, or false').max(365, 'expected at most 365 days'), z.literal(false)], {
+  message: 'expected a number of days, or false for no reminder',
+});
+
 /** The shape of `review-wall.config.ts`. */
 export const reviewWallConfigSchema = z.object({
   business: z.object({
@@ -47,8 +54,28 @@ export const reviewWallConfigSchema = z.object({
     .object({
       /** Who gets a review link: promoters (9–10) only, or every respondent. */
       audience: z.enum(['promoters', 'all'], { message: 'expected "promoters" or "all"' }).default('promoters'),
+      /** Days after a survey answer in the audience before the review invitation email (unless they wrote the review already). */
+      afterAnswerDays: days.default(1),
+      /** Days after the invitation before one reminder for an unused review link; false for none. */
+      reminderAfterDays: optionalDelayDays.default(5),
     })
     .prefault({}),
+  surveys: z
+    .object({
+      /** Nobody is surveyed again within this many days of their last survey, whatever triggers it. */
+      quietPeriodDays: z.number().int().min(0).max(3650, 'expected at most 3650 days').default(90),
+      /** Hours after a helpdesk ticket is resolved before its survey goes out. */
+      afterTicketResolvedHours: z.number().min(0).max(24 * 90, 'expected at most 2160 hours (90 days)').default(24),
+      /** Days after the survey before one reminder if it is unanswered; false for none. */
+      reminderAfterDays: optionalDelayDays.default(3),
+      /** Survey every contact again on this rhythm (rounds); leave out to survey only by hand or after tickets. */
+      autopilot: z.object({ everyDays: z.number().int().min(1, 'expected at least 1 day').max(3650) }).optional(),
+    })
+    .prefault({})
+    .refine((surveys) => !surveys.autopilot || surveys.autopilot.everyDays >= surveys.quietPeriodDays, {
+      message: 'expected at least surveys.quietPeriodDays: nobody is surveyed again inside the quiet period',
+      path: ['autopilot', 'everyDays'],
+    }),
   incentive: z.object({
     /** What every reviewer receives, e.g. "a $10 gift card", with optional translations. */
     text: z.string().trim().min(1, 'expected the incentive, e.g. "a $10 gift card"'),

@@ -1,5 +1,6 @@
 import rawConfig from '../../review-wall.config.ts';
 import { parseReviewWallConfig, type ReviewWallConfig } from './config-schema.ts';
+import { normalizeLocale, type Locale } from './locales.ts';
 
 let cached: ReviewWallConfig | undefined;
 
@@ -12,4 +13,10 @@ export function getConfig(): ReviewWallConfig {
 /** The incentive text in a locale, falling back to the default text. */
 export function incentiveTextFor(config: ReviewWallConfig, locale: string): string {
   return config.incentive.translations[locale as keyof typeof config.incentive.translations] ?? config.incentive.text;
+}
+
+/** The language to write to a contact in: theirs ("pl-PL" counts as pl) if the site speaks it, else the default. */
+export function contactLocale(config: ReviewWallConfig, tag: string | null | undefined): Locale {
+  const normalized = normalizeLocale(tag, config.locales.default);
+  return config.locales.enabled.includes(normalized) ? normalized : config.locales.default;
 }

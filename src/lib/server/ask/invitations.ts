@@ -1,13 +1,15 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
-import { contacts, emailLog, reviewRequests } from '../../../../db/schema.ts';
+import { contacts, emailLog } from '../../../../db/schema.ts';
 import { fill } from '../../i18n/review-form.ts';
 import { inviteEmailStrings } from '../../i18n/invite-email.ts';
+import { surveyStrings } from '../../i18n/survey.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
 import { incentiveTextFor } from '../../config.ts';
 import { renderEmail } from '../../email-layout.ts';
 import { isLocale, type Locale } from '../../locales.ts';
 import { MailDeliveryError, sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
+import { scheduleJobStatement } from '../platform/scheduler.ts';
 import { createReviewRequest, renewReviewRequestToken } from './review-requests.ts';
 
 /** Who is invited: promoters (latest answer 9–10) or every respondent. */
@@ -51,6 +53,8 @@ export async function selectInvitationCandidates(
           left join review_requests q on q.contact_id = c.id
           where c.unsubscribed_at is null
             and (q.id is null or (q.sent_at is null and q.submitted_at is null))
+            -- A survey answer already scheduled their invitation (see review-follow-up.ts).
+            and not exists (select 1 from scheduled_jobs j where j.contact_id = c.id and j.kind = 'review.invitation' and j.done_at is null)
             and (? = 'all' or r.score >= 9)
           order by c.id`,
     args: [options.audience],
@@ -80,12 +84,16 @@ export function unsubscribeLink(siteUrl: string, token: string): string {
   return `${siteUrl}/r/${token}/unsubscribe`;
 }
 
-/** The invitation email in the contact's language, with List-Unsubscribe headers. */
+/**
+ * The invitation email in the contact's language, with List-Unsubscribe headers; with `reminder`,
+ * the one reminder for an unused link: the same email, the same incentive words, under its own key.
+ */
 export function buildInvitationEmail(
   config: ReviewWallConfig,
-  input: { requestId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date },
+  input: { requestId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date; reminder?: boolean },
 ): MailMessage {
   const t = inviteEmailStrings(input.locale);
+  const reminder = input.reminder ? surveyStrings(input.locale).reviewReminder : null;
   const business = config.business.name;
   const values = {
     business,
@@ -98,10 +106,10 @@ export function buildInvitationEmail(
   const rendered = renderEmail(
     {
       locale: input.locale,
-      subject: fill(t.subject, values),
+      subject: fill(reminder?.subject ?? t.subject, values),
       paragraphs: [
         fill(input.name ? t.greeting : t.greetingWithoutName, values),
-        fill(t.thanks, values),
+        fill(reminder?.intro ?? t.thanks, values),
         fill(t.ask, values),
         fill(t.incentive, values),
         fill(t.linkNote, values),
@@ -113,8 +121,8 @@ export function buildInvitationEmail(
   );
   return {
     ...rendered,
-    idempotencyKey: `invite:${input.requestId}`,
-    kind: 'invite',
+    idempotencyKey: `${input.reminder ? 'invite-reminder' : 'invite'}:${input.requestId}`,
+    kind: input.reminder ? 'invite-reminder' : 'invite',
     to: input.to,
     contactId: input.contactId,
     headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
@@ -162,7 +170,7 @@ export async function inviteCandidate(
     const [logged] = await db.select({ status: emailLog.status }).from(emailLog).where(eq(emailLog.idempotencyKey, `invite:${requestId}`));
     if (logged?.status === 'sent') {
       // The email went out with the old token; only recording it was interrupted. Keep that token alive.
-      await markInvitationSent(db, requestId, now);
+      await markInvitationSent(context, candidate.contactId, requestId, now);
       return 'already-sent';
     }
     if (isInFlight(candidate, now)) return 'in-flight';
@@ -193,15 +201,33 @@ export async function inviteCandidate(
     // link works: record the email as sent and send nothing more.
     if (!(renewedAfterInterruption && error instanceof MailDeliveryError && error.statusCode === 409)) throw error;
     await db.update(emailLog).set({ status: 'sent', error: null, sentAt: now }).where(eq(emailLog.idempotencyKey, message.idempotencyKey));
-    await markInvitationSent(db, requestId, now);
+    await markInvitationSent(context, candidate.contactId, requestId, now);
     return 'already-sent';
   }
-  await markInvitationSent(db, requestId, now);
+  await markInvitationSent(context, candidate.contactId, requestId, now);
   return outcome.status === 'sent' ? 'sent' : 'already-sent';
 }
 
-async function markInvitationSent(db: Database, requestId: number, now: Date): Promise<void> {
-  await db.update(reviewRequests).set({ sentAt: now }).where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.sentAt)));
+/** Records the invitation as sent, and schedules the one reminder for the link (invite.reminderAfterDays). */
+async function markInvitationSent(context: { db: Database; config: ReviewWallConfig }, contactId: number, requestId: number, now: Date): Promise<void> {
+  const reminderDays = context.config.invite.reminderAfterDays;
+  await context.db.$client.batch(
+    [
+      { sql: 'update review_requests set sent_at = ? where id = ? and sent_at is null', args: [now.getTime(), requestId] },
+      ...(reminderDays === false
+        ? []
+        : [
+            scheduleJobStatement({
+              kind: 'review.reminder',
+              key: `review-reminder:${requestId}`,
+              payload: { requestId },
+              contactId,
+              dueAt: new Date(now.getTime() + reminderDays * 24 * 60 * 60 * 1000),
+            }),
+          ]),
+    ],
+    'write',
+  );
 }
 
 /** Stops every further email to the contact behind a review link; unsubscribing twice keeps the first time. */
@@ -209,11 +235,11 @@ export async function unsubscribeContact(db: Database, contactId: number, now = 
   await db.update(contacts).set({ unsubscribedAt: now, updatedAt: now }).where(and(eq(contacts.id, contactId), isNull(contacts.unsubscribedAt)));
 }
 
-const oneClickUnsubscribePath = /^\/r\/[a-z2-7]{32}\/unsubscribe\/?$/;
+const oneClickUnsubscribePath = /^\/[rs]\/[a-z2-7]{32}\/unsubscribe\/?$/;
 
 /**
- * Whether a request is an RFC 8058 one-click unsubscribe: a POST to a link's unsubscribe address,
- * with no query string. Mail providers send it from their servers without our Origin, which
+ * Whether a request is an RFC 8058 one-click unsubscribe: a POST to the unsubscribe address of a
+ * review link (/r/…) or a survey link (/s/…), with no query string. Mail providers send it from their servers without our Origin, which
  * Astro's security.checkOrigin would refuse as a cross-site form post. The query string must be
  * empty because Astro runs `?_action=NAME` form actions on any on-demand page: with one, this
  * exemption would let a cross-site form call any action.

@@ -13,13 +13,14 @@ export interface CreatedReviewRequest {
 
 /**
  * Creates the review request for a contact, unless they already have one (then null).
- * The token is returned once and never stored.
+ * The token is returned once and never stored. `token` gives one made elsewhere (the link a
+ * survey answer offers, derived from the survey's own token); by default a fresh one.
  */
 export async function createReviewRequest(
   db: Database,
-  input: { contactId: number; responseId: number | null; locale: string; lifetimeDays: number; now?: Date },
+  input: { contactId: number; responseId: number | null; locale: string; lifetimeDays: number; now?: Date; token?: string },
 ): Promise<CreatedReviewRequest | null> {
-  const token = generateToken();
+  const token = input.token ?? generateToken();
   const now = input.now ?? new Date();
   const [row] = await db
     .insert(reviewRequests)

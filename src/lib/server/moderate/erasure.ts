@@ -362,6 +362,9 @@ export async function eraseContact(
     { sql: 'delete from review_link_tokens where request_id in (select id from review_requests where contact_id = ?)', args: [contactId] },
     { sql: 'delete from review_requests where contact_id = ?', args: [contactId] },
     { sql: 'delete from nps_responses where contact_id = ?', args: [contactId] },
+    { sql: 'delete from survey_tokens where survey_id in (select id from surveys where contact_id = ?)', args: [contactId] },
+    { sql: 'delete from surveys where contact_id = ?', args: [contactId] },
+    { sql: 'delete from scheduled_jobs where contact_id = ?', args: [contactId] },
     { sql: 'delete from email_log where contact_id = ? or lower(to_address) = ?', args: [contactId, email] },
     { sql: 'delete from contacts where id = ?', args: [contactId] },
     // Only a hash of the address stays, so a later import or webhook call leaves them out.

@@ -33,6 +33,10 @@ export const environmentSchema = z.object({
   UPLOAD_DIR: z.string().trim().min(1).default('var/uploads'),
   SITE_DIR: z.string().trim().min(1).default('var/site'),
   NPS_WEBHOOK_SECRET: optionalText,
+  /** Shared secret of the signed event webhooks (POST /api/events/ticket-resolved); unset, they answer 503. */
+  EVENTS_WEBHOOK_SECRET: optionalText,
+  /** How often npm start does the due work in-process (the tick), in seconds; 0 turns it off for cron deployments. */
+  TICK_INTERVAL_SECONDS: z.coerce.number({ message: 'expected a number of seconds (0 turns the in-process tick off)' }).int().min(0).max(86_400).default(60),
   /** Review submissions allowed per client address in 10 minutes (behind a proxy, set TRUST_PROXY so each visitor is counted). */
   SUBMISSION_RATE_LIMIT_PER_IP: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(60),
   /**
