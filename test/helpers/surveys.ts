@@ -53,3 +53,27 @@ export function outboxMessages(outboxDir: string): (DecodedEmail & { file: strin
 export function surveyLinksIn(text: string): { token: string; score: number; url: string }[] {
   return [...text.matchAll(/(https?:\/\/[^\s/]+\/s\/([a-z2-7]{32})\/(\d+))(?![\w/])/g)].map((match) => ({ url: match[1]!, token: match[2]!, score: Number(match[3]) }));
 }
+
+/** A contact with a survey and one of its links, as the survey email would carry it. Returns the token. */
+export async function createSurveyLink(
+  db: Database,
+  options: { locale?: string; name?: string | null; expired?: boolean; config?: ReviewWallConfig; now?: Date } = {},
+): Promise<{ token: string; surveyId: number; contactId: number; email: string }> {
+  const { createSurveys } = await import('../../src/lib/server/listen/surveys.ts');
+  const { generateToken, hashToken } = await import('../../src/lib/tokens.ts');
+  const [contact] = await addContacts(db, 1, { locale: options.locale ?? 'en', name: options.name });
+  const [surveyId] = await createSurveys(db, options.config ?? configWith(), { contactIds: [contact!.id], trigger: 'manual', origin: 'test-link', now: options.now });
+  if (surveyId === undefined) throw new Error('survey not created');
+  const token = generateToken();
+  await db.$client.batch(
+    [
+      { sql: 'insert into survey_tokens (token_hash, survey_id) values (?, ?)', args: [hashToken(token), surveyId] },
+      { sql: 'update surveys set sent_at = created_at where id = ?', args: [surveyId] },
+      // Sent by hand here: its send job is done.
+      { sql: "update scheduled_jobs set done_at = 1, outcome = 'sent' where key = ?", args: [`send-survey:${surveyId}`] },
+      ...(options.expired ? [{ sql: 'update surveys set expires_at = ? where id = ?', args: [Date.now() - 1000, surveyId] }] : []),
+    ],
+    'write',
+  );
+  return { token, surveyId, contactId: contact!.id, email: contact!.email };
+}

@@ -7,7 +7,7 @@ import type { Locale } from '../../locales.ts';
 import type { ReviewSubmission } from '../../collect/review-submission.ts';
 import { hashToken, isWellFormedToken } from '../../tokens.ts';
 import { deleteReviewPhoto, PhotoRejectedError, storeReviewPhoto, type PhotoRejection } from './photos.ts';
-import { hotPathRunner, type SqlRows } from './hot-path-sql.ts';
+import { hotPathRunner, runGroupedWriteBatch, type SqlRows } from './hot-path-sql.ts';
 import { addressForLimits, decideRateLimit, rateLimitStatement, type RateLimitRule } from '../platform/rate-limit.ts';
 
 /** A review as its author may see and edit it through their link. */
@@ -263,56 +263,6 @@ function refusal(link: LinkRow | null, now: number): SubmitReviewOutcome | null 
   return null;
 }
 
-interface QueuedBatch {
-  statements: InStatement[];
-  resolve(results: SqlRows[]): void;
-  reject(error: unknown): void;
-}
-
-const queuedBatches = new WeakMap<Database, QueuedBatch[]>();
-
-/**
- * Runs a write batch in one transaction, sharing it (and its disk sync) with the submissions that
- * arrived in the same turn of the event loop: group commit. Each submission stays all-or-nothing:
- * if the shared transaction fails, each batch is retried on its own.
- */
-function runWriteBatch(db: Database, statements: InStatement[]): Promise<SqlRows[]> {
-  return new Promise((resolve, reject) => {
-    let queue = queuedBatches.get(db);
-    if (!queue) {
-      queue = [];
-      queuedBatches.set(db, queue);
-      setImmediate(() => void flushWriteBatches(db));
-    }
-    queue.push({ statements, resolve, reject });
-  });
-}
-
-async function flushWriteBatches(db: Database): Promise<void> {
-  const queue = queuedBatches.get(db) ?? [];
-  queuedBatches.delete(db);
-  if (queue.length > 1) {
-    try {
-      const results = await hotPathRunner(db).batch(queue.flatMap((queued) => queued.statements));
-      let offset = 0;
-      for (const queued of queue) {
-        queued.resolve(results.slice(offset, offset + queued.statements.length));
-        offset += queued.statements.length;
-      }
-      return;
-    } catch {
-      // Fall through: one failing submission must not take the others with it.
-    }
-  }
-  for (const queued of queue) {
-    try {
-      queued.resolve(await hotPathRunner(db).batch(queued.statements));
-    } catch (error) {
-      queued.reject(error);
-    }
-  }
-}
-
 /**
  * Stores a review sent through a link, or updates it while it is still pending. Rate limits (per
  * link and per client address) are counted before any photo is decoded. The review, the
@@ -377,12 +327,12 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
       sql: upsertGuardedSql,
       args: [...fields(null), link.requestId, now, addressKey, limits.perAddress.limit, linkKey, limits.perToken.limit, 1],
     };
-    const results = await runWriteBatch(db, [...counters, ...writes(upsert)]);
+    const results = await runGroupedWriteBatch(db, [...counters, ...writes(upsert)]);
     return decideBoth(results) ?? saved(results.slice(2)) ?? (await whyNotSaved());
   }
 
   // With a photo: count first, decode only when allowed, then write.
-  const limited = decideBoth(await runWriteBatch(db, counters));
+  const limited = decideBoth(await runGroupedWriteBatch(db, counters));
   if (limited) return limited;
   const refused = refusal(link, now);
   if (refused) return refused;
@@ -400,7 +350,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   const photoPath = newPhotoPath ?? (submission.removePhoto ? null : previousPhotoPath);
   let results: SqlRows[];
   try {
-    results = await runWriteBatch(db, writes({ sql: upsertSql, args: [...fields(photoPath), link.requestId, now, 0] }));
+    results = await runGroupedWriteBatch(db, writes({ sql: upsertSql, args: [...fields(photoPath), link.requestId, now, 0] }));
   } catch (error) {
     if (newPhotoPath) await deleteReviewPhoto(options.uploadDir, newPhotoPath);
     throw error;
