@@ -76,3 +76,21 @@ export const ticketResolvedSchema = z.object({
 
 /** A validated ticket event. */
 export type TicketResolved = z.output<typeof ticketResolvedSchema>;
+
+const isoDay = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A date range from two days (YYYY-MM-DD, UTC, both included) as the dashboard's form sends them:
+ * the range, null when neither is given, or what is wrong.
+ */
+export function parseDayRange(from: string | null | undefined, to: string | null | undefined): { from: Date; to: Date } | { error: string } | null {
+  if (!from && !to) return null;
+  if (!from || !to) return { error: 'Give both the first and the last day.' };
+  if (!isoDay.test(from) || !isoDay.test(to) || Number.isNaN(Date.parse(`${from}T00:00:00Z`)) || Number.isNaN(Date.parse(`${to}T00:00:00Z`))) {
+    return { error: 'Days are written YYYY-MM-DD.' };
+  }
+  const start = new Date(`${from}T00:00:00Z`);
+  const end = new Date(Date.parse(`${to}T00:00:00Z`) + dayMs);
+  if (end.getTime() <= start.getTime()) return { error: 'The last day comes before the first.' };
+  return { from: start, to: end };
+}

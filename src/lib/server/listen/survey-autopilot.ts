@@ -6,13 +6,13 @@ import { createSurveys, selectSurveyRecipients } from './surveys.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
-/** The daily autopilot job: surveys everyone whose last survey is `surveys.autopilot.everyDays` old. */
+/** The hourly autopilot job: surveys everyone whose last survey is `surveys.autopilot.everyDays` old. */
 export const autopilotJobKind = 'survey.autopilot';
 
-/** One autopilot job per UTC day, however many ticks run. */
-export const autopilotJobKey = (now: Date) => `autopilot:${now.toISOString().slice(0, 10)}`;
+/** One autopilot job per hour (UTC), however many ticks run: a contact is surveyed again within the hour they are due. */
+export const autopilotJobKey = (now: Date) => `autopilot:${now.toISOString().slice(0, 13)}`;
 
-/** With the autopilot on, makes sure today's autopilot job exists (a no-op after the first tick of the day). */
+/** With the autopilot on, makes sure this hour's autopilot job exists (a no-op after the first tick of the hour). */
 export async function scheduleAutopilot(db: Database, config: ReviewWallConfig, now = new Date()): Promise<boolean> {
   if (!config.surveys.autopilot) return false;
   return scheduleJob(db, { kind: autopilotJobKind, key: autopilotJobKey(now), dueAt: now });
