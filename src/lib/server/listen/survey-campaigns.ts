@@ -83,3 +83,14 @@ export async function surveyCampaignProgress(db: Database, jobId: number): Promi
     createdAt: new Date(Number(row.created_at)),
   };
 }
+
+/** The latest campaigns started from the admin, newest first, with their progress. */
+export async function listSurveyCampaigns(db: Database, limit = 10): Promise<CampaignProgress[]> {
+  const { rows } = await db.$client.execute({ sql: 'select id from scheduled_jobs where kind = ? order by id desc limit ?', args: [surveyCampaignJobKind, limit] });
+  const campaigns: CampaignProgress[] = [];
+  for (const row of rows) {
+    const progress = await surveyCampaignProgress(db, Number(row.id));
+    if (progress) campaigns.push(progress);
+  }
+  return campaigns;
+}
