@@ -112,3 +112,19 @@ describe('the NPS survey email', () => {
     expect(await rows("select count(*) as n from email_log where kind = 'survey-reminder'")).toEqual([{ n: 1 }]);
   });
 });
+
+describe('clearing the demo', () => {
+  it('removes the demo customers\' surveys, links and scheduled work too', async () => {
+    const { clearDemo, loadDemo } = await import('../../../src/lib/server/platform/demo.ts');
+    const config = configWith();
+    await loadDemo(temporary.db, { lifetimeDays: 30 });
+    const [kept] = await addContacts(temporary.db, 1);
+    const everyone = await rows('select id from contacts');
+    await createSurveys(temporary.db, config, { contactIds: everyone.map((row) => Number(row.id)), trigger: 'manual', origin: 'demo-test', now: start });
+    await runTick(outboxJobContext(temporary.db, config, outbox), { now: () => start });
+    await clearDemo(temporary.db);
+    expect(await rows('select contact_id from surveys')).toEqual([{ contact_id: kept!.id }]);
+    expect(await rows('select count(*) as n from survey_tokens')).toEqual([{ n: 1 }]);
+    expect(await rows('select distinct contact_id from scheduled_jobs')).toEqual([{ contact_id: kept!.id }]);
+  });
+});

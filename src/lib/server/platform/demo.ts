@@ -13,7 +13,10 @@ import {
   reviewLinkTokens,
   reviewRequests,
   reviews,
+  scheduledJobs,
   sessions,
+  surveys,
+  surveyTokens,
 } from '../../../../db/schema.ts';
 import { generateToken } from '../../tokens.ts';
 import { importNpsCsv } from '../listen/nps-import.ts';
@@ -176,6 +179,9 @@ export async function clearDemo(db: Database): Promise<{ contacts: number }> {
       .where(inArray(reviewLinkTokens.requestId, db.select({ id: reviewRequests.id }).from(reviewRequests).where(inArray(reviewRequests.contactId, demoContactIds)))),
     db.delete(reviewRequests).where(inArray(reviewRequests.contactId, demoContactIds)),
     db.delete(npsResponses).where(inArray(npsResponses.contactId, demoContactIds)),
+    db.delete(surveyTokens).where(inArray(surveyTokens.surveyId, db.select({ id: surveys.id }).from(surveys).where(inArray(surveys.contactId, demoContactIds)))),
+    db.delete(surveys).where(inArray(surveys.contactId, demoContactIds)),
+    db.delete(scheduledJobs).where(inArray(scheduledJobs.contactId, demoContactIds)),
     db.delete(emailLog).where(inArray(emailLog.contactId, demoContactIds)),
     db.delete(contacts).where(eq(contacts.isDemo, true)),
     db.delete(sessions).where(inArray(sessions.userId, demoAdminIds)),
