@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
@@ -97,6 +98,27 @@ describe('POST /api/events/ticket-resolved', () => {
     expect(outboxMessages(outbox).filter((message) => message.headers.get('to') === 'two-tickets@example.com')).toHaveLength(1);
     const outcomes = await query("select key, outcome from scheduled_jobs where key like 'survey-after-ticket:A-%' order by key");
     expect(outcomes.map((row) => row.outcome)).toEqual([expect.stringMatching(/^survey \d+ created$/), 'skipped: surveyed within the quiet period']);
+  });
+
+  it('takes a request signed the way Zendesk signs its webhooks, and refuses a forged one', async () => {
+    const body = JSON.stringify({ email: 'zendesk.requester@example.com', name: 'Ana', ticket_id: 'ZD-77' });
+    const zendesk = (timestamp: string, key = secret) =>
+      fetch(`${app.url}/api/events/ticket-resolved`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Zendesk-Webhook-Signature-Timestamp': timestamp,
+          'X-Zendesk-Webhook-Signature': createHmac('sha256', key).update(timestamp + body).digest('base64'),
+        },
+        body,
+      });
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    expect((await zendesk(now, 'guessed')).status).toBe(401);
+    expect((await zendesk(new Date(Date.now() - 10 * 60_000).toISOString())).status).toBe(401);
+    expect(await jobsFor('zendesk.requester@example.com')).toEqual([]);
+    const accepted = await zendesk(now);
+    expect(accepted.status).toBe(202);
+    expect(await jobsFor('zendesk.requester@example.com')).toHaveLength(1);
   });
 
   it.each([

@@ -1,7 +1,16 @@
 import type { APIRoute } from 'astro';
 import { getConfig } from '../../../lib/config.ts';
 import { ticketResolvedSchema } from '../../../lib/listen/survey.ts';
-import { checkWebhookSignature, maxWebhookBodyBytes, readBodyWithLimit, signatureHeader, timestampHeader } from '../../../lib/server/listen/nps-webhook.ts';
+import {
+  checkWebhookSignature,
+  checkZendeskSignature,
+  maxWebhookBodyBytes,
+  readBodyWithLimit,
+  signatureHeader,
+  timestampHeader,
+  zendeskSignatureHeader,
+  zendeskTimestampHeader,
+} from '../../../lib/server/listen/nps-webhook.ts';
 import { scheduleSurveyAfterTicket } from '../../../lib/server/listen/survey-triggers.ts';
 import { getDatabase } from '../../../lib/server/platform/database.ts';
 import { getEnvironment } from '../../../lib/server/platform/env.ts';
@@ -20,7 +29,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 /**
  * A helpdesk resolved a ticket: schedule the customer's NPS survey (see survey-triggers.ts). Signed
- * with EVENTS_WEBHOOK_SECRET exactly like POST /api/nps; the same ticket is scheduled once.
+ * with EVENTS_WEBHOOK_SECRET like POST /api/nps, or as Zendesk signs its webhooks; the same ticket
+ * is scheduled once.
  */
 export const POST: APIRoute = async ({ request, clientAddress }) => {
   const secret = getEnvironment().EVENTS_WEBHOOK_SECRET;
@@ -37,7 +47,11 @@ export const POST: APIRoute = async ({ request, clientAddress }) => {
   const body = await readBodyWithLimit(request, maxWebhookBodyBytes);
   if (body === null) return json(413, tooLarge);
 
-  const refused = checkWebhookSignature({ secret, timestamp: request.headers.get(timestampHeader), signature: request.headers.get(signatureHeader), body });
+  // Zendesk signs its webhooks in its own (equally timestamped) way: accepted as it is.
+  const zendesk = request.headers.has(zendeskSignatureHeader);
+  const refused = zendesk
+    ? checkZendeskSignature({ secret, timestamp: request.headers.get(zendeskTimestampHeader), signature: request.headers.get(zendeskSignatureHeader), body })
+    : checkWebhookSignature({ secret, timestamp: request.headers.get(timestampHeader), signature: request.headers.get(signatureHeader), body });
   if (refused) return json(401, { error: refused });
 
   let payload: unknown;
