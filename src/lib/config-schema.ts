@@ -9,7 +9,7 @@ const localeCode = z.enum(supportedLocales);
 
 /**
  * schema.org types a business may name as the thing reviewed. Google ignores self-serving
- * review markup on Organization and LocalBusiness; README explains what each choice means.
+ * review markup on Organization and LocalBusiness; docs/configuration.md explains each choice.
  */
 export const itemReviewedTypes = [
   'Product',
