@@ -104,6 +104,26 @@ describe('the first command, npm install', () => {
     expect(readFileSync(join(directory, 'package-lock.json'), 'utf8')).toBe(committedLockfile);
   });
 
+  it.skipIf(meets(systemNode, packageJson.engines.node))(
+    'stops with one line when npm runs on an older Node and the project\'s own Node is missing (--omit=dev)',
+    async () => {
+      const bare = mkdtempSync(join(tmpdir(), 'review-wall-omit-dev-'));
+      try {
+        copyFileSync(join(projectRoot, 'package.json'), join(bare, 'package.json'));
+        mkdirSync(join(bare, 'scripts'));
+        copyFileSync(join(projectRoot, 'scripts', 'postinstall.mjs'), join(bare, 'scripts', 'postinstall.mjs'));
+        const systemNodePath = execFileSync('sh', ['-c', 'command -v node'], { env, encoding: 'utf8' }).trim();
+        const result = await run(process.execPath, [join(bare, 'scripts', 'postinstall.mjs')], { ...env, npm_node_execpath: systemNodePath });
+        expect(result.code).toBe(1);
+        expect(result.output).toBe(
+          `postinstall: this project needs Node ${packageJson.engines.node}; npm runs on Node ${systemNode} and the "node" devDependency that brings its own Node is not installed (was it left out with --omit=dev?). Run plain "npm install".\n`,
+        );
+      } finally {
+        rmSync(bare, { recursive: true, force: true });
+      }
+    },
+  );
+
   it('allows exactly the install scripts the project relies on (package.json allowScripts)', { timeout: 60_000 }, async () => {
     // npm 11 skips a dependency's install script unless allowScripts names it, and lists the skipped.
     const unreviewed = await run('npm', ['install-scripts', 'ls'], env);
