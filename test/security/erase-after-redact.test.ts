@@ -72,12 +72,13 @@ describe('erasure after a redaction, against a started server', () => {
     outboxDir = join(database.directory, 'outbox');
     const { db } = database;
     await db.insert(adminUsers).values({ email: moderator.email, passwordHash: await hashPassword(moderator.password) });
-    [reviewId] = await seedReviews(db, [
+    const ids = await seedReviews(db, [
       { name, email, company, role: 'Head of Operations', body: original, nameDisplay: 'first_initial', photoPath: await writeStoredPhoto(uploadDir) },
       { name: 'Someone Else', body: 'Another customer, who stays on the wall.' },
     ]);
+    reviewId = ids[0]!;
     // A moderator's reply quoting their review, in the outbox.
-    const [review] = await db.select().from(reviews).where(eq(reviews.id, reviewId!));
+    const [review] = await db.select().from(reviews).where(eq(reviews.id, reviewId));
     await sendMail(
       { db, transport: createOutboxTransport(outboxDir), from: 'reviews@localhost' },
       { to: email, subject: `About your review, ${name}`, text: `You wrote: ${original}`, html: `<p>You wrote: ${original}</p>`, idempotencyKey: 'reply:1', kind: 'reply', contactId: review!.contactId },

@@ -87,6 +87,7 @@ export async function bindSitePort(host: string, port: number): Promise<BindOutc
   };
 }
 
+/** `bindSitePort` for callers that want an exception (tests, benchmarks). */
 async function bindOrThrow(host: string, port: number): Promise<BoundPort> {
   const outcome = await bindSitePort(host, port);
   if (outcome.kind === 'in-use') throw new Error(`port ${port} is in use`);
