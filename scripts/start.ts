@@ -1,18 +1,21 @@
 #!/usr/bin/env node
-// npm start: check the configuration, migrate, load the demo on first run, publish, serve.
+// npm start: check the configuration, bind the port, migrate, load the demo on first run, publish, serve.
 import { ConfigError } from '../src/lib/config-schema.ts';
+import { getConfig } from '../src/lib/config.ts';
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand } from '../src/lib/server/platform/cli.ts';
 import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/platform/demo.ts';
 import { publishSite, queuedPublishRequest, readPointer, siteLayout } from '../src/lib/server/publish/publish.ts';
 import { deleteStaleRateLimits } from '../src/lib/server/platform/rate-limit.ts';
-import { startSiteServer } from '../src/lib/server/publish/site-server.ts';
+import { bindSitePort, startSiteServer, type BoundPort } from '../src/lib/server/publish/site-server.ts';
+import { getEnvironment } from '../src/lib/server/platform/env.ts';
 
 const help = `Usage: npm start [-- --no-demo] [-- --skip-publish]
 
-Checks review-wall.config.ts and the environment, applies database migrations, loads the demo
-dataset into an empty database (unless --no-demo), rebuilds the public pages, and serves the
-site on HOST:PORT (default localhost:4321).
+Checks review-wall.config.ts and the environment, takes HOST:PORT (default localhost:4321;
+requests get 503 "starting" until the site is ready), applies database migrations, loads the
+demo dataset into an empty database (unless --no-demo), rebuilds the public pages, and serves
+the site. When the port is in use it stops at once, having changed nothing.
 
   --no-demo        do not load demo data into an empty database
   --skip-publish   serve the pages already published instead of rebuilding them first
@@ -24,6 +27,22 @@ runCommand('start', async () => {
     console.log(help);
     return 0;
   }
+  // The port first: a second start on a port in use must stop before it publishes or claims a build.
+  getConfig();
+  const { HOST, PORT } = getEnvironment();
+  const bound = await bindSitePort(HOST, PORT);
+  if (bound.kind === 'in-use') throw new Error(`port ${PORT} is in use (another npm start?)`);
+  if (bound.kind === 'unavailable') throw new Error(`cannot listen on ${HOST}:${PORT}: ${bound.reason}`);
+  try {
+    return await serve(bound.port, values);
+  } catch (error) {
+    await bound.port.close();
+    throw error;
+  }
+});
+
+/** Everything after the port is bound: migrate, demo, publish, then serve until stopped. */
+async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined; 'skip-publish'?: boolean | undefined }): Promise<never> {
   const { config, env, db } = await openAppContext();
   const lifetimeDays = config.tokens.lifetimeDays;
 
@@ -48,6 +67,7 @@ runCommand('start', async () => {
   }
 
   const site = await startSiteServer({
+    bound: port,
     siteDir: env.SITE_DIR,
     host: env.HOST,
     port: env.PORT,
@@ -71,5 +91,5 @@ runCommand('start', async () => {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await new Promise(() => {});
-});
+  return await new Promise<never>(() => {});
+}

@@ -1,43 +1,16 @@
 import { and, count, desc, eq, gt } from 'drizzle-orm';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { basename, join, resolve, sep } from 'node:path';
 import type { Database } from '../../../../db/client.ts';
 import { publishRuns, reviews } from '../../../../db/schema.ts';
+import { liveServerBuilds } from './server-builds.ts';
+import { holdsErasedData, readPointer, reduceToServerCode, siteLayout, swapPointer, type SiteLayout } from './site-layout.ts';
 
-/** Where published builds live: `builds/N/`, with `current` pointing at the live one. */
-export interface SiteLayout {
-  root: string;
-  builds: string;
-  current: string;
-  /** The build whose server code a running server loaded; never pruned. */
-  server: string;
-}
-
-/** The folders under SITE_DIR. */
-export function siteLayout(siteDir: string): SiteLayout {
-  const root = resolve(siteDir);
-  return { root, builds: join(root, 'builds'), current: join(root, 'current'), server: join(root, 'server') };
-}
-
-/** The build folder a pointer (current or server) names, or null. */
-export async function readPointer(pointer: string): Promise<string | null> {
-  try {
-    return resolve(join(pointer, '..'), await readlink(pointer));
-  } catch {
-    return null;
-  }
-}
-
-/** Points a symlink at a folder atomically: a reader sees the old target or the new, never none. */
-export async function swapPointer(pointer: string, target: string): Promise<void> {
-  const temporary = `${pointer}.${process.pid}.${Date.now()}.tmp`;
-  await symlink(target, temporary, 'dir');
-  await rename(temporary, pointer);
-}
+export { readPointer, siteLayout, swapPointer, type SiteLayout } from './site-layout.ts';
 
 /**
  * Built server code imports packages from node_modules; when SITE_DIR lies outside the project
@@ -132,19 +105,30 @@ export async function precompressBuild(clientDir: string): Promise<void> {
   await Promise.all(Array.from({ length: 4 }, worker));
 }
 
-/** Deletes builds other than the live one, the previous one and the one a server runs from. */
+/**
+ * Deletes builds nobody needs. Kept: the live one; the previous one (a request may still be
+ * reading it), unless an erasure marked it; builds newer than the live one (a publish may be
+ * writing one); and builds live servers run from, reduced to their server code once marked.
+ */
 async function pruneBuilds(layout: SiteLayout): Promise<void> {
-  const keep = new Set([await readPointer(layout.current), await readPointer(layout.server)]);
+  const current = await readPointer(layout.current);
+  if (!current) return;
+  const served = await liveServerBuilds(layout);
   const names = (await readdir(layout.builds)).sort((a, b) => Number(b) - Number(a));
   let previousKept = false;
   for (const name of names) {
     const path = join(layout.builds, name);
-    if (keep.has(path)) continue;
-    if (!previousKept) {
+    if (path === current || Number(name) > Number(basename(current))) continue;
+    const erased = holdsErasedData(path);
+    if (served.has(path)) {
+      if (erased) await reduceToServerCode(path);
+      continue;
+    }
+    if (!previousKept && !erased) {
       previousKept = true;
       continue;
     }
-    await rm(path, { recursive: true, force: true });
+    await rm(path, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
