@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAdminRequest, isAdminActionName, safeNextPath, signInUrlFor } from '../../../src/lib/auth/admin-access.ts';
-import { parseQueueFilter } from '../../../src/lib/server/moderate/moderation.ts';
 import { useSecureCookies } from '../../../src/lib/server/auth/session.ts';
 
 const site = 'http://127.0.0.1:4321';
@@ -68,19 +67,5 @@ describe('the admin guard', () => {
     expect(useSecureCookies('http://127.0.0.1:4321', 'production')).toBe(false);
     expect(useSecureCookies('http://localhost:4321', undefined)).toBe(false);
     expect(useSecureCookies('http://localhost.evil.example', 'production')).toBe(true);
-  });
-});
-
-describe('queue filters from the query string', () => {
-  it('reads valid filters and ignores invalid ones instead of failing', () => {
-    expect(parseQueueFilter(new URLSearchParams('status=pending&rating=2&language=uk&from=2026-01-01&to=2026-02-01&page=3'))).toEqual({
-      status: 'pending',
-      rating: 2,
-      language: 'uk',
-      from: '2026-01-01',
-      to: '2026-02-01',
-      page: 3,
-    });
-    expect(parseQueueFilter(new URLSearchParams('status=deleted&rating=9&language=<x>&from=yesterday&page=-1'))).toEqual({ status: 'all', page: 1 });
   });
 });
