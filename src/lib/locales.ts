@@ -41,3 +41,16 @@ export function preferredLocale(acceptLanguage: string | null | undefined, enabl
   }
   return null;
 }
+
+/**
+ * The language of a page: the first of `choices` (what the reader picked, then what is known
+ * about them, most specific first) that is an enabled locale; else the browser's preferred enabled
+ * language; else `fallback`.
+ */
+export function chooseLocale(
+  choices: readonly unknown[],
+  options: { acceptLanguage: string | null | undefined; enabled: readonly Locale[]; fallback: Locale },
+): Locale {
+  const chosen = choices.find((choice): choice is Locale => isLocale(choice) && options.enabled.includes(choice));
+  return chosen ?? preferredLocale(options.acceptLanguage, options.enabled) ?? options.fallback;
+}
