@@ -11,8 +11,8 @@ export const reviewFormLimits = {
 } as const;
 
 /**
- * Error messages are keys of the form's translations (src/lib/i18n/review-form.ts), so the page can
- * show each one in the reviewer's language.
+ * Error messages are keys of the form's translations (`reviewForm.errors` in each catalog under
+ * src/lib/i18n/), so the page can show each one in the reviewer's language.
  */
 export const reviewFormErrorKeys = [
   'ratingRequired',

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { incentives, reviewRequests, reviews } from '../../../db/schema.ts';
-import { reviewFormStrings } from '../../../src/lib/i18n/review-form.ts';
+import { messagesFor } from '../../../src/lib/i18n/index.ts';
 import { generateToken } from '../../../src/lib/tokens.ts';
 import { startApp, type RunningApp } from '../../helpers/app.ts';
 import { createJpeg, createJpegLargerThan, createPixelBomb } from '../../helpers/images.ts';
@@ -61,7 +61,7 @@ describe('review link states', () => {
     expect(response.status).toBe(404);
     const html = await response.text();
     expect(html).toContain('<html lang="uk"');
-    expect(html).toContain(reviewFormStrings('uk').notFoundTitle);
+    expect(html).toContain(messagesFor('uk').reviewForm.notFoundTitle);
     const english = await (await fetch(formUrl('a'.repeat(32)), { headers: { 'Accept-Language': 'de-DE' } })).text();
     expect(english).toContain('<html lang="en"');
   });

@@ -1,8 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { contacts, emailLog, reviewRequests } from '../../../../db/schema.ts';
-import { fill } from '../../i18n/review-form.ts';
-import { inviteEmailStrings } from '../../i18n/invite-email.ts';
+import { fill, messagesFor } from '../../i18n/index.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
 import { incentiveTextFor } from '../../config.ts';
 import { renderEmail } from '../../email-layout.ts';
@@ -85,7 +84,7 @@ export function buildInvitationEmail(
   config: ReviewWallConfig,
   input: { requestId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date },
 ): MailMessage {
-  const t = inviteEmailStrings(input.locale);
+  const t = messagesFor(input.locale).inviteEmail;
   const business = config.business.name;
   const values = {
     business,
