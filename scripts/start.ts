@@ -66,6 +66,8 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
     }
   }
 
+  // Refreshed before serving so the demo lines follow the "Review wall on" line at once.
+  const demoAccess = (await hasDemoData(db)) ? await refreshDemoAccess(db, { lifetimeDays, password: process.env.DEMO_ADMIN_PASSWORD }) : null;
   const site = await startSiteServer({
     bound: port,
     siteDir: env.SITE_DIR,
@@ -74,10 +76,9 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
     proxy: env.TRUST_PROXY > 0 ? { hops: env.TRUST_PROXY, publicUrl: env.SITE_URL } : undefined,
   });
   console.log(`Review wall on ${site.url}/  (admin: ${site.url}/admin/)`);
-  if (await hasDemoData(db)) {
-    const access = await refreshDemoAccess(db, { lifetimeDays, password: process.env.DEMO_ADMIN_PASSWORD });
-    console.log(`Demo admin: ${access.adminEmail} / ${access.adminPassword}`);
-    if (access.reviewToken) console.log(`Demo review link: ${env.SITE_URL}/r/${access.reviewToken}`);
+  if (demoAccess) {
+    console.log(`Demo admin: ${demoAccess.adminEmail} / ${demoAccess.adminPassword}`);
+    if (demoAccess.reviewToken) console.log(`Demo review link: ${env.SITE_URL}/r/${demoAccess.reviewToken}`);
   }
 
   // Housekeeping: rate-limit counters of ended windows, now and every hour.
