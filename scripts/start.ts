@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm start: check the configuration, migrate, load the demo on first run, publish, serve.
 import { ConfigError } from '../src/lib/config-schema.ts';
+import { publicIncentiveText } from '../src/lib/config.ts';
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand } from '../src/lib/server/platform/cli.ts';
 import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/platform/demo.ts';
@@ -28,7 +29,7 @@ runCommand('start', async () => {
   const lifetimeDays = config.tokens.lifetimeDays;
 
   if (!values['no-demo'] && (await isDatabaseEmpty(db))) {
-    await loadDemo(db, { lifetimeDays });
+    await loadDemo(db, { lifetimeDays, incentive: publicIncentiveText(config) });
     console.log('Loaded the demo dataset (remove it with: npm run demo -- --clear).');
   }
 
