@@ -170,7 +170,7 @@ describe('published pages', () => {
     expect(feed.collection).toBe('selected');
     expect(feed.collectionStatement).toMatch(/^These are selected testimonials: we invited only customers who said they would recommend us/);
     expect(feed).not.toHaveProperty('aggregateRating');
-    await expect(page.getByTestId('collection-note').textContent()).resolves.toContain('These are selected testimonials');
+    await expect(page.locator('p.how').textContent()).resolves.toContain('These are selected testimonials');
     await page.close();
   });
 
@@ -182,7 +182,7 @@ describe('published pages', () => {
     expect(item).toMatchObject({ name: 'Acme Helpdesk', aggregateRating: { '@type': 'AggregateRating', ratingValue: average, reviewCount: ratings.length } });
     await expect(page.locator('.average').textContent()).resolves.toContain(`${average.toFixed(1)} out of 5, average of ${ratings.length} reviews`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.not.toContain('Selected');
-    await expect(page.getByTestId('collection-note').textContent()).resolves.toContain('We invited every customer who answered our survey, whatever their score.');
+    await expect(page.locator('p.how').textContent()).resolves.toContain('We invited every customer who answered our survey, whatever their score.');
     const feed = (await (await fetch(`${everyone.server.url}/testimonials/featured.json`)).json()) as Record<string, unknown>;
     // The widget's feed shows six, but its collection and average cover every published review.
     expect(feed).toMatchObject({ collection: 'all', aggregateRating: { ratingValue: average, reviewCount: ratings.length } });
