@@ -1,4 +1,5 @@
 import { z } from 'astro/zod';
+import { inviteAudiences } from './ask/invite-audience.ts';
 import { supportedLocales } from './locales.ts';
 
 const hexColor = z
@@ -45,8 +46,11 @@ export const reviewWallConfigSchema = z.object({
     .prefault({}),
   invite: z
     .object({
-      /** Who gets a review link: promoters (9–10) only, or every respondent. */
-      audience: z.enum(['promoters', 'all'], { message: 'expected "promoters" or "all"' }).default('promoters'),
+      /**
+       * Who `npm run invite` asks by default: promoters (9–10) only, or every respondent. What the
+       * public pages say about collection follows the invitations actually sent, not this value.
+       */
+      audience: z.enum(inviteAudiences, { message: 'expected "promoters" or "all"' }).default('promoters'),
     })
     .prefault({}),
   incentive: z.object({

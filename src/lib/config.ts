@@ -13,3 +13,8 @@ export function getConfig(): ReviewWallConfig {
 export function incentiveTextFor(config: ReviewWallConfig, locale: string): string {
   return config.incentive.translations[locale as keyof typeof config.incentive.translations] ?? config.incentive.text;
 }
+
+/** The incentive as the public pages, which are in English, name it. */
+export function publicIncentiveText(config: ReviewWallConfig): string {
+  return incentiveTextFor(config, 'en');
+}

@@ -157,7 +157,7 @@ describe('npm run invite', () => {
     rmSync(file);
     const [contact] = await query(`select id from contacts where email = 'late.promoter@example.com'`);
     // What a crashed run leaves behind: the request exists, its token is gone, no email went out.
-    const crashed = await createReviewRequest(database.db, { contactId: Number(contact?.id), responseId: null, locale: 'lv', lifetimeDays: 30 });
+    const crashed = await createReviewRequest(database.db, { contactId: Number(contact?.id), responseId: null, locale: 'lv', lifetimeDays: 30, terms: { audience: 'promoters', incentive: 'a $10 gift card' } });
     expect(crashed).not.toBeNull();
 
     // Right after, another run may still be sending it: it is left alone.

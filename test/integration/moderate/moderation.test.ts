@@ -23,7 +23,7 @@ let temporary: TemporaryDatabase;
 let moderator: Moderator;
 beforeEach(async () => {
   temporary = await createTemporaryDatabase();
-  await loadDemo(temporary.db, { lifetimeDays: 30 });
+  await loadDemo(temporary.db, { lifetimeDays: 30, incentive: 'a $10 gift card' });
   const [user] = await temporary.db.insert(adminUsers).values({ email: 'mod@example.com', passwordHash: 'x' }).returning();
   moderator = { id: user!.id, email: user!.email };
 });

@@ -2,15 +2,13 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { contacts, emailLog, reviewRequests } from '../../../../db/schema.ts';
 import { fill, messagesFor } from '../../i18n/index.ts';
+import type { InviteAudience } from '../../ask/invite-audience.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
-import { incentiveTextFor } from '../../config.ts';
+import { incentiveTextFor, publicIncentiveText } from '../../config.ts';
 import { renderEmail } from '../../email-layout.ts';
 import { isLocale, type Locale } from '../../locales.ts';
 import { MailDeliveryError, sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
-import { createReviewRequest, renewReviewRequestToken } from './review-requests.ts';
-
-/** Who is invited: promoters (latest answer 9–10) or every respondent. */
-export type InviteAudience = ReviewWallConfig['invite']['audience'];
+import { createReviewRequest, renewReviewRequestToken, type InvitationTerms } from './review-requests.ts';
 
 /** A respondent about to be invited. */
 export interface InvitationCandidate {
@@ -129,18 +127,21 @@ export function isInFlight(candidate: InvitationCandidate, now = new Date()): bo
 }
 
 /**
- * Creates the candidate's review request and emails its link. The token exists only in this
- * function, so a request whose email never went out (a crash between creating and sending) gets
- * a fresh token from a run at least 10 minutes later and is sent then, under the same idempotency
- * key; the earlier tokens stay valid in case the crash came after the provider accepted one.
+ * Creates the candidate's review request and emails its link, recording the run's `audience` (the
+ * one it selected candidates with) and the incentive the email promises. The token exists only in
+ * this function, so a request whose email never went out (a crash between creating and sending)
+ * gets a fresh token from a run at least 10 minutes later and is sent then, under the same
+ * idempotency key, and under that later run's terms; the earlier tokens stay valid in case the
+ * crash came after the provider accepted one.
  */
 export async function inviteCandidate(
-  context: { db: Database; mailer: Mailer; config: ReviewWallConfig; siteUrl: string },
+  context: { db: Database; mailer: Mailer; config: ReviewWallConfig; siteUrl: string; audience: InviteAudience },
   candidate: InvitationCandidate,
   now = new Date(),
 ): Promise<InvitationOutcome> {
   const { db, mailer, config } = context;
   const lifetimeDays = config.tokens.lifetimeDays;
+  const terms: InvitationTerms = { audience: context.audience, incentive: publicIncentiveText(config) };
   let requestId: number;
   let token: string;
   let renewedAfterInterruption = false;
@@ -150,6 +151,7 @@ export async function inviteCandidate(
       responseId: candidate.responseId,
       locale: candidate.locale,
       lifetimeDays,
+      terms,
       now,
     });
     // Another run created it a moment ago; that run sends it.
@@ -195,12 +197,16 @@ export async function inviteCandidate(
     await markInvitationSent(db, requestId, now);
     return 'already-sent';
   }
-  await markInvitationSent(db, requestId, now);
+  // The email this run sent is the one that counts: its audience and promise replace the interrupted run's.
+  await markInvitationSent(db, requestId, now, renewedAfterInterruption && outcome.status === 'sent' ? terms : undefined);
   return outcome.status === 'sent' ? 'sent' : 'already-sent';
 }
 
-async function markInvitationSent(db: Database, requestId: number, now: Date): Promise<void> {
-  await db.update(reviewRequests).set({ sentAt: now }).where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.sentAt)));
+async function markInvitationSent(db: Database, requestId: number, now: Date, terms?: InvitationTerms): Promise<void> {
+  await db
+    .update(reviewRequests)
+    .set({ sentAt: now, ...(terms ? { audience: terms.audience, incentive: terms.incentive } : {}) })
+    .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.sentAt)));
 }
 
 /** Stops every further email to the contact behind a review link; unsubscribing twice keeps the first time. */
