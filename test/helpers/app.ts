@@ -69,25 +69,34 @@ export function runScript(
 
 /**
  * Runs `npm run SCRIPT ...args` in the project as a person would type it (`args` holds what
- * follows the script name, `--` included if any), with the system npm.
+ * follows the script name, `--` included if any), with the system npm. A run still going after
+ * `timeoutMs` (a server that should have refused to start) is stopped, with its children.
  */
 export function runNpm(
   script: string,
   args: string[],
   env: Record<string, string>,
-  options: { cwd?: string } = {},
+  options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn('npm', ['run', script, ...args], {
       cwd: options.cwd ?? projectRoot,
       env: commandEnvironment(env),
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => done({ code, stdout, stderr }));
+    const timer = setTimeout(() => {
+      stderr += `\n(stopped after ${options.timeoutMs ?? 90_000} ms)`;
+      process.kill(-child.pid!, 'SIGTERM');
+    }, options.timeoutMs ?? 90_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
   });
 }
 
