@@ -110,7 +110,7 @@ describe('npm run incentives --dry-run', () => {
   it('sends nothing and leaves every incentive pending', slow, async () => {
     const database = await createTemporaryDatabase();
     try {
-      const env = { ...isolatedEnvironment(database.directory, 4321), DATABASE_URL: database.url };
+      const env: Record<string, string> = { ...isolatedEnvironment(database.directory, 4321), DATABASE_URL: database.url };
       await seedSubmissions(database.db, [
         { email: 'olena@example.com', locale: 'uk', rating: 2, status: 'rejected' },
         { email: 'piotr@example.com', locale: 'pl', rating: 5, status: 'approved' },
