@@ -14,11 +14,11 @@ export const testConfigFile = resolve(import.meta.dirname, '..', 'fixtures', 're
 export { testConfig };
 
 /**
- * Writes the test configuration, changed by `change`, to DIRECTORY/review-wall.config.ts and
- * returns its path, to pass as REVIEW_WALL_CONFIG.
+ * Writes the test configuration, changed by `change`, to DIRECTORY/NAME and returns its path, to
+ * pass as REVIEW_WALL_CONFIG.
  */
-export function writeConfigVariant(directory: string, change: (config: ReviewWallConfigInput) => unknown): string {
-  const file = join(directory, 'review-wall.config.ts');
+export function writeConfigVariant(directory: string, change: (config: ReviewWallConfigInput) => unknown, name = 'review-wall.config.ts'): string {
+  const file = join(directory, name);
   writeFileSync(file, `export default ${JSON.stringify(change(structuredClone(testConfig)), null, 2)};\n`);
   return file;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFile } from '../../../src/lib/config.ts';
-import { readPointer, siteLayout } from '../../../src/lib/server/publish/publish.ts';
+import { publishSite, readPointer, siteLayout } from '../../../src/lib/server/publish/publish.ts';
 import { isolatedEnvironment, projectRoot, runScript, startApp, type RunningApp } from '../../helpers/app.ts';
 import { writeConfigVariant } from '../../helpers/config.ts';
 import { createTemporaryDatabase } from '../../helpers/database.ts';
@@ -45,6 +45,21 @@ describe('REVIEW_WALL_CONFIG', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`invite: shop.config.ts: no such file (${join(projectRoot, 'shop.config.ts')})\n`);
   });
+
+  it('names the file when it stops a build', async () => {
+    const database = await createTemporaryDatabase();
+    try {
+      const broken = writeConfigVariant(database.directory, (config) => ({ ...config, itemReviewed: { type: 'Gadget', name: 'Gadget' } }), 'shop.ts');
+      const siteDir = join(database.directory, 'site');
+      const env = { ...process.env, DATABASE_URL: database.url, SITE_DIR: siteDir, REVIEW_WALL_CONFIG: broken };
+      const result = await publishSite({ db: database.db, siteDir, startedBy: 'test', env, projectRoot });
+      expect(result.status).toBe('failed');
+      const error = result.status === 'failed' ? result.error : '';
+      expect(error.startsWith(`${broken}: itemReviewed.type: expected one of Product,`), error).toBe(true);
+    } finally {
+      database.cleanup();
+    }
+  }, 180_000);
 
   describe('for the published site', () => {
     let app: RunningApp;
