@@ -35,19 +35,20 @@ export async function readConfigFile(file: ConfigFile): Promise<unknown> {
   }
 }
 
+/** The file's contents, or why they could not be read. */
+async function loadConfigFile(): Promise<{ source: string; raw: unknown } | { error: unknown }> {
+  const file = configFile();
+  try {
+    return { source: file.source, raw: await readConfigFile(file) };
+  } catch (error) {
+    return { error };
+  }
+}
+
 // A build has the file's contents compiled in (see astro.config.mjs), so a published site keeps
 // the configuration it was built with; scripts and tests read the file. A failure waits for
 // getConfig(), so that commands report it as their one-line error.
-const loaded: { source: string; raw: unknown } | { error: unknown } =
-  typeof __REVIEW_WALL_CONFIG__ !== 'undefined'
-    ? __REVIEW_WALL_CONFIG__
-    : await (async () => {
-        const file = configFile();
-        return readConfigFile(file).then(
-          (raw) => ({ source: file.source, raw }),
-          (error: unknown) => ({ error }),
-        );
-      })();
+const loaded = typeof __REVIEW_WALL_CONFIG__ !== 'undefined' ? __REVIEW_WALL_CONFIG__ : await loadConfigFile();
 
 let cached: ReviewWallConfig | undefined;
 
