@@ -1,11 +1,14 @@
 // @ts-check
 import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
-import rawConfig from './review-wall.config.ts';
 import { parseReviewWallConfig } from './src/lib/config-schema.ts';
+import { configFile, readConfigFile } from './src/lib/config.ts';
 
-// A broken review-wall.config.ts stops the build here, with one line naming the key.
-parseReviewWallConfig(rawConfig);
+// review-wall.config.ts, or the file REVIEW_WALL_CONFIG names. A broken one stops the build
+// here, with one line naming the key.
+const file = configFile();
+const rawConfig = await readConfigFile(file);
+parseReviewWallConfig(rawConfig, file.source);
 
 export default defineConfig({
   site: process.env.SITE_URL || `http://localhost:${process.env.PORT || 4321}`,
@@ -18,4 +21,6 @@ export default defineConfig({
   trailingSlash: 'ignore',
   build: { inlineStylesheets: 'always' },
   devToolbar: { enabled: false },
+  // The build keeps the configuration it was made with (src/lib/config.ts reads it from here).
+  vite: { define: { __REVIEW_WALL_CONFIG__: JSON.stringify({ source: file.source, raw: rawConfig }) } },
 });

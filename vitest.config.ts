@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Tests run with their own configuration, whatever the business wrote in review-wall.config.ts.
+    env: { REVIEW_WALL_CONFIG: fileURLToPath(new URL('./test/fixtures/review-wall.config.ts', import.meta.url)) },
   },
 });

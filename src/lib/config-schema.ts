@@ -89,10 +89,10 @@ export function describeFirstIssue(source: string, error: z.ZodError): string {
   return `${source}: ${key}: ${issue.message}`;
 }
 
-/** Validates a config object; throws an Error whose message is one line. */
-export function parseReviewWallConfig(input: unknown): ReviewWallConfig {
+/** Validates a config object; throws an Error whose message is one line, naming `source`. */
+export function parseReviewWallConfig(input: unknown, source = 'review-wall.config.ts'): ReviewWallConfig {
   const result = reviewWallConfigSchema.safeParse(input);
-  if (!result.success) throw new ConfigError(describeFirstIssue('review-wall.config.ts', result.error));
+  if (!result.success) throw new ConfigError(describeFirstIssue(source, result.error));
   return result.data;
 }
 

@@ -22,9 +22,10 @@ const selectedRule = 'These are selected testimonials: we invited only customers
 const everyoneRule = 'We invited every customer who answered our survey, whatever their score.';
 
 /** A business's own config (not the shipped one), with the default audience under test. */
-function writeConfig(root: string, options: { audience: 'promoters' | 'all'; incentive: string }): void {
+function writeConfig(root: string, options: { audience: 'promoters' | 'all'; incentive: string }): string {
+  const file = join(root, 'review-wall.config.ts');
   writeFileSync(
-    join(root, 'review-wall.config.ts'),
+    file,
     `import { defineReviewWallConfig } from './src/lib/config-schema.ts';
 export default defineReviewWallConfig({
   business: { name: 'Honest Bees', website: 'https://bees.example' },
@@ -35,6 +36,7 @@ export default defineReviewWallConfig({
 });
 `,
   );
+  return file;
 }
 
 interface Business {
@@ -45,8 +47,8 @@ interface Business {
 
 async function openBusiness(options: { audience: 'promoters' | 'all'; incentive: string }): Promise<Business> {
   const root = copyProject();
-  writeConfig(root, options);
-  const app = await startApp({ cwd: root, args: ['--no-demo'] });
+  // Every command of this business reads its own file, as REVIEW_WALL_CONFIG (tests default to the fixture).
+  const app = await startApp({ cwd: root, args: ['--no-demo'], env: { REVIEW_WALL_CONFIG: writeConfig(root, options) } });
   const business = { app, root, db: createClient({ url: app.env.DATABASE_URL! }) };
   const created = await npmRun(business, 'admin', ['create', adminEmail], { ADMIN_PASSWORD: adminPassword });
   expect(created.code, created.stderr).toBe(0);

@@ -1,12 +1,14 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishRuns } from '../../../db/schema.ts';
 import { publishSite, readPointer, siteLayout } from '../../../src/lib/server/publish/publish.ts';
 import { startSiteServer, type SiteServer } from '../../../src/lib/server/publish/site-server.ts';
-import { copyProject, projectRoot } from '../../helpers/app.ts';
+import { projectRoot } from '../../helpers/app.ts';
+import { writeConfigVariant } from '../../helpers/config.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 import { seedReviews, writeStoredPhoto } from '../../helpers/reviews.ts';
 
@@ -263,12 +265,13 @@ describe('published pages', () => {
   });
 
   it('a failed build leaves the previous pages live and records why', async () => {
-    const copy = copyProject();
+    const directory = mkdtempSync(join(tmpdir(), 'review-wall-config-'));
     try {
-      writeFileSync(join(copy, 'review-wall.config.ts'), readFileSync(join(copy, 'review-wall.config.ts'), 'utf8').replace("type: 'SoftwareApplication'", "type: 'Gadget'"));
+      // A type the schema does not know, as if typed by hand.
+      const configFile = writeConfigVariant(directory, (config) => ({ ...config, itemReviewed: { type: 'Gadget', name: 'Gadget' } }));
       const live = await readPointer(siteLayout(promoters.siteDir).current);
-      const env = { ...process.env, DATABASE_URL: promoters.database.url, SITE_DIR: promoters.siteDir };
-      const result = await publishSite({ db: promoters.database.db, siteDir: promoters.siteDir, startedBy: 'test', env, projectRoot: copy });
+      const env = { ...process.env, DATABASE_URL: promoters.database.url, SITE_DIR: promoters.siteDir, REVIEW_WALL_CONFIG: configFile };
+      const result = await publishSite({ db: promoters.database.db, siteDir: promoters.siteDir, startedBy: 'test', env, projectRoot });
       expect(result.status).toBe('failed');
       expect(result.status === 'failed' && result.error).toMatch(/itemReviewed\.type: expected one of/);
       expect(await readPointer(siteLayout(promoters.siteDir).current)).toBe(live);
@@ -276,7 +279,7 @@ describe('published pages', () => {
       expect(runs.at(-1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/itemReviewed\.type/) });
       expect((await fetch(`${promoters.server.url}/`)).status).toBe(200);
     } finally {
-      rmSync(copy, { recursive: true, force: true });
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 });

@@ -9,6 +9,7 @@ import type { Database } from '../../../../db/client.ts';
 import { publishRuns, reviews } from '../../../../db/schema.ts';
 import { liveServerBuilds } from './server-builds.ts';
 import { holdsErasedData, readPointer, reduceToServerCode, siteLayout, swapPointer, type SiteLayout } from './site-layout.ts';
+import { configFile } from '../../config.ts';
 
 export { readPointer, siteLayout, swapPointer, type SiteLayout } from './site-layout.ts';
 
@@ -71,9 +72,9 @@ function runBuild(projectRoot: string, outDir: string, env: NodeJS.ProcessEnv, o
   });
 }
 
-/** The most telling line of a failed build's output. */
-function summarizeFailure(tail: string[]): string {
-  const telling = tail.find((line) => /^\s*(\[\w+\]\s*)?\w*Error\b|review-wall\.config|DATABASE_URL|environment:/.test(line));
+/** The most telling line of a failed build's output; `configSource` names the config file as messages do. */
+function summarizeFailure(tail: string[], configSource: string): string {
+  const telling = tail.find((line) => /^\s*(\[\w+\]\s*)?\w*Error\b|review-wall\.config|DATABASE_URL|environment:/.test(line) || line.includes(`${configSource}: `));
   return (telling ?? tail.at(-1) ?? 'the build failed').replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 500);
 }
 
@@ -235,7 +236,7 @@ async function publishOnce(options: PublishOptions, startedBy: string): Promise<
     const reviewCount = approved?.value ?? 0;
 
     const build = await runBuild(projectRoot, buildDir, options.env ?? process.env, options.onOutput);
-    if (!build.ok || !existsSync(join(buildDir, 'client', 'index.html'))) return await fail(summarizeFailure(build.tail));
+    if (!build.ok || !existsSync(join(buildDir, 'client', 'index.html'))) return await fail(summarizeFailure(build.tail, configFile(options.env ?? process.env).source));
     await precompressBuild(join(buildDir, 'client'));
     await swapPointer(layout.current, buildDir);
     await db
