@@ -10,6 +10,8 @@ export const projectRoot = resolve(import.meta.dirname, '..', '..');
 /** A running `npm start` with its own database, outbox, uploads and published pages. */
 export interface RunningApp {
   url: string;
+  /** The server's process id (its memory can be read from /proc/PID/status). */
+  pid: number;
   directory: string;
   env: Record<string, string>;
   adminEmail: string | null;
@@ -96,6 +98,7 @@ export async function startApp(options: { env?: Record<string, string>; args?: s
   const match = (pattern: RegExp) => log.match(pattern)?.[1] ?? null;
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     directory,
     env,
     adminEmail: match(/Demo admin: (\S+) \//),

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
 import { isOneClickUnsubscribe } from '../ask/invitations.ts';
 import { readPointer, siteLayout, swapPointer } from './publish.ts';
+import { limitRequestBody } from '../platform/body-limit.ts';
 import { securityHeaders } from '../platform/security-headers.ts';
 
 type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void | Promise<void>;
@@ -96,6 +97,7 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
 
   const publicUrl = options.proxy && options.proxy.hops > 0 ? new URL(options.proxy.publicUrl) : null;
   const server = createServer(async (request, response) => {
+    if (limitRequestBody(request, response)) return;
     if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
     const method = request.method ?? 'GET';
     const ssr = () => {
