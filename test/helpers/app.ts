@@ -93,7 +93,11 @@ export async function startApp(options: { env?: Record<string, string>; args?: s
     if (Date.now() > deadline) throw new Error(`start did not serve in time: ${log}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  // The demo lines follow the "serving" line.
+  // The demo lines follow the "serving" line (on a loaded machine, not always at once).
+  const demoDeadline = Date.now() + 30_000;
+  while (!(options.args ?? []).includes('--no-demo') && !/Demo admin: /.test(log) && Date.now() < demoDeadline && child.exitCode === null) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   await new Promise((resolve) => setTimeout(resolve, 300));
   const match = (pattern: RegExp) => log.match(pattern)?.[1] ?? null;
   return {
