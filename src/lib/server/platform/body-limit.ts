@@ -22,6 +22,12 @@ export interface BodyLimit {
   maxBytes: number;
   /** A route's own 413 answer (in its language or format); plain text without. */
   refusal?: (request: IncomingMessage, limit: BodyLimit) => Refusal;
+  /**
+   * Up to this declared size, an oversize body is still received and dropped after the 413, for
+   * a route people post to from a browser: browsers read the answer only once they have sent the
+   * whole body, and would otherwise show a broken connection instead. Nothing of it is kept.
+   */
+  drainMaxBytes?: number;
 }
 
 /** Every route not listed below: forms of a few fields, webhooks, anything added later. */
@@ -84,7 +90,11 @@ function isReviewFormPost(url: URL): boolean {
 
 /** Routes allowed more than the default, first match wins. */
 const largerBodies: { matches: (url: URL) => boolean; limit: BodyLimit }[] = [
-  { matches: isReviewFormPost, limit: { route: 'the review form', maxBytes: reviewFormLimits.postMaxBytes, refusal: reviewFormRefusal } },
+  {
+    matches: isReviewFormPost,
+    // A phone's photo of 20 or 40 MB still gets the form's message about its size.
+    limit: { route: 'the review form', maxBytes: reviewFormLimits.postMaxBytes, refusal: reviewFormRefusal, drainMaxBytes: 64 * 1024 * 1024 },
+  },
   // A redaction posts up to 20 snippets of 1,000 characters, percent-encoded.
   { matches: (url) => isAdminPath(url.pathname), limit: { route: 'the admin', maxBytes: 256 * 1024 } },
 ];
@@ -120,6 +130,20 @@ function closeAfterAnswer(socket: Socket): void {
   socket.once('close', () => clearTimeout(timer));
 }
 
+/** How long a body within its route's drainMaxBytes may take to arrive before the connection is cut. */
+const drainMaxMs = 30_000;
+
+/** Lets Node drop the rest of the body as it arrives (it does once a request is answered), then ends the connection. */
+function closeAfterDrain(request: IncomingMessage, socket: Socket): void {
+  const timer = setTimeout(() => socket.destroy(), drainMaxMs);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  request.once('end', () => {
+    clearTimeout(timer);
+    socket.end();
+  });
+}
+
 /** Answers 413 and closes the connection, so the rest of the body is never waited for. */
 function refuseTooLarge(request: IncomingMessage, response: ServerResponse, limit: BodyLimit): void {
   const refusal = limit.refusal?.(request, limit) ?? {
@@ -134,7 +158,8 @@ function refuseTooLarge(request: IncomingMessage, response: ServerResponse, limi
     'Cache-Control': 'no-store',
   });
   const socket = request.socket;
-  response.once('finish', () => closeAfterAnswer(socket));
+  const drain = Number(request.headers['content-length']) <= (limit.drainMaxBytes ?? 0);
+  response.once('finish', () => (drain ? closeAfterDrain(request, socket) : closeAfterAnswer(socket)));
   response.end(request.method === 'HEAD' ? undefined : refusal.body);
 }
 
