@@ -51,6 +51,23 @@ describe('sign-in under attack', () => {
     for (let i = 0; i < 20; i++) statuses.push((await signInFrom('192.0.2.44', `guess-${i}@example.com`, 'a password to try')).status);
     expect(statuses.every((status) => status === 401)).toBe(true);
     expect((await signInFrom('192.0.2.44', app.adminEmail!, app.adminPassword!)).status).toBe(429);
+    // Refused before its form is read: this body never ends, and the answer comes all the same.
+    const controller = new AbortController();
+    const neverEnding = new ReadableStream<Uint8Array>({
+      start(stream) {
+        stream.enqueue(new TextEncoder().encode(`email=${encodeURIComponent(app.adminEmail!)}&password=`));
+      },
+    });
+    const refused = await fetch(`${app.url}/admin/sign-in`, {
+      method: 'POST',
+      body: neverEnding,
+      duplex: 'half',
+      headers: { Origin: app.url, 'X-Forwarded-For': '192.0.2.44', 'Content-Type': 'application/x-www-form-urlencoded' },
+      signal: controller.signal,
+    } as RequestInit);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    controller.abort();
   });
 
   it('writes nothing for an address already refused: 100 new emails leave the counters and the WAL as they were', async () => {
