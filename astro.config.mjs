@@ -1,6 +1,7 @@
 // @ts-check
 import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
+import { reviewFormLimits } from './src/lib/collect/review-submission.ts';
 import { parseReviewWallConfig } from './src/lib/config-schema.ts';
 import { configFile, readConfigFile } from './src/lib/config.ts';
 
@@ -16,8 +17,9 @@ export default defineConfig({
   outDir: process.env.REVIEW_WALL_BUILD_DIR || './dist',
   adapter: node({ mode: 'middleware' }),
   // The review form takes a photo of up to 5 MB: bodies up to 12 MB are read so that a too-large
-  // photo gets a clear message with the rest of the form kept; anything larger is refused unread.
-  security: { checkOrigin: true, actionBodySizeLimit: 12 * 1024 * 1024 },
+  // photo gets a clear message with the rest of the form kept; anything larger is refused unread
+  // (by the server's body limit, src/lib/server/platform/body-limit.ts, before Astro sees it).
+  security: { checkOrigin: true, actionBodySizeLimit: reviewFormLimits.postMaxBytes },
   trailingSlash: 'ignore',
   build: { inlineStylesheets: 'always' },
   devToolbar: { enabled: false },

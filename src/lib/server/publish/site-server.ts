@@ -8,6 +8,7 @@ import sirv from 'sirv';
 import { isOneClickUnsubscribe } from '../ask/invitations.ts';
 import { claimServerBuild, type ServerBuildClaim } from './server-builds.ts';
 import { readPointer, siteLayout, type SiteLayout } from './site-layout.ts';
+import { limitRequestBody } from '../platform/body-limit.ts';
 import { securityHeaders } from '../platform/security-headers.ts';
 
 type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void | Promise<void>;
@@ -208,6 +209,7 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   const publicUrl = options.proxy && options.proxy.hops > 0 ? new URL(options.proxy.publicUrl) : null;
   const server = bound.server;
   bound.serve(async (request, response) => {
+    if (limitRequestBody(request, response)) return;
     if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
     const method = request.method ?? 'GET';
     const ssr = () => {
