@@ -1,11 +1,15 @@
 // @ts-check
 import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
-import rawConfig from './review-wall.config.ts';
+import { reviewFormLimits } from './src/lib/collect/review-submission.ts';
 import { parseReviewWallConfig } from './src/lib/config-schema.ts';
+import { configFile, readConfigFile } from './src/lib/config.ts';
 
-// A broken review-wall.config.ts stops the build here, with one line naming the key.
-parseReviewWallConfig(rawConfig);
+// review-wall.config.ts, or the file REVIEW_WALL_CONFIG names. A broken one stops the build
+// here, with one line naming the key.
+const file = configFile();
+const rawConfig = await readConfigFile(file);
+parseReviewWallConfig(rawConfig, file.source);
 
 export default defineConfig({
   site: process.env.SITE_URL || `http://localhost:${process.env.PORT || 4321}`,
@@ -13,9 +17,12 @@ export default defineConfig({
   outDir: process.env.REVIEW_WALL_BUILD_DIR || './dist',
   adapter: node({ mode: 'middleware' }),
   // The review form takes a photo of up to 5 MB: bodies up to 12 MB are read so that a too-large
-  // photo gets a clear message with the rest of the form kept; anything larger is refused unread.
-  security: { checkOrigin: true, actionBodySizeLimit: 12 * 1024 * 1024 },
+  // photo gets a clear message with the rest of the form kept; anything larger is refused unread
+  // (by the server's body limit, src/lib/server/platform/body-limit.ts, before Astro sees it).
+  security: { checkOrigin: true, actionBodySizeLimit: reviewFormLimits.postMaxBytes },
   trailingSlash: 'ignore',
   build: { inlineStylesheets: 'always' },
   devToolbar: { enabled: false },
+  // The build keeps the configuration it was made with (src/lib/config.ts reads it from here).
+  vite: { define: { __REVIEW_WALL_CONFIG__: JSON.stringify({ source: file.source, raw: rawConfig }) } },
 });

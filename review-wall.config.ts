@@ -8,7 +8,7 @@ export default defineReviewWallConfig({
     logo: '/logo.svg',
     colors: { primary: '#1f5fbf', accent: '#b45309' },
   },
-  // The schema.org type of what customers review; see README "itemReviewed".
+  // The schema.org type of what customers review; see docs/configuration.md, "itemReviewed".
   itemReviewed: { type: 'SoftwareApplication', name: 'Acme Helpdesk' },
   locales: { default: 'en', enabled: ['en', 'pl', 'ru', 'uk', 'lv', 'bg'] },
   // 'promoters' invites scores 9–10 only (the wall then says "selected testimonials");

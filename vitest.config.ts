@@ -1,10 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Tests run with their own configuration, whatever the business wrote in review-wall.config.ts.
+    env: { REVIEW_WALL_CONFIG: fileURLToPath(new URL('./test/fixtures/review-wall.config.ts', import.meta.url)) },
   },
 });

@@ -59,6 +59,15 @@ export const reviewRequests = sqliteTable(
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
     openedAt: integer('opened_at', { mode: 'timestamp_ms' }),
     submittedAt: integer('submitted_at', { mode: 'timestamp_ms' }),
+    /**
+     * Whom the invitation run that sent this link asked: promoters or all (see invite-audience.ts).
+     * The public pages state how reviews were collected from this, never from the config. The
+     * default only serves rows from before it was recorded (see migration 0005): "promoters" makes
+     * the wall say "selected", which never claims more than we know.
+     */
+    audience: text('audience').notNull().default('promoters'),
+    /** The incentive the invitation promised, as the public pages name it; null when sent before this was recorded. */
+    incentive: text('incentive'),
     createdAt: createdAt(),
   },
   // One request per contact: re-running the invitation never asks twice.

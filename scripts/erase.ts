@@ -18,9 +18,9 @@ log keeps only that an erasure happened. On a local database file the deleted da
 overwritten and the file vacuumed, so no copy stays on disk.
 
 The public pages are static: if they showed a review of this customer, the command
-republishes them (like "npm run publish"), then deletes the older builds under SITE_DIR
-that still hold their review (from the build a running server loaded its code from, only the
-pages that show it). The admin page at /admin/erase/ does the same in the background.
+removes its own page at once, republishes (like "npm run publish") and deletes every older
+build under SITE_DIR; a build a running server loads its code from keeps only that code, none
+of its pages. The admin page at /admin/erase/ does the same in the background.
 
 What stays is a hash of their address (no name, no readable address), so that a later
 import or webhook call leaves them out instead of bringing them back and emailing them.

@@ -3,13 +3,16 @@
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
 import { createRequestPacer } from '../src/lib/server/thank/incentives.ts';
-import { inviteCandidate, isInFlight, selectInvitationCandidates, type InviteAudience } from '../src/lib/server/ask/invitations.ts';
+import { isInviteAudience } from '../src/lib/ask/invite-audience.ts';
+import { inviteCandidate, isInFlight, selectInvitationCandidates } from '../src/lib/server/ask/invitations.ts';
 
 const help = `Usage: npm run invite [-- --audience promoters|all] [-- --dry-run]
 
 Creates a review request for each chosen respondent who has none yet and emails them a
 personal link in their language (through Resend, or into OUTBOX_DIR without RESEND_API_KEY).
-Running it again sends nothing twice; unsubscribed customers are skipped.
+Running it again sends nothing twice; unsubscribed customers are skipped. Each request
+records the audience it was sent under and the incentive it promised: the public pages say
+how reviews were collected from these, not from the config.
 
   --audience promoters   only customers whose most recent NPS answer is 9 or 10 (default,
                          unless review-wall.config.ts sets invite.audience)
@@ -34,13 +37,14 @@ runCommand('invite', async () => {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (values.audience !== undefined && values.audience !== 'promoters' && values.audience !== 'all') {
+  if (values.audience !== undefined && !isInviteAudience(values.audience)) {
     throw new UsageError(`--audience: expected "promoters" or "all", not "${values.audience}"`);
   }
   const rate = values.rate === undefined ? 2 : Number(values.rate);
   if (!Number.isFinite(rate) || rate <= 0) throw new UsageError(`--rate: expected a number of emails a second above 0, not "${values.rate}"`);
   const { db, config, env, mailer } = await openAppContext();
-  const audience: InviteAudience = (values.audience as InviteAudience | undefined) ?? config.invite.audience;
+  // The config only sets the default; each request records the audience actually used.
+  const audience = values.audience ?? config.invite.audience;
   const candidates = await selectInvitationCandidates(db, {
     audience,
     enabledLocales: config.locales.enabled,
@@ -68,7 +72,7 @@ runCommand('invite', async () => {
   for (const candidate of candidates) {
     try {
       await pace();
-      counts[await inviteCandidate({ db, mailer, config, siteUrl: env.SITE_URL }, candidate)]++;
+      counts[await inviteCandidate({ db, mailer, config, siteUrl: env.SITE_URL, audience }, candidate)]++;
     } catch (error) {
       counts.failed++;
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);

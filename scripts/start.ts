@@ -1,19 +1,22 @@
 #!/usr/bin/env node
-// npm start: check the configuration, migrate, load the demo on first run, publish, serve.
+// npm start: check the configuration, bind the port, migrate, load the demo on first run, publish, serve.
 import { ConfigError } from '../src/lib/config-schema.ts';
+import { getConfig, publicIncentiveText } from '../src/lib/config.ts';
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand } from '../src/lib/server/platform/cli.ts';
 import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/platform/demo.ts';
 import { publishSite, queuedPublishRequest, readPointer, siteLayout } from '../src/lib/server/publish/publish.ts';
 import { deleteStaleRateLimits } from '../src/lib/server/platform/rate-limit.ts';
-import { startSiteServer } from '../src/lib/server/publish/site-server.ts';
+import { bindSitePort, startSiteServer, type BoundPort } from '../src/lib/server/publish/site-server.ts';
+import { getEnvironment } from '../src/lib/server/platform/env.ts';
 import { jobContextFor, startTickLoop } from '../src/lib/server/platform/tick.ts';
 
 const help = `Usage: npm start [-- --no-demo] [-- --skip-publish] [-- --no-tick]
 
-Checks review-wall.config.ts and the environment, applies database migrations, loads the demo
-dataset into an empty database (unless --no-demo), rebuilds the public pages, and serves the
-site on HOST:PORT (default localhost:4321).
+Checks review-wall.config.ts and the environment, takes HOST:PORT (default localhost:4321;
+requests get 503 "starting" until the site is ready), applies database migrations, loads the
+demo dataset into an empty database (unless --no-demo), rebuilds the public pages, and serves
+the site. When the port is in use it stops at once, having changed nothing.
 
   --no-demo        do not load demo data into an empty database
   --skip-publish   serve the pages already published instead of rebuilding them first
@@ -30,12 +33,28 @@ runCommand('start', async () => {
   }
   // Before anything reads the environment: the server's pages read it too (the admin says whether ticks run here).
   if (values['no-tick']) process.env.TICK_INTERVAL_SECONDS = '0';
+  // The port first: a second start on a port in use must stop before it publishes or claims a build.
+  getConfig();
+  const { HOST, PORT } = getEnvironment();
+  const bound = await bindSitePort(HOST, PORT);
+  if (bound.kind === 'in-use') throw new Error(`port ${PORT} is in use (another npm start?)`);
+  if (bound.kind === 'unavailable') throw new Error(`cannot listen on ${HOST}:${PORT}: ${bound.reason}`);
+  try {
+    return await serve(bound.port, values);
+  } catch (error) {
+    await bound.port.close();
+    throw error;
+  }
+});
+
+/** Everything after the port is bound: migrate, demo, publish, then serve until stopped. */
+async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined; 'skip-publish'?: boolean | undefined }): Promise<never> {
   const app = await openAppContext();
   const { config, env, db } = app;
   const lifetimeDays = config.tokens.lifetimeDays;
 
   if (!values['no-demo'] && (await isDatabaseEmpty(db))) {
-    await loadDemo(db, { lifetimeDays });
+    await loadDemo(db, { lifetimeDays, incentive: publicIncentiveText(config) });
     console.log('Loaded the demo dataset (remove it with: npm run demo -- --clear).');
   }
 
@@ -54,17 +73,19 @@ runCommand('start', async () => {
     }
   }
 
+  // Refreshed before serving so the demo lines follow the "Review wall on" line at once.
+  const demoAccess = (await hasDemoData(db)) ? await refreshDemoAccess(db, { lifetimeDays, password: process.env.DEMO_ADMIN_PASSWORD }) : null;
   const site = await startSiteServer({
+    bound: port,
     siteDir: env.SITE_DIR,
     host: env.HOST,
     port: env.PORT,
     proxy: env.TRUST_PROXY > 0 ? { hops: env.TRUST_PROXY, publicUrl: env.SITE_URL } : undefined,
   });
   console.log(`Review wall on ${site.url}/  (admin: ${site.url}/admin/)`);
-  if (await hasDemoData(db)) {
-    const access = await refreshDemoAccess(db, { lifetimeDays, password: process.env.DEMO_ADMIN_PASSWORD });
-    console.log(`Demo admin: ${access.adminEmail} / ${access.adminPassword}`);
-    if (access.reviewToken) console.log(`Demo review link: ${env.SITE_URL}/r/${access.reviewToken}`);
+  if (demoAccess) {
+    console.log(`Demo admin: ${demoAccess.adminEmail} / ${demoAccess.adminPassword}`);
+    if (demoAccess.reviewToken) console.log(`Demo review link: ${env.SITE_URL}/r/${demoAccess.reviewToken}`);
   }
 
   // Housekeeping: rate-limit counters of ended windows, now and every hour.
@@ -82,5 +103,5 @@ runCommand('start', async () => {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await new Promise(() => {});
-});
+  return await new Promise<never>(() => {});
+}

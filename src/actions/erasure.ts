@@ -10,8 +10,8 @@ const emailInput = z.string().trim().toLowerCase().pipe(z.email({ message: 'Ente
 
 function erasureOptions(dryRun: boolean) {
   const env = getEnvironment();
-  // Older published builds are cleaned at once; the live one once the republish below replaces it.
-  return { uploadDir: env.UPLOAD_DIR, outboxDir: env.OUTBOX_DIR, siteDir: env.SITE_DIR, scrubAfterRepublish: true, dryRun };
+  // Older published builds are cleaned at once; the live one goes once the republish below replaces it.
+  return { uploadDir: env.UPLOAD_DIR, outboxDir: env.OUTBOX_DIR, siteDir: env.SITE_DIR, dryRun };
 }
 
 /** Erasing a customer on request (GDPR Art. 17) at /admin/erase/: look first, then confirm. */

@@ -1,4 +1,5 @@
 import { z } from 'astro/zod';
+import { inviteAudiences } from './ask/invite-audience.ts';
 import { supportedLocales } from './locales.ts';
 
 const hexColor = z
@@ -9,7 +10,7 @@ const localeCode = z.enum(supportedLocales);
 
 /**
  * schema.org types a business may name as the thing reviewed. Google ignores self-serving
- * review markup on Organization and LocalBusiness; README explains what each choice means.
+ * review markup on Organization and LocalBusiness; docs/configuration.md explains each choice.
  */
 export const itemReviewedTypes = [
   'Product',
@@ -52,8 +53,11 @@ export const reviewWallConfigSchema = z.object({
     .prefault({}),
   invite: z
     .object({
-      /** Who gets a review link: promoters (9–10) only, or every respondent. */
-      audience: z.enum(['promoters', 'all'], { message: 'expected "promoters" or "all"' }).default('promoters'),
+      /**
+       * Who `npm run invite` asks by default: promoters (9–10) only, or every respondent. What the
+       * public pages say about collection follows the invitations actually sent, not this value.
+       */
+      audience: z.enum(inviteAudiences, { message: 'expected "promoters" or "all"' }).default('promoters'),
       /** Days after a survey answer in the audience before the review invitation email (unless they wrote the review already). */
       afterAnswerDays: days.default(1),
       /** Days after the invitation before one reminder for an unused review link; false for none. */
@@ -112,10 +116,10 @@ export function describeFirstIssue(source: string, error: z.ZodError): string {
   return `${source}: ${key}: ${issue.message}`;
 }
 
-/** Validates a config object; throws an Error whose message is one line. */
-export function parseReviewWallConfig(input: unknown): ReviewWallConfig {
+/** Validates a config object; throws an Error whose message is one line, naming `source`. */
+export function parseReviewWallConfig(input: unknown, source = 'review-wall.config.ts'): ReviewWallConfig {
   const result = reviewWallConfigSchema.safeParse(input);
-  if (!result.success) throw new ConfigError(describeFirstIssue('review-wall.config.ts', result.error));
+  if (!result.success) throw new ConfigError(describeFirstIssue(source, result.error));
   return result.data;
 }
 

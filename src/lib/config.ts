@@ -1,12 +1,62 @@
-import rawConfig from '../../review-wall.config.ts';
-import { parseReviewWallConfig, type ReviewWallConfig } from './config-schema.ts';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, parseReviewWallConfig, type ReviewWallConfig } from './config-schema.ts';
 import { normalizeLocale, type Locale } from './locales.ts';
+
+/** Set by astro.config.mjs (Vite `define`) in an Astro build: the config file's contents. */
+declare const __REVIEW_WALL_CONFIG__: { source: string; raw: unknown } | undefined;
+
+/** The config file's name as the person starting the site wrote it, and where it is. */
+export interface ConfigFile {
+  /** For messages: the REVIEW_WALL_CONFIG value, or "review-wall.config.ts". */
+  source: string;
+  path: string;
+}
+
+/**
+ * The config file to read: REVIEW_WALL_CONFIG (a path, relative to the working directory or
+ * absolute), else `review-wall.config.ts` at the project root.
+ */
+export function configFile(env: NodeJS.ProcessEnv = process.env): ConfigFile {
+  const chosen = env.REVIEW_WALL_CONFIG?.trim();
+  if (chosen) return { source: chosen, path: isAbsolute(chosen) ? chosen : resolve(chosen) };
+  return { source: 'review-wall.config.ts', path: resolve(import.meta.dirname, '..', '..', 'review-wall.config.ts') };
+}
+
+/** Imports a config file's default export; a missing file is a ConfigError. */
+export async function readConfigFile(file: ConfigFile): Promise<unknown> {
+  try {
+    const module = (await import(/* @vite-ignore */ pathToFileURL(file.path).href)) as { default?: unknown };
+    return module.default;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const missing = (code === 'ERR_MODULE_NOT_FOUND' || code === 'ENOENT') && String((error as Error).message).includes(file.path);
+    if (missing) throw new ConfigError(`${file.source}: no such file (${file.path})`);
+    throw error;
+  }
+}
+
+/** The file's contents, or why they could not be read. */
+async function loadConfigFile(): Promise<{ source: string; raw: unknown } | { error: unknown }> {
+  const file = configFile();
+  try {
+    return { source: file.source, raw: await readConfigFile(file) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+// A build has the file's contents compiled in (see astro.config.mjs), so a published site keeps
+// the configuration it was built with; scripts and tests read the file. A failure waits for
+// getConfig(), so that commands report it as their one-line error.
+const loaded = typeof __REVIEW_WALL_CONFIG__ !== 'undefined' ? __REVIEW_WALL_CONFIG__ : await loadConfigFile();
 
 let cached: ReviewWallConfig | undefined;
 
-/** The site configuration from `review-wall.config.ts`, validated once. */
+/** The site configuration (review-wall.config.ts or REVIEW_WALL_CONFIG), validated once. */
 export function getConfig(): ReviewWallConfig {
-  cached ??= parseReviewWallConfig(rawConfig);
+  if ('error' in loaded) throw loaded.error;
+  cached ??= parseReviewWallConfig(loaded.raw, loaded.source);
   return cached;
 }
 
@@ -19,4 +69,9 @@ export function incentiveTextFor(config: ReviewWallConfig, locale: string): stri
 export function contactLocale(config: ReviewWallConfig, tag: string | null | undefined): Locale {
   const normalized = normalizeLocale(tag, config.locales.default);
   return config.locales.enabled.includes(normalized) ? normalized : config.locales.default;
+}
+
+/** The incentive as the public pages, which are in English, name it. */
+export function publicIncentiveText(config: ReviewWallConfig): string {
+  return incentiveTextFor(config, 'en');
 }

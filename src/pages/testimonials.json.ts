@@ -5,7 +5,6 @@ import { loadPublicSite } from '../lib/server/publish/public-site.ts';
 /** Every published testimonial, public fields only. */
 export const GET: APIRoute = async () => {
   const site = await loadPublicSite();
-  const ratings = site.reviews.map((review) => review.rating);
-  const feed = buildFeed(site.reviews, ratings, site.config, site.incentiveText, site.siteUrl);
+  const feed = buildFeed(site.reviews, site, site.config, site.siteUrl);
   return new Response(JSON.stringify(feed), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
 };

@@ -1,11 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { openDatabase } from '../../db/client.ts';
 import { reviews } from '../../db/schema.ts';
-import { copyProject, startApp, type RunningApp } from '../helpers/app.ts';
+import { startApp, type RunningApp } from '../helpers/app.ts';
+import { writeConfigVariant } from '../helpers/config.ts';
 import { createReviewLink } from '../helpers/review-links.ts';
 import { createSurveyLink } from '../helpers/surveys.ts';
 
@@ -220,19 +222,15 @@ test.describe('a marketer with the keyboard only', () => {
 // A business whose brand colours are pale yellow: the pages shade them until they are readable.
 test.describe('a pale brand colour', () => {
   let pale: RunningApp;
-  let copy: string;
+  let directory: string;
   test.beforeAll(async () => {
-    copy = copyProject();
-    const configFile = join(copy, 'review-wall.config.ts');
-    const original = readFileSync(configFile, 'utf8');
-    const changed = original.replace(/colors: \{[^}]*\}/, "colors: { primary: '#ffd400', accent: '#fff3b0' }");
-    expect(changed).not.toBe(original);
-    writeFileSync(configFile, changed);
-    pale = await startApp({ cwd: copy });
+    directory = mkdtempSync(join(tmpdir(), 'review-wall-config-'));
+    const configFile = writeConfigVariant(directory, (config) => ({ ...config, business: { ...config.business, colors: { primary: '#ffd400', accent: '#fff3b0' } } }));
+    pale = await startApp({ env: { REVIEW_WALL_CONFIG: configFile } });
   });
   test.afterAll(async () => {
     await pale?.stop();
-    rmSync(copy, { recursive: true, force: true });
+    rmSync(directory, { recursive: true, force: true });
   });
 
   for (const colorScheme of ['light', 'dark'] as const) {

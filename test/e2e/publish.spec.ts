@@ -1,13 +1,15 @@
 import { createClient } from '@libsql/client';
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyProject, startApp, type RunningApp } from '../helpers/app.ts';
+import { startApp, type RunningApp } from '../helpers/app.ts';
+import { writeConfigVariant } from '../helpers/config.ts';
 
-// Each test runs its own app; the failure test runs in a copy of the project so it can break
-// review-wall.config.ts after start without touching the real one.
+// Each test runs its own app; the failure test runs on a configuration file of its own, so it can
+// break it after start without touching the one other tests use.
 
 async function signIn(page: Page, app: RunningApp) {
   await page.goto(`${app.url}/admin/sign-in`);
@@ -116,13 +118,13 @@ test('an approved review appears on the wall, its own page and the widget only a
 });
 
 test('a build that fails leaves the old wall serving and the admin says why', async ({ page }) => {
-  const copy = copyProject();
-  const app = await startApp({ cwd: copy });
+  const directory = mkdtempSync(join(tmpdir(), 'review-wall-config-'));
+  const configFile = writeConfigVariant(directory, (config) => config);
+  const app = await startApp({ env: { REVIEW_WALL_CONFIG: configFile } });
   try {
     const before = await (await fetch(`${app.url}/`)).text();
     expect(before).toContain('Aisha Bello');
-    const configFile = join(copy, 'review-wall.config.ts');
-    writeFileSync(configFile, readFileSync(configFile, 'utf8').replace("type: 'SoftwareApplication'", "type: 'Gadget'"));
+    writeConfigVariant(directory, (config) => ({ ...config, itemReviewed: { type: 'Gadget', name: 'Gadget' } }));
 
     await signIn(page, app);
     expect(await publish(page, app)).toBe('failed');
@@ -135,6 +137,6 @@ test('a build that fails leaves the old wall serving and the admin says why', as
     await expect(page.locator('article.review')).toHaveCount(5);
   } finally {
     await app.stop();
-    rmSync(copy, { recursive: true, force: true });
+    rmSync(directory, { recursive: true, force: true });
   }
 });

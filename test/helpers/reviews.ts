@@ -20,6 +20,10 @@ export interface SeedReview {
   redacted?: boolean;
   photoPath?: string | null;
   submittedAt?: Date;
+  /** Whom the invitation behind it asked (default promoters), when it was sent, and what it promised (default "a $10 gift card"). */
+  audience?: 'promoters' | 'all';
+  invitedAt?: Date;
+  incentive?: string | null;
 }
 
 let sequence = 0;
@@ -36,7 +40,20 @@ export async function seedReviews(db: Database, items: SeedReview[], batchSize =
       .returning({ id: contacts.id });
     const requestRows = await db
       .insert(reviewRequests)
-      .values(contactRows.map((contact, index) => ({ contactId: contact.id, tokenHash: hashToken(generateToken()), locale: batch[index]!.locale ?? 'en', expiresAt: new Date(Date.now() + 86_400_000) })))
+      .values(
+        contactRows.map((contact, index) => {
+          const item = batch[index]!;
+          return {
+            contactId: contact.id,
+            tokenHash: hashToken(generateToken()),
+            locale: item.locale ?? 'en',
+            expiresAt: new Date(Date.now() + 86_400_000),
+            audience: item.audience ?? 'promoters',
+            incentive: item.incentive === undefined ? 'a $10 gift card' : item.incentive,
+            sentAt: item.invitedAt ?? null,
+          };
+        }),
+      )
       .returning({ id: reviewRequests.id });
     const reviewRows = await db
       .insert(reviews)

@@ -1,6 +1,6 @@
 // How a public review is worded wherever it appears (pages, JSON-LD, feed, widget), so that
 // the markup and the visible page can never disagree.
-import type { ReviewWallConfig } from '../config-schema.ts';
+import { incentiveName } from './collection.ts';
 
 /** The author shown for a reviewer who chose to stay anonymous. */
 export const anonymousAuthorName = 'Verified customer';
@@ -21,9 +21,12 @@ export function byline(role: string | null, company: string | null): string | nu
   return [role, company].filter(Boolean).join(', ') || null;
 }
 
-/** The visible incentive disclosure (FTC Endorsement Guides §255.5). */
-export function incentiveDisclosure(incentive: string): string {
-  return `Received ${incentive} for writing an honest review, regardless of rating.`;
+/**
+ * The visible incentive disclosure (FTC Endorsement Guides §255.5), naming what this reviewer's
+ * invitation promised (null: sent before that was recorded).
+ */
+export function incentiveDisclosure(incentive: string | null): string {
+  return `Received ${incentiveName(incentive)} for writing an honest review, regardless of rating.`;
 }
 
 /** The accessible name of a star rating. */
@@ -54,21 +57,6 @@ export function summarizeRatings(ratings: readonly number[]): { average: number;
   if (ratings.length === 0) return null;
   const sum = ratings.reduce((total, rating) => total + rating, 0);
   return { average: Math.round((sum / ratings.length) * 10) / 10, count: ratings.length };
-}
-
-/**
- * Whether the site may show an average rating: only when every respondent was invited.
- * An average over hand-picked promoters would mislead (EU Directive 2005/29 Art. 7(6)).
- */
-export function showsAverageRating(config: ReviewWallConfig): boolean {
-  return config.invite.audience === 'all';
-}
-
-/** The wall's heading. */
-export function wallHeading(config: ReviewWallConfig): string {
-  return config.invite.audience === 'promoters'
-    ? `Selected testimonials for ${config.itemReviewed.name}`
-    : `Reviews of ${config.itemReviewed.name}`;
 }
 
 /** The public path of one testimonial. */

@@ -24,7 +24,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
   });
 
-/** One NPS answer from a helpdesk tool, signed with NPS_WEBHOOK_SECRET (see README "NPS webhook"). */
+/** One NPS answer from a helpdesk tool, signed with NPS_WEBHOOK_SECRET (see docs/collecting-reviews.md). */
 export const POST: APIRoute = async ({ request, clientAddress }) => {
   const secret = getEnvironment().NPS_WEBHOOK_SECRET;
   if (!secret) return json(503, { error: 'the NPS webhook is off: set NPS_WEBHOOK_SECRET on the server to turn it on' });

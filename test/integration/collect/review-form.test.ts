@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { incentives, reviewRequests, reviews } from '../../../db/schema.ts';
-import { reviewFormStrings } from '../../../src/lib/i18n/review-form.ts';
+import { messagesFor } from '../../../src/lib/i18n/index.ts';
 import { generateToken } from '../../../src/lib/tokens.ts';
 import { startApp, type RunningApp } from '../../helpers/app.ts';
 import { createJpeg, createJpegLargerThan, createPixelBomb } from '../../helpers/images.ts';
@@ -34,7 +34,7 @@ interface FormFields {
 }
 
 /** Posts the form as a browser with JavaScript off would: multipart, to ?_action=review.submit. */
-function post(token: string, fields: FormFields = {}): Promise<Response> {
+function post(token: string, fields: FormFields = {}, headers: Record<string, string> = {}): Promise<Response> {
   const form = new FormData();
   form.set('token', token);
   form.set('lang', fields.lang ?? 'uk');
@@ -46,7 +46,7 @@ function post(token: string, fields: FormFields = {}): Promise<Response> {
   if (fields.consent !== null) form.set('consent', fields.consent ?? 'on');
   if (fields.photo) form.set('photo', new File([new Uint8Array(fields.photo.bytes)], fields.photo.name, { type: fields.photo.type }));
   else form.set('photo', new File([], '', { type: 'application/octet-stream' }));
-  return fetch(`${formUrl(token)}?_action=review.submit`, { method: 'POST', body: form, headers: { Origin: app.url }, redirect: 'manual' });
+  return fetch(`${formUrl(token)}?_action=review.submit`, { method: 'POST', body: form, headers: { Origin: app.url, ...headers }, redirect: 'manual' });
 }
 
 async function storedFor(requestId: number) {
@@ -61,7 +61,7 @@ describe('review link states', () => {
     expect(response.status).toBe(404);
     const html = await response.text();
     expect(html).toContain('<html lang="uk"');
-    expect(html).toContain(reviewFormStrings('uk').notFoundTitle);
+    expect(html).toContain(messagesFor('uk').reviewForm.notFoundTitle);
     const english = await (await fetch(formUrl('a'.repeat(32)), { headers: { 'Accept-Language': 'de-DE' } })).text();
     expect(english).toContain('<html lang="en"');
   });
@@ -206,9 +206,10 @@ describe('bad input keeps what was typed and stores nothing', () => {
     expect(html).toContain('>short</textarea>');
   });
 
-  it('refuses a body over the server limit (12 MB) without reading it, and says what to do', async () => {
+  it('refuses a body over the server limit (12 MB) without reading it, and says what to do in the browser’s language', async () => {
     const link = await createReviewLink(db);
-    const response = await post(link.token, { photo: { bytes: new Uint8Array(13 * 1024 * 1024), name: 'huge.jpg', type: 'image/jpeg' } });
+    // Refused before the link or the form's language field are read: the browser's language it is.
+    const response = await post(link.token, { photo: { bytes: new Uint8Array(13 * 1024 * 1024), name: 'huge.jpg', type: 'image/jpeg' } }, { 'Accept-Language': 'uk' });
     expect(response.status).toBe(413);
     expect(await response.text()).toContain('Форма завелика');
     expect((await storedFor(link.requestId)).reviews).toHaveLength(0);

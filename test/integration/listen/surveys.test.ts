@@ -117,7 +117,7 @@ describe('clearing the demo', () => {
   it('removes the demo customers\' surveys, links and scheduled work too', async () => {
     const { clearDemo, loadDemo } = await import('../../../src/lib/server/platform/demo.ts');
     const config = configWith();
-    await loadDemo(temporary.db, { lifetimeDays: 30 });
+    await loadDemo(temporary.db, { lifetimeDays: 30, incentive: 'a $10 gift card' });
     const [kept] = await addContacts(temporary.db, 1);
     const everyone = await rows('select id from contacts');
     await createSurveys(temporary.db, config, { contactIds: everyone.map((row) => Number(row.id)), trigger: 'manual', origin: 'demo-test', now: start });

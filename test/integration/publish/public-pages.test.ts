@@ -1,12 +1,14 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishRuns } from '../../../db/schema.ts';
 import { publishSite, readPointer, siteLayout } from '../../../src/lib/server/publish/publish.ts';
 import { startSiteServer, type SiteServer } from '../../../src/lib/server/publish/site-server.ts';
-import { copyProject, projectRoot } from '../../helpers/app.ts';
+import { projectRoot } from '../../helpers/app.ts';
+import { writeConfigVariant } from '../../helpers/config.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 import { seedReviews, writeStoredPhoto } from '../../helpers/reviews.ts';
 
@@ -24,33 +26,30 @@ interface Built {
   emails: string[];
 }
 
+/** A published site whose reviews all came from invitations of `audience` (whatever the config says). */
 async function buildSite(options: { audience: 'promoters' | 'all' }): Promise<Built> {
   const database = await createTemporaryDatabase();
   const uploadDir = join(database.directory, 'uploads');
   const siteDir = join(database.directory, 'site');
   const photo = await writeStoredPhoto(uploadDir);
   const anonymousPhoto = await writeStoredPhoto(uploadDir, '#e76f51');
+  const { audience } = options;
   const special = await seedReviews(database.db, [
-    { name: 'Featured Person', email: 'featured.person@example.com', rating: 4, featured: true, body: 'The featured one.', role: 'CTO', company: 'Initech' },
-    { name: 'Mallory Script', email: 'mallory@example.com', rating: 2, body: attack },
-    { name: 'Rita Redacted', email: 'rita@example.com', rating: 3, redacted: true, body: 'Great help from [removed].' },
-    { name: 'Hidden Face', email: 'hidden.face@example.com', rating: 5, nameDisplay: 'anonymous', photoPath: anonymousPhoto, body: 'I prefer not to be named.' },
-    { name: 'Paula Photo', email: 'paula@example.com', rating: 5, nameDisplay: 'first_initial', photoPath: photo, body: 'A face to the name.' },
-    { name: 'Jan Kowalski', email: 'jan@example.com', rating: 5, locale: 'pl', body: 'Świetna obsługa, polecam.' },
-    { name: 'Pending Pete', email: 'pete@example.com', status: 'pending', body: 'PENDING-TEXT-MUST-NOT-APPEAR' },
+    { name: 'Featured Person', email: 'featured.person@example.com', rating: 4, featured: true, body: 'The featured one.', role: 'CTO', company: 'Initech', audience },
+    { name: 'Mallory Script', email: 'mallory@example.com', rating: 2, body: attack, audience },
+    { name: 'Rita Redacted', email: 'rita@example.com', rating: 3, redacted: true, body: 'Great help from [removed].', audience },
+    { name: 'Hidden Face', email: 'hidden.face@example.com', rating: 5, nameDisplay: 'anonymous', photoPath: anonymousPhoto, body: 'I prefer not to be named.', audience },
+    { name: 'Paula Photo', email: 'paula@example.com', rating: 5, nameDisplay: 'first_initial', photoPath: photo, body: 'A face to the name.', audience },
+    { name: 'Jan Kowalski', email: 'jan@example.com', rating: 5, locale: 'pl', body: 'Świetna obsługa, polecam.', audience },
+    // A pending review from an invitation of promoters must not make the 'all' wall "selected": only published reviews count.
+    { name: 'Pending Pete', email: 'pete@example.com', status: 'pending', body: 'PENDING-TEXT-MUST-NOT-APPEAR', audience: 'promoters' },
   ]);
   // Enough ordinary approved reviews for a second page.
-  await seedReviews(database.db, Array.from({ length: 24 }, (_, index) => ({ rating: (index % 5) + 1, submittedAt: new Date(Date.UTC(2025, 0, 1 + index)) })));
+  await seedReviews(database.db, Array.from({ length: 24 }, (_, index) => ({ rating: (index % 5) + 1, submittedAt: new Date(Date.UTC(2025, 0, 1 + index)), audience })));
   const [featured, attackId, redacted, anonymous, withPhoto, polish, pending] = special as [number, number, number, number, number, number, number];
 
-  let root = projectRoot;
-  if (options.audience === 'all') {
-    root = copyProject();
-    const configFile = join(root, 'review-wall.config.ts');
-    writeFileSync(configFile, readFileSync(configFile, 'utf8').replace("invite: { audience: 'promoters' }", "invite: { audience: 'all' }"));
-  }
   const env = { ...process.env, DATABASE_URL: database.url, UPLOAD_DIR: uploadDir, SITE_DIR: siteDir, SITE_URL: 'https://reviews.example.com' };
-  const result = await publishSite({ db: database.db, siteDir, startedBy: 'test', env, projectRoot: root });
+  const result = await publishSite({ db: database.db, siteDir, startedBy: 'test', env, projectRoot });
   if (result.status !== 'succeeded') throw new Error(`publish failed: ${JSON.stringify(result)}`);
   const server = await startSiteServer({ siteDir, host: '127.0.0.1', port: 0 });
   const emails = (await database.db.$client.execute('select email from contacts')).rows.map((row) => String(row[0]));
@@ -171,11 +170,13 @@ describe('published pages', () => {
     await expect(page.getByRole('link', { name: 'How we collect reviews' }).first().getAttribute('href')).resolves.toBe('/how-we-collect-reviews/');
     const feed = (await (await fetch(`${promoters.server.url}/testimonials.json`)).json()) as Record<string, unknown>;
     expect(feed.collection).toBe('selected');
+    expect(feed.collectionStatement).toMatch(/^These are selected testimonials: we invited only customers who said they would recommend us/);
     expect(feed).not.toHaveProperty('aggregateRating');
+    await expect(page.locator('p.how').textContent()).resolves.toContain('These are selected testimonials');
     await page.close();
   });
 
-  it('shows the average and count, and marks up AggregateRating, when every respondent was invited', async () => {
+  it('shows the average and count, and marks up AggregateRating, when every published review came from an invitation of every respondent', async () => {
     const ratings = (await everyone.database.db.$client.execute("select rating from reviews where status = 'approved'")).rows.map((row) => Number(row[0]));
     const average = Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 10) / 10;
     const page = await open(everyone, '/');
@@ -183,6 +184,10 @@ describe('published pages', () => {
     expect(item).toMatchObject({ name: 'Acme Helpdesk', aggregateRating: { '@type': 'AggregateRating', ratingValue: average, reviewCount: ratings.length } });
     await expect(page.locator('.average').textContent()).resolves.toContain(`${average.toFixed(1)} out of 5, average of ${ratings.length} reviews`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.not.toContain('Selected');
+    await expect(page.locator('p.how').textContent()).resolves.toContain('We invited every customer who answered our survey, whatever their score.');
+    const feed = (await (await fetch(`${everyone.server.url}/testimonials/featured.json`)).json()) as Record<string, unknown>;
+    // The widget's feed shows six, but its collection and average cover every published review.
+    expect(feed).toMatchObject({ collection: 'all', aggregateRating: { ratingValue: average, reviewCount: ratings.length } });
     await page.close();
   });
 
@@ -260,12 +265,13 @@ describe('published pages', () => {
   });
 
   it('a failed build leaves the previous pages live and records why', async () => {
-    const copy = copyProject();
+    const directory = mkdtempSync(join(tmpdir(), 'review-wall-config-'));
     try {
-      writeFileSync(join(copy, 'review-wall.config.ts'), readFileSync(join(copy, 'review-wall.config.ts'), 'utf8').replace("type: 'SoftwareApplication'", "type: 'Gadget'"));
+      // A type the schema does not know, as if typed by hand.
+      const configFile = writeConfigVariant(directory, (config) => ({ ...config, itemReviewed: { type: 'Gadget', name: 'Gadget' } }));
       const live = await readPointer(siteLayout(promoters.siteDir).current);
-      const env = { ...process.env, DATABASE_URL: promoters.database.url, SITE_DIR: promoters.siteDir };
-      const result = await publishSite({ db: promoters.database.db, siteDir: promoters.siteDir, startedBy: 'test', env, projectRoot: copy });
+      const env = { ...process.env, DATABASE_URL: promoters.database.url, SITE_DIR: promoters.siteDir, REVIEW_WALL_CONFIG: configFile };
+      const result = await publishSite({ db: promoters.database.db, siteDir: promoters.siteDir, startedBy: 'test', env, projectRoot });
       expect(result.status).toBe('failed');
       expect(result.status === 'failed' && result.error).toMatch(/itemReviewed\.type: expected one of/);
       expect(await readPointer(siteLayout(promoters.siteDir).current)).toBe(live);
@@ -273,7 +279,7 @@ describe('published pages', () => {
       expect(runs.at(-1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/itemReviewed\.type/) });
       expect((await fetch(`${promoters.server.url}/`)).status).toBe(200);
     } finally {
-      rmSync(copy, { recursive: true, force: true });
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 });

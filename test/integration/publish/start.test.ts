@@ -9,17 +9,21 @@ const copies: string[] = [];
 afterAll(() => copies.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
 
 describe('start-up', () => {
-  it('stops with one line naming the key when review-wall.config.ts is malformed', async () => {
+  it('stops with one line naming the file and the key when the configuration is malformed', async () => {
     const copy = copyProject();
     copies.push(copy);
     writeFileSync(
       join(copy, 'review-wall.config.ts'),
       `export default { business: { name: 'Acme', website: 'https://acme.example' }, itemReviewed: { type: 'Gadget', name: 'X' }, incentive: { text: 'a mug' } };\n`,
     );
-    const result = await runScript('start', [], isolatedEnvironment(copy, 0), { cwd: copy });
-    expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^start: review-wall\.config\.ts: itemReviewed\.type: expected one of Product,/);
+    // The project's own file (REVIEW_WALL_CONFIG unset), then the same file named by REVIEW_WALL_CONFIG.
+    for (const [chosen, named] of [['', 'review-wall.config.ts'], [join(copy, 'review-wall.config.ts'), join(copy, 'review-wall.config.ts')]] as const) {
+      const result = await runScript('start', [], { ...isolatedEnvironment(copy, 0), REVIEW_WALL_CONFIG: chosen }, { cwd: copy });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      const expected = `start: ${named}: itemReviewed.type: expected one of Product,`;
+      expect(result.stderr.slice(0, expected.length)).toBe(expected);
+    }
   });
 
   it.each([

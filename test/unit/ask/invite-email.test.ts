@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inviteEmailStrings, unsubscribePageStrings } from '../../../src/lib/i18n/invite-email.ts';
+import { messagesFor } from '../../../src/lib/i18n/index.ts';
 import { getConfig, incentiveTextFor } from '../../../src/lib/config.ts';
 import { supportedLocales } from '../../../src/lib/locales.ts';
 import { buildInvitationEmail } from '../../../src/lib/server/ask/invitations.ts';
@@ -20,7 +20,7 @@ describe.each(supportedLocales)('the invitation email in %s', (locale) => {
   });
 
   it('promises the incentive in its language whatever the review says, and links the form and the unsubscribe page', () => {
-    const t = inviteEmailStrings(locale);
+    const t = messagesFor(locale).inviteEmail;
     for (const part of [message.text, message.html]) {
       expect(part).toContain(incentiveTextFor(config, locale));
       expect(part).toContain('https://reviews.example/r/abcdefghijklmnopqrstuvwxyz234567');
@@ -43,7 +43,7 @@ describe.each(supportedLocales)('the invitation email in %s', (locale) => {
   });
 
   it('has every text of the unsubscribe page', () => {
-    const page = unsubscribePageStrings(locale);
+    const page = messagesFor(locale).unsubscribePage;
     for (const text of Object.values(page)) expect(text.trim().length).toBeGreaterThan(0);
   });
 });

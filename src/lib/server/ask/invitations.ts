@@ -1,19 +1,18 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { contacts, emailLog } from '../../../../db/schema.ts';
-import { fill } from '../../i18n/review-form.ts';
-import { inviteEmailStrings } from '../../i18n/invite-email.ts';
+import { fill, messagesFor } from '../../i18n/index.ts';
 import { surveyStrings } from '../../i18n/survey.ts';
+import type { InviteAudience } from '../../ask/invite-audience.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
-import { incentiveTextFor } from '../../config.ts';
+import { incentiveTextFor, publicIncentiveText } from '../../config.ts';
 import { renderEmail } from '../../email-layout.ts';
 import { isLocale, type Locale } from '../../locales.ts';
 import { MailDeliveryError, sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
 import { scheduleJobStatement } from '../platform/scheduler.ts';
-import { createReviewRequest, renewReviewRequestToken } from './review-requests.ts';
+import { createReviewRequest, renewReviewRequestToken, type InvitationTerms } from './review-requests.ts';
 
-/** Who is invited: promoters (latest answer 9–10) or every respondent. */
-export type InviteAudience = ReviewWallConfig['invite']['audience'];
+export type { InviteAudience };
 
 /** A respondent about to be invited. */
 export interface InvitationCandidate {
@@ -92,7 +91,7 @@ export function buildInvitationEmail(
   config: ReviewWallConfig,
   input: { requestId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date; reminder?: boolean },
 ): MailMessage {
-  const t = inviteEmailStrings(input.locale);
+  const t = messagesFor(input.locale).inviteEmail;
   const reminder = input.reminder ? surveyStrings(input.locale).reviewReminder : null;
   const business = config.business.name;
   const values = {
@@ -138,18 +137,21 @@ export function isInFlight(candidate: InvitationCandidate, now = new Date()): bo
 }
 
 /**
- * Creates the candidate's review request and emails its link. The token exists only in this
- * function, so a request whose email never went out (a crash between creating and sending) gets
- * a fresh token from a run at least 10 minutes later and is sent then, under the same idempotency
- * key; the earlier tokens stay valid in case the crash came after the provider accepted one.
+ * Creates the candidate's review request and emails its link, recording the run's `audience` (the
+ * one it selected candidates with) and the incentive the email promises. The token exists only in
+ * this function, so a request whose email never went out (a crash between creating and sending)
+ * gets a fresh token from a run at least 10 minutes later and is sent then, under the same
+ * idempotency key, and under that later run's terms; the earlier tokens stay valid in case the
+ * crash came after the provider accepted one.
  */
 export async function inviteCandidate(
-  context: { db: Database; mailer: Mailer; config: ReviewWallConfig; siteUrl: string },
+  context: { db: Database; mailer: Mailer; config: ReviewWallConfig; siteUrl: string; audience: InviteAudience },
   candidate: InvitationCandidate,
   now = new Date(),
 ): Promise<InvitationOutcome> {
   const { db, mailer, config } = context;
   const lifetimeDays = config.tokens.lifetimeDays;
+  const terms: InvitationTerms = { audience: context.audience, incentive: publicIncentiveText(config) };
   let requestId: number;
   let token: string;
   let renewedAfterInterruption = false;
@@ -159,6 +161,7 @@ export async function inviteCandidate(
       responseId: candidate.responseId,
       locale: candidate.locale,
       lifetimeDays,
+      terms,
       now,
     });
     // Another run created it a moment ago; that run sends it.
@@ -204,16 +207,29 @@ export async function inviteCandidate(
     await markInvitationSent(context, candidate.contactId, requestId, now);
     return 'already-sent';
   }
-  await markInvitationSent(context, candidate.contactId, requestId, now);
+  // The email this run sent is the one that counts: its audience and promise replace the interrupted run's.
+  await markInvitationSent(context, candidate.contactId, requestId, now, renewedAfterInterruption && outcome.status === 'sent' ? terms : undefined);
   return outcome.status === 'sent' ? 'sent' : 'already-sent';
 }
 
-/** Records the invitation as sent, and schedules the one reminder for the link (invite.reminderAfterDays). */
-async function markInvitationSent(context: { db: Database; config: ReviewWallConfig }, contactId: number, requestId: number, now: Date): Promise<void> {
+/**
+ * Records the invitation as sent (with the terms of the email that went out, when a run replaced
+ * an interrupted one's), and schedules the one reminder for the link (invite.reminderAfterDays).
+ */
+async function markInvitationSent(
+  context: { db: Database; config: ReviewWallConfig },
+  contactId: number,
+  requestId: number,
+  now: Date,
+  terms?: InvitationTerms,
+): Promise<void> {
   const reminderDays = context.config.invite.reminderAfterDays;
+  const sent = terms
+    ? { sql: 'update review_requests set sent_at = ?, audience = ?, incentive = ? where id = ? and sent_at is null', args: [now.getTime(), terms.audience, terms.incentive, requestId] }
+    : { sql: 'update review_requests set sent_at = ? where id = ? and sent_at is null', args: [now.getTime(), requestId] };
   await context.db.$client.batch(
     [
-      { sql: 'update review_requests set sent_at = ? where id = ? and sent_at is null', args: [now.getTime(), requestId] },
+      sent,
       ...(reminderDays === false
         ? []
         : [

@@ -1,9 +1,10 @@
 import type { Database } from '../../../../db/client.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
-import { contactLocale } from '../../config.ts';
+import { contactLocale, publicIncentiveText } from '../../config.ts';
 import { isInInviteAudience } from '../../listen/survey.ts';
 import { deriveToken } from '../../tokens.ts';
-import { findReviewRequestByToken, reviewLinkState } from '../collect/review-submissions.ts';
+import { reviewLinkState } from '../../collect/review-link.ts';
+import { findReviewRequestByToken } from '../collect/review-submissions.ts';
 import type { JobMail, JobResult, MailJobHandler, TaskJobHandler } from '../platform/job-runner.ts';
 import type { SurveyLink } from '../listen/surveys.ts';
 import { buildInvitationEmail, inFlightMilliseconds, inviteCandidate } from './invitations.ts';
@@ -62,7 +63,8 @@ export async function openReviewAfterAnswer(db: Database, config: ReviewWallConf
     lifetimeDays: config.tokens.lifetimeDays,
     now,
     token,
-    // The audience the answer was judged by (survey.reviewAudience) goes with the request here.
+    // Asked under the audience the answer was judged by, and today's incentive: the thank-you page names it.
+    terms: { audience: survey.reviewAudience!, incentive: publicIncentiveText(config) },
   });
   // Created meanwhile by the delayed invitation: its email carries the link.
   return created ? { kind: 'open', token } : { kind: 'unavailable' };
@@ -97,7 +99,7 @@ export const reviewInvitationHandler: TaskJobHandler = {
     const requestCreatedAt = row.request_created_at === null ? null : new Date(Number(row.request_created_at));
     await context.pace?.();
     const outcome = await inviteCandidate(
-      { db, mailer: context.mailer, config, siteUrl: context.siteUrl },
+      { db, mailer: context.mailer, config, siteUrl: context.siteUrl, audience },
       {
         contactId: Number(row.contact_id),
         email: String(row.email),

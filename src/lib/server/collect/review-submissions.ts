@@ -3,25 +3,13 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { contacts, reviewRequests, reviews } from '../../../../db/schema.ts';
 import type { NameDisplay } from '../../collect/display-name.ts';
+import { reviewLinkState, type OwnReview, type ReviewLinkState } from '../../collect/review-link.ts';
 import type { Locale } from '../../locales.ts';
 import type { ReviewSubmission } from '../../collect/review-submission.ts';
 import { hashToken, isWellFormedToken } from '../../tokens.ts';
 import { deleteReviewPhoto, PhotoRejectedError, storeReviewPhoto, type PhotoRejection } from './photos.ts';
 import { hotPathRunner, runGroupedWriteBatch, type SqlRows } from './hot-path-sql.ts';
 import { addressForLimits, decideRateLimit, rateLimitStatement, type RateLimitRule } from '../platform/rate-limit.ts';
-
-/** A review as its author may see and edit it through their link. */
-export interface OwnReview {
-  id: number;
-  rating: number;
-  body: string;
-  nameDisplay: NameDisplay;
-  role: string | null;
-  company: string | null;
-  photoPath: string | null;
-  locale: string;
-  status: string;
-}
 
 /** A review request found by its token, with the contact's name and the review if one was sent. */
 export interface ReviewLink {
@@ -34,12 +22,6 @@ export interface ReviewLink {
   submittedAt: Date | null;
   review: OwnReview | null;
 }
-
-/**
- * What a link can do now: `open` (no review yet), `editable` (a pending review), `moderated`
- * (approved, rejected or hidden: shown as a status page) or `expired`.
- */
-export type ReviewLinkState = 'open' | 'editable' | 'moderated' | 'expired';
 
 /**
  * The request a token hash opens: the request's own token, or an earlier one kept beside it
@@ -112,22 +94,29 @@ export async function findReviewRequestByToken(db: Database, token: string): Pro
   };
 }
 
-/**
- * The state of a link. A moderated review's status stays visible after the link expires; an
- * unmoderated one can no longer be written or changed once it has.
- */
-export function reviewLinkState(link: ReviewLink, now = new Date()): ReviewLinkState {
-  if (link.review && link.review.status !== 'pending') return 'moderated';
-  if (link.expiresAt.getTime() <= now.getTime()) return 'expired';
-  return link.review ? 'editable' : 'open';
-}
-
 /** Records the first time a link was opened; later openings change nothing. */
 export async function recordReviewLinkOpened(db: Database, requestId: number, now = new Date()): Promise<void> {
   await db
     .update(reviewRequests)
     .set({ openedAt: now })
     .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.openedAt)));
+}
+
+/** A review link as its page shows it: the link and what it can do now. */
+export interface OpenedReviewLink extends ReviewLink {
+  state: ReviewLinkState;
+}
+
+/**
+ * Looks a link up for its page; null for a token we never issued. Mail scanners prefetch links,
+ * so a GET records the first opening and changes nothing else; other methods record nothing.
+ */
+export async function openReviewLink(db: Database, token: string, options: { method: string; now?: Date }): Promise<OpenedReviewLink | null> {
+  const link = await findReviewRequestByToken(db, token);
+  if (!link) return null;
+  const now = options.now ?? new Date();
+  if (options.method === 'GET' && !link.openedAt) await recordReviewLinkOpened(db, link.requestId, now);
+  return { ...link, state: reviewLinkState(link, now) };
 }
 
 /** Submission limits: a few edits per link, and a cap per client address. */

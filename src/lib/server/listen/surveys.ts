@@ -3,7 +3,7 @@ import type { Database } from '../../../../db/client.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
 import { contactLocale } from '../../config.ts';
 import { renderEmail } from '../../email-layout.ts';
-import { fill } from '../../i18n/review-form.ts';
+import { fill } from '../../i18n/index.ts';
 import { surveyStrings } from '../../i18n/survey.ts';
 import { quietPeriodStart, roundLengthDays, surveyRoundAt, type SurveyTrigger } from '../../listen/survey.ts';
 import type { Locale } from '../../locales.ts';

@@ -1,14 +1,13 @@
 import type { InStatement } from '@libsql/client';
 import addressparser from 'nodemailer/lib/addressparser';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { promisify } from 'node:util';
-import { brotliDecompress, gunzip } from 'node:zlib';
+import { join } from 'node:path';
 import type { Database } from '../../../../db/client.ts';
 import { rememberErasedEmailStatement } from './erased-emails.ts';
 import { outboxFileName } from '../platform/mail.ts';
 import { resolveStoredPhoto } from '../publish/public-photos.ts';
-import { readPointer, siteLayout } from '../publish/publish.ts';
+import { liveServerBuilds } from '../publish/server-builds.ts';
+import { markHoldsErasedData, readPointer, reduceToServerCode, siteLayout } from '../publish/site-layout.ts';
 
 /** Whom to erase: a customer's email (any case) or their contact id. */
 export type ErasureTarget = { email: string } | { contactId: number };
@@ -25,19 +24,14 @@ export interface ErasureOptions {
   uploadDir: string;
   outboxDir: string;
   /**
-   * SITE_DIR: older published builds still holding their pages are cleaned (see
-   * scrubPublishedBuilds). The live build is left to the republish that follows the erasure.
+   * SITE_DIR: published builds holding their reviews are cleaned (see scrubPublishedBuilds). The
+   * live build's lists and feeds are left to the republish that follows the erasure, whose
+   * pruning then deletes that build.
    */
   siteDir?: string;
   /**
-   * In a long-running server: once the republish has swapped in a build made after the erasure,
-   * clean the build that was live until then too (it is kept as the "previous" build).
-   */
-  scrubAfterRepublish?: boolean;
-  /**
    * Publishes right after the erasure when a review of theirs may be on the public pages, and
-   * resolves true once a new build is live; the build that was live before is then cleaned too.
-   * For commands, which cannot wait in the background.
+   * resolves true once a new build is live. For commands, which cannot wait in the background.
    */
   republish?: () => Promise<boolean>;
   /** Count what would go, change nothing. */
@@ -57,7 +51,7 @@ export interface ErasureReport {
   auditEntriesScrubbed: number;
   photoFiles: number;
   outboxFiles: number;
-  /** Files and folders removed from older published builds (not the live one) under SITE_DIR. */
+  /** Files and folders removed from published builds under SITE_DIR (see scrubPublishedBuilds). */
   publishedBuildFiles: number;
   /** An approved (or hidden) review of theirs may be on the public pages until the next publish. */
   needsPublish: boolean;
@@ -145,33 +139,7 @@ export function namesPerson(detail: string, email: string, name: string | null):
   return new RegExp(`(?<![\\p{L}\\p{N}@._%+-])${words}(?![\\p{L}\\p{N}@]|[._%+-][\\p{L}\\p{N}])`, 'iu').test(detail);
 }
 
-/** What of an erased customer a published build may hold. Kept in memory only. */
-interface PublishedTraces {
-  reviewIds: number[];
-  /** Email, name and review texts, as they appear on the pages. */
-  needles: string[];
-}
-
-const gunzipAsync = promisify(gunzip);
-const brotliDecompressAsync = promisify(brotliDecompress);
-const pageFile = /\.(html|json|xml|txt)(\.gz|\.br)?$/;
-
-/** The text of a built page, decompressed when it is a .gz or .br twin. */
-async function pageText(path: string): Promise<string> {
-  const bytes = await readFile(path);
-  if (path.endsWith('.gz')) return (await gunzipAsync(bytes)).toString('utf8');
-  if (path.endsWith('.br')) return (await brotliDecompressAsync(bytes)).toString('utf8');
-  return bytes.toString('utf8');
-}
-
-/** Pages escape text for HTML and JSON: look for every spelling a needle may take. */
-function spellings(needle: string): string[] {
-  const html = needle.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-  const json = JSON.stringify(needle).slice(1, -1);
-  return [...new Set([needle, html, json, needle.replace(/'/g, '&#x27;'), needle.replace(/"/g, '&#34;')])].map((text) => text.toLowerCase());
-}
-
-/** Removes a build's own pages and photos of the erased reviews; returns how many entries went. */
+/** Removes a build's own pages and photos of the erased reviews, found by id; returns how many entries went. */
 async function removeReviewPages(clientDir: string, reviewIds: number[]): Promise<number> {
   let removed = 0;
   for (const id of reviewIds) {
@@ -191,63 +159,40 @@ async function removeReviewPages(clientDir: string, reviewIds: number[]): Promis
 }
 
 /**
- * Cleans published builds under SITE_DIR of an erased customer. The live build (SITE_DIR/current)
- * loses only their own review pages and photos: its list pages stay until the republish that follows
- * the erasure replaces it. Every other build is deleted, except the one a running server loaded its
- * code from (SITE_DIR/server), and builds of publish runs recorded after the erasure (numbered above
- * `latestRunBefore`): from the server's build every page (.html, .json, .xml and their .gz/.br twins)
- * that holds their email, name or review text is deleted. Returns how many files and folders went.
+ * Cleans published builds under SITE_DIR of erased reviews. Nothing is searched for by text (a
+ * redacted or edited review no longer reads as it did when a build was made): every build of a
+ * publish run recorded before the erasure (numbered up to `latestRunBefore`) goes whole, except
+ * - the live build (SITE_DIR/current), which loses the reviews' own pages and photos, found by
+ *   id, at once, and is marked so that it goes once the republish that follows replaces it
+ *   (its lists and feeds cannot be rebuilt in place);
+ * - builds live servers run their code from (SITE_DIR/servers/), which lose every public page,
+ *   feed and photo and keep only their server code and its assets.
+ * Returns how many files and folders went.
  */
-export async function scrubPublishedBuilds(siteDir: string, erased: PublishedTraces, latestRunBefore: number, keep: string | null = null): Promise<number> {
+export async function scrubPublishedBuilds(siteDir: string, reviewIds: number[], latestRunBefore: number): Promise<number> {
   const layout = siteLayout(siteDir);
-  const live = keep ?? (await readPointer(layout.current));
-  const server = await readPointer(layout.server);
+  const served = await liveServerBuilds(layout);
   const names = await readdir(layout.builds).catch(() => [] as string[]);
-  const needles = erased.needles.flatMap(spellings);
   let removed = 0;
   for (const name of names) {
     const build = join(layout.builds, name);
     // Builds of later publish runs never held the customer's data (and one may be building now).
-    if (Number(name) > latestRunBefore) continue;
-    const clientDir = join(build, 'client');
-    if (build === live) {
-      removed += await removeReviewPages(clientDir, erased.reviewIds);
+    if (!/^\d+$/.test(name) || Number(name) > latestRunBefore) continue;
+    // Looked up for each build: a publish may swap in a newer one meanwhile.
+    if (build === (await readPointer(layout.current))) {
+      removed += await removeReviewPages(join(build, 'client'), reviewIds);
+      await markHoldsErasedData(build);
       continue;
     }
-    if (build !== server) {
-      // A publish still building into it fails and leaves the live pages as they are; its rerun follows.
-      await rm(build, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
-      removed++;
+    if (served.has(build)) {
+      removed += await reduceToServerCode(build);
       continue;
     }
-    removed += await removeReviewPages(clientDir, erased.reviewIds);
-    const entries = await readdir(clientDir, { recursive: true, withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      if (!entry.isFile() || !pageFile.test(entry.name)) continue;
-      const path = join(entry.parentPath, entry.name);
-      const text = (await pageText(path).catch(() => '')).toLowerCase();
-      if (needles.some((needle) => text.includes(needle)) && (await removeFile(path))) removed++;
-    }
+    // A publish still building into it fails and leaves the live pages as they are; its rerun follows.
+    await rm(build, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+    removed++;
   }
   return removed;
-}
-
-/**
- * Waits (in this process, up to 30 minutes) until SITE_DIR/current names a build of a publish run
- * started after the erasure, then cleans the build that was live before, which publishing keeps
- * as the "previous" one.
- */
-async function scrubWhenRepublished(siteDir: string, erased: PublishedTraces, latestRunBefore: number): Promise<void> {
-  const layout = siteLayout(siteDir);
-  const deadline = Date.now() + 30 * 60 * 1000;
-  while (Date.now() < deadline) {
-    const live = await readPointer(layout.current);
-    if (live && Number(basename(live)) > latestRunBefore) {
-      await scrubPublishedBuilds(siteDir, erased, latestRunBefore, live);
-      return;
-    }
-    await new Promise((done) => setTimeout(done, 500).unref());
-  }
 }
 
 /**
@@ -287,7 +232,7 @@ export async function eraseContact(
   const email = String(contact.email).toLowerCase();
   const name = typeof contact.name === 'string' && contact.name.trim().length >= 3 ? contact.name.trim() : null;
 
-  const reviewRows = await rows(db, { sql: 'select id, status, body, photo_path from reviews where contact_id = ?', args: [contactId] });
+  const reviewRows = await rows(db, { sql: 'select id, status, photo_path from reviews where contact_id = ?', args: [contactId] });
   const reviewIds = reviewRows.map((row) => Number(row.id));
   const incentiveIds = (await rows(db, { sql: 'select id from incentives where contact_id = ?', args: [contactId] })).map((row) => Number(row.id));
   const mailRows = await rows(db, {
@@ -387,18 +332,11 @@ export async function eraseContact(
   report.outboxFiles = outboxFiles;
 
   if (options.siteDir && reviewIds.length > 0) {
-    const erased: PublishedTraces = {
-      reviewIds,
-      needles: [email, ...(name ? [name] : []), ...reviewRows.map((row) => String(row.body ?? '')).filter((body) => body.trim().length >= 3)],
-    };
-    report.publishedBuildFiles = await scrubPublishedBuilds(options.siteDir, erased, latestPublishRun);
-    if (options.republish && report.needsPublish) {
-      const live = (await options.republish()) ? await readPointer(siteLayout(options.siteDir).current) : null;
-      if (live && Number(basename(live)) > latestPublishRun) report.publishedBuildFiles += await scrubPublishedBuilds(options.siteDir, erased, latestPublishRun, live);
-    } else if (options.scrubAfterRepublish && report.needsPublish) {
-      void scrubWhenRepublished(options.siteDir, erased, latestPublishRun).catch((error: unknown) =>
-        console.error('erasure: cleaning the previous build failed:', error instanceof Error ? error.message : error),
-      );
+    report.publishedBuildFiles = await scrubPublishedBuilds(options.siteDir, reviewIds, latestPublishRun);
+    // The build live until then was marked: pruning after the republish deletes it (see
+    // pruneBuilds), and so does this second look, whoever republished.
+    if (options.republish && report.needsPublish && (await options.republish())) {
+      report.publishedBuildFiles += await scrubPublishedBuilds(options.siteDir, reviewIds, latestPublishRun);
     }
   }
 

@@ -76,8 +76,12 @@ export async function hasDemoData(db: Database): Promise<boolean> {
   return (row?.value ?? 0) > 0;
 }
 
-/** Loads the demo dataset: customers and NPS answers, review requests, reviews, incentives, an admin. */
-export async function loadDemo(db: Database, options: { lifetimeDays: number; now?: Date }): Promise<void> {
+/**
+ * Loads the demo dataset: customers and NPS answers, review requests, reviews, incentives, an admin.
+ * The demo business invited promoters (each demo request links an answer of 9 or 10), promising
+ * `incentive` (the configured one, as the public pages name it).
+ */
+export async function loadDemo(db: Database, options: { lifetimeDays: number; incentive: string; now?: Date }): Promise<void> {
   const now = options.now ?? new Date();
   await importNpsCsv(db, createReadStream(demoCsvPath), { source: 'demo', defaultLocale: 'en', isDemo: true });
   await db.insert(adminUsers).values({ email: demoAdminEmail, passwordHash: await hashPassword(generateToken()), isDemo: true }).onConflictDoNothing();
@@ -102,6 +106,7 @@ export async function loadDemo(db: Database, options: { lifetimeDays: number; no
       responseId: latest?.id ?? null,
       locale: contact.locale,
       lifetimeDays: options.lifetimeDays,
+      terms: { audience: 'promoters', incentive: options.incentive },
       now,
     });
     if (!request) continue;

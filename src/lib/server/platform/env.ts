@@ -19,7 +19,7 @@ const optionalUrl = optionalText.pipe(
   z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as https://reviews.example.com' }).optional(),
 );
 
-/** Environment variables the server and the scripts read (see README "Configuration"). */
+/** Environment variables the server and the scripts read (see docs/configuration.md). */
 export const environmentSchema = z.object({
   DATABASE_URL: databaseUrl.default('file:db/local.db'),
   DATABASE_AUTH_TOKEN: optionalText,

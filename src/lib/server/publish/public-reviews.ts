@@ -1,7 +1,9 @@
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
-import { contacts, reviews } from '../../../../db/schema.ts';
+import { contacts, reviewRequests, reviews } from '../../../../db/schema.ts';
+import { isInviteAudience } from '../../ask/invite-audience.ts';
 import { formatDisplayName, type NameDisplay } from '../../collect/display-name.ts';
+import type { PublishedInvitation } from '../../publish/collection.ts';
 import { resolveStoredPhoto } from './public-photos.ts';
 
 /** A review as the public may see it: no email, no token, no contact id. */
@@ -23,10 +25,19 @@ export interface PublicReview {
   locale: string;
   featured: boolean;
   submittedAt: Date;
+  /** The incentive this reviewer's invitation promised; null when sent before that was recorded. */
+  incentive: string | null;
 }
 
-/** Approved reviews, featured first, then newest. Selects public columns only. */
-export async function listApprovedReviews(db: Database): Promise<PublicReview[]> {
+/** The approved reviews, and the invitations they came through (for what the pages say about collection). */
+export interface ApprovedReviews {
+  /** Featured first, then newest. */
+  reviews: PublicReview[];
+  invitations: PublishedInvitation[];
+}
+
+/** Approved reviews and their invitations, read together so they always agree. Selects public columns only. */
+export async function listApprovedReviews(db: Database): Promise<ApprovedReviews> {
   const rows = await db
     .select({
       id: reviews.id,
@@ -41,28 +52,41 @@ export async function listApprovedReviews(db: Database): Promise<PublicReview[]>
       locale: reviews.locale,
       featured: reviews.featured,
       submittedAt: reviews.submittedAt,
+      incentive: reviewRequests.incentive,
+      audience: reviewRequests.audience,
+      // A crash between sending and recording it leaves sent_at empty; the request was made just before.
+      invitedAt: sql<number>`coalesce(${reviewRequests.sentAt}, ${reviewRequests.createdAt})`,
     })
     .from(reviews)
     .innerJoin(contacts, eq(contacts.id, reviews.contactId))
+    .innerJoin(reviewRequests, eq(reviewRequests.id, reviews.requestId))
     .where(and(eq(reviews.status, 'approved')))
     .orderBy(desc(reviews.featured), desc(reviews.submittedAt), desc(reviews.id));
-  return rows.map(({ name, nameDisplay, redactedAt, photoPath, ...row }) => {
+  const invitations = rows.map(({ audience, invitedAt, incentive }): PublishedInvitation => {
+    if (!isInviteAudience(audience)) throw new Error(`review_requests.audience holds "${audience}", expected "promoters" or "all"`);
+    return { audience, sentAt: new Date(Number(invitedAt)), incentive };
+  });
+  const publicReviews = rows.map(({ name, nameDisplay, redactedAt, photoPath, audience: _audience, invitedAt: _invitedAt, ...row }) => {
     const displayName = formatDisplayName(name, nameDisplay as NameDisplay);
     return { ...row, redacted: redactedAt !== null, displayName, photoPath: displayName === null ? null : photoPath };
   });
+  return { reviews: publicReviews, invitations };
 }
 
-let forBuild: Promise<PublicReview[]> | undefined;
+let forBuild: Promise<ApprovedReviews> | undefined;
 
 /**
  * The approved reviews for one static build, read once: every prerendered route of a build
  * shares them, so 10,000 testimonial pages cost one query, and all pages agree. Photos whose
  * file is missing under `uploadDir` are dropped. Never use it on on-demand routes (it would go stale).
  */
-export function loadReviewsForBuild(db: () => Promise<Database>, uploadDir: string): Promise<PublicReview[]> {
+export function loadReviewsForBuild(db: () => Promise<Database>, uploadDir: string): Promise<ApprovedReviews> {
   forBuild ??= db()
     .then(listApprovedReviews)
-    .then((list) => list.map((review) => (review.photoPath && !resolveStoredPhoto(uploadDir, review.photoPath) ? { ...review, photoPath: null } : review)));
+    .then(({ reviews: list, invitations }) => ({
+      reviews: list.map((review) => (review.photoPath && !resolveStoredPhoto(uploadDir, review.photoPath) ? { ...review, photoPath: null } : review)),
+      invitations,
+    }));
   return forBuild;
 }
 

@@ -1,43 +1,17 @@
 import { and, count, desc, eq, gt } from 'drizzle-orm';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { basename, join, resolve, sep } from 'node:path';
 import type { Database } from '../../../../db/client.ts';
 import { publishRuns, reviews } from '../../../../db/schema.ts';
+import { liveServerBuilds } from './server-builds.ts';
+import { holdsErasedData, readPointer, reduceToServerCode, siteLayout, swapPointer, type SiteLayout } from './site-layout.ts';
+import { configFile } from '../../config.ts';
 
-/** Where published builds live: `builds/N/`, with `current` pointing at the live one. */
-export interface SiteLayout {
-  root: string;
-  builds: string;
-  current: string;
-  /** The build whose server code a running server loaded; never pruned. */
-  server: string;
-}
-
-/** The folders under SITE_DIR. */
-export function siteLayout(siteDir: string): SiteLayout {
-  const root = resolve(siteDir);
-  return { root, builds: join(root, 'builds'), current: join(root, 'current'), server: join(root, 'server') };
-}
-
-/** The build folder a pointer (current or server) names, or null. */
-export async function readPointer(pointer: string): Promise<string | null> {
-  try {
-    return resolve(join(pointer, '..'), await readlink(pointer));
-  } catch {
-    return null;
-  }
-}
-
-/** Points a symlink at a folder atomically: a reader sees the old target or the new, never none. */
-export async function swapPointer(pointer: string, target: string): Promise<void> {
-  const temporary = `${pointer}.${process.pid}.${Date.now()}.tmp`;
-  await symlink(target, temporary, 'dir');
-  await rename(temporary, pointer);
-}
+export { readPointer, siteLayout, swapPointer, type SiteLayout } from './site-layout.ts';
 
 /**
  * Built server code imports packages from node_modules; when SITE_DIR lies outside the project
@@ -98,9 +72,9 @@ function runBuild(projectRoot: string, outDir: string, env: NodeJS.ProcessEnv, o
   });
 }
 
-/** The most telling line of a failed build's output. */
-function summarizeFailure(tail: string[]): string {
-  const telling = tail.find((line) => /^\s*(\[\w+\]\s*)?\w*Error\b|review-wall\.config|DATABASE_URL|environment:/.test(line));
+/** The most telling line of a failed build's output; `configSource` names the config file as messages do. */
+function summarizeFailure(tail: string[], configSource: string): string {
+  const telling = tail.find((line) => /^\s*(\[\w+\]\s*)?\w*Error\b|review-wall\.config|DATABASE_URL|environment:/.test(line) || line.includes(`${configSource}: `));
   return (telling ?? tail.at(-1) ?? 'the build failed').replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 500);
 }
 
@@ -132,19 +106,30 @@ export async function precompressBuild(clientDir: string): Promise<void> {
   await Promise.all(Array.from({ length: 4 }, worker));
 }
 
-/** Deletes builds other than the live one, the previous one and the one a server runs from. */
+/**
+ * Deletes builds nobody needs. Kept: the live one; the previous one (a request may still be
+ * reading it), unless an erasure marked it; builds newer than the live one (a publish may be
+ * writing one); and builds live servers run from, reduced to their server code once marked.
+ */
 async function pruneBuilds(layout: SiteLayout): Promise<void> {
-  const keep = new Set([await readPointer(layout.current), await readPointer(layout.server)]);
+  const current = await readPointer(layout.current);
+  if (!current) return;
+  const served = await liveServerBuilds(layout);
   const names = (await readdir(layout.builds)).sort((a, b) => Number(b) - Number(a));
   let previousKept = false;
   for (const name of names) {
     const path = join(layout.builds, name);
-    if (keep.has(path)) continue;
-    if (!previousKept) {
+    if (path === current || Number(name) > Number(basename(current))) continue;
+    const erased = holdsErasedData(path);
+    if (served.has(path)) {
+      if (erased) await reduceToServerCode(path);
+      continue;
+    }
+    if (!previousKept && !erased) {
       previousKept = true;
       continue;
     }
-    await rm(path, { recursive: true, force: true });
+    await rm(path, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
@@ -251,7 +236,7 @@ async function publishOnce(options: PublishOptions, startedBy: string): Promise<
     const reviewCount = approved?.value ?? 0;
 
     const build = await runBuild(projectRoot, buildDir, options.env ?? process.env, options.onOutput);
-    if (!build.ok || !existsSync(join(buildDir, 'client', 'index.html'))) return await fail(summarizeFailure(build.tail));
+    if (!build.ok || !existsSync(join(buildDir, 'client', 'index.html'))) return await fail(summarizeFailure(build.tail, configFile(options.env ?? process.env).source));
     await precompressBuild(join(buildDir, 'client'));
     await swapPointer(layout.current, buildDir);
     await db

@@ -1,10 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
 import { isOneClickUnsubscribe } from '../ask/invitations.ts';
-import { readPointer, siteLayout, swapPointer } from './publish.ts';
+import { claimServerBuild, type ServerBuildClaim } from './server-builds.ts';
+import { readPointer, siteLayout, type SiteLayout } from './site-layout.ts';
+import { limitRequestBody } from '../platform/body-limit.ts';
 import { securityHeaders } from '../platform/security-headers.ts';
 
 type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void | Promise<void>;
@@ -23,6 +27,105 @@ export interface SiteServerOptions {
   port: number;
   /** Behind reverse proxies: how many, and the public address they serve (SITE_URL). */
   proxy?: { hops: number; publicUrl: string } | undefined;
+  /** The port, bound earlier by `bindSitePort`; without it, host and port are bound here. */
+  bound?: BoundPort;
+}
+
+/** A listening port that answers 503 until `serve` hands it the site. */
+export interface BoundPort {
+  server: Server;
+  url: string;
+  /** Replaces the "starting" answer with the site's own handler. */
+  serve(handler: RequestListener): void;
+  close(): Promise<void>;
+}
+
+/** The outcome of binding the site's port. */
+export type BindOutcome = { kind: 'bound'; port: BoundPort } | { kind: 'in-use' } | { kind: 'unavailable'; reason: string };
+
+/** Every request while the site is starting: come back in a few seconds. */
+const answerStarting: RequestListener = (_request, response) => {
+  response.writeHead(503, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', 'Cache-Control': 'no-store' });
+  response.end('The review wall is starting. Try again in a few seconds.\n');
+};
+
+/**
+ * Binds HOST:PORT before anything else, so a second `npm start` on a port in use stops before
+ * it publishes or claims a build, and holds the port while the first publish runs (answering 503
+ * with Retry-After meanwhile) so nobody else takes it.
+ */
+export async function bindSitePort(host: string, port: number): Promise<BindOutcome> {
+  let handler = answerStarting;
+  const server = createServer((request, response) => handler(request, response));
+  server.keepAliveTimeout = 5000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') return { kind: 'in-use' };
+    if (code === 'EACCES') return { kind: 'unavailable', reason: 'permission denied' };
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return { kind: 'unavailable', reason: `${host} is not an address of this machine` };
+    return { kind: 'unavailable', reason: error instanceof Error ? error.message : String(error) };
+  }
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    kind: 'bound',
+    port: {
+      server,
+      url: `http://${host === 'localhost' ? 'localhost' : shown}:${address.port}`,
+      serve(site) {
+        handler = site;
+      },
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    },
+  };
+}
+
+/** `bindSitePort` for callers that want an exception (tests, benchmarks). */
+async function bindOrThrow(host: string, port: number): Promise<BoundPort> {
+  const outcome = await bindSitePort(host, port);
+  if (outcome.kind === 'in-use') throw new Error(`port ${port} is in use`);
+  if (outcome.kind === 'unavailable') throw new Error(`cannot listen on ${host}:${port}: ${outcome.reason}`);
+  return outcome.port;
+}
+
+/**
+ * Claims the live build for this process's server code. A publish and a prune between the look
+ * at `current` and the claim could have deleted it: then the build live now is claimed.
+ */
+async function claimLiveBuild(layout: SiteLayout): Promise<ServerBuildClaim> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const build = await readPointer(layout.current);
+    if (!build) throw new Error(`nothing is published yet in ${layout.root}; run npm run publish`);
+    const claim = await claimServerBuild(layout, build);
+    if (existsSync(join(build, 'server', 'entry.mjs'))) return claim;
+    await claim.release();
+  }
+  throw new Error(`the live build in ${layout.root} has no server code; run npm run publish`);
+}
+
+/**
+ * A static handler that survives a file deleted after it started (an erasure removes pages from
+ * the live build): sirv lists files once and streams them without an error handler, so the
+ * missing file would crash the process. The response is cut off instead.
+ */
+function guardMissingFiles(handler: ReturnType<typeof sirv>): ReturnType<typeof sirv> {
+  return (request, response, next) => {
+    const guard = (source: Readable) => source.once('error', () => response.destroy());
+    response.once('pipe', guard);
+    try {
+      handler(request, response, next);
+    } finally {
+      response.off('pipe', guard);
+    }
+  };
 }
 
 const socketAddresses = new WeakMap<Socket, string | undefined>();
@@ -65,16 +168,25 @@ export function presentAsPublic(request: IncomingMessage, hops: number, publicUr
  */
 export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
   const layout = siteLayout(options.siteDir);
-  const serverBuild = await readPointer(layout.current);
-  if (!serverBuild) throw new Error(`nothing is published yet in ${layout.root}; run npm run publish`);
-  await swapPointer(layout.server, serverBuild);
-  const entry = (await import(pathToFileURL(join(serverBuild, 'server', 'entry.mjs')).href)) as { handler: NodeHandler };
+  const bound = options.bound ?? (await bindOrThrow(options.host, options.port));
+  let claim: ServerBuildClaim | undefined;
+  let entry: { handler: NodeHandler };
+  try {
+    claim = await claimLiveBuild(layout);
+    entry = (await import(pathToFileURL(join(claim.build, 'server', 'entry.mjs')).href)) as { handler: NodeHandler };
+  } catch (error) {
+    await claim?.release();
+    if (!options.bound) await bound.close();
+    throw error;
+  }
+  const ownClaim = claim;
+  const serverBuild = ownClaim.build;
 
   const staticHandlers = new Map<string, ReturnType<typeof sirv>>();
   const staticFor = (buildDir: string) => {
     let handler = staticHandlers.get(buildDir);
     if (!handler) {
-      handler = sirv(join(buildDir, 'client'), {
+      handler = guardMissingFiles(sirv(join(buildDir, 'client'), {
         etag: true,
         gzip: true,
         brotli: true,
@@ -86,7 +198,7 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
           const immutable = pathname.startsWith('/_astro/');
           response.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
         },
-      });
+      }));
       // Only the live build and the server's own are ever asked for; forget older ones.
       if (staticHandlers.size >= 4) staticHandlers.clear();
       staticHandlers.set(buildDir, handler);
@@ -95,7 +207,9 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   };
 
   const publicUrl = options.proxy && options.proxy.hops > 0 ? new URL(options.proxy.publicUrl) : null;
-  const server = createServer(async (request, response) => {
+  const server = bound.server;
+  bound.serve(async (request, response) => {
+    if (limitRequestBody(request, response)) return;
     if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
     const method = request.method ?? 'GET';
     const ssr = () => {
@@ -122,16 +236,12 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
       ssr();
     });
   });
-  server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     server,
-    url: `http://${options.host === 'localhost' ? 'localhost' : host}:${address.port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    url: bound.url,
+    close: async () => {
+      await ownClaim.release();
+      await bound.close();
+    },
   };
 }

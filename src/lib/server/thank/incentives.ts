@@ -3,8 +3,7 @@ import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import type { CommandLock } from '../platform/command-lock.ts';
 import { auditLog, contacts, emailLog, giftCodes, incentives } from '../../../../db/schema.ts';
-import { incentiveEmailStrings } from '../../i18n/incentive-email.ts';
-import { fill } from '../../i18n/review-form.ts';
+import { fill, messagesFor } from '../../i18n/index.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
 import { incentiveTextFor } from '../../config.ts';
 import { renderEmail, type RenderedEmail } from '../../email-layout.ts';
@@ -86,7 +85,7 @@ export function renderIncentiveEmail(
   recipient: { name: string | null; locale: string; code: string | null },
 ): RenderedEmail {
   const locale = incentiveLocale(config, recipient.locale);
-  const strings = incentiveEmailStrings(locale);
+  const strings = messagesFor(locale).incentiveEmail;
   const business = config.business.name;
   const name = recipient.name?.trim();
   const paragraphs = [
