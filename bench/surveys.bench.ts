@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { openDatabase, type Database } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { createOutboxTransport } from '../src/lib/server/platform/mail.ts';
-import { runTick } from '../src/lib/server/platform/tick.ts';
+import { runTick } from '../src/lib/server/schedule/tick.ts';
 import { generateToken, hashToken } from '../src/lib/tokens.ts';
 import { projectRoot, startApp } from '../test/helpers/app.ts';
 import { startFakeResend } from '../test/helpers/fake-resend.ts';

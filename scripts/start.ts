@@ -9,7 +9,7 @@ import { publishSite, queuedPublishRequest, readPointer, siteLayout } from '../s
 import { deleteStaleRateLimits } from '../src/lib/server/platform/rate-limit.ts';
 import { bindSitePort, startSiteServer, type BoundPort } from '../src/lib/server/publish/site-server.ts';
 import { getEnvironment } from '../src/lib/server/platform/env.ts';
-import { jobContextFor, startTickLoop } from '../src/lib/server/platform/tick.ts';
+import { jobContextFor, startTickLoop } from '../src/lib/server/schedule/tick.ts';
 
 const help = `Usage: npm start [-- --no-demo] [-- --skip-publish] [-- --no-tick]
 

@@ -4,8 +4,8 @@ import cliProgress from 'cli-progress';
 import { randomUUID } from 'node:crypto';
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
-import { runDueJobs } from '../src/lib/server/platform/job-runner.ts';
-import { defaultResendRate, jobContextFor } from '../src/lib/server/platform/tick.ts';
+import { runDueJobs } from '../src/lib/server/schedule/job-runner.ts';
+import { defaultResendRate, jobContextFor } from '../src/lib/server/schedule/tick.ts';
 import { createSurveys, selectSurveyRecipients, surveyJobKinds, surveySendHandler } from '../src/lib/server/listen/surveys.ts';
 
 const help = `Usage: npm run survey [-- --dry-run] [-- --limit N] [-- --rate N]

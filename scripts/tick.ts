@@ -2,8 +2,8 @@
 // npm run tick: do the work that is due (delayed surveys, reminders, autopilot rounds, delayed review invitations).
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
-import { countDueJobs } from '../src/lib/server/platform/scheduler.ts';
-import { defaultResendRate, describeTick, jobContextFor, runTick } from '../src/lib/server/platform/tick.ts';
+import { countDueJobs } from '../src/lib/server/schedule/scheduler.ts';
+import { defaultResendRate, describeTick, jobContextFor, runTick } from '../src/lib/server/schedule/tick.ts';
 
 const help = `Usage: npm run tick [-- --dry-run] [-- --rate N]
 

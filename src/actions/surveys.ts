@@ -3,7 +3,7 @@ import { z } from 'astro/zod';
 import { requireAdmin } from '../lib/server/auth/admin-guard.ts';
 import { startSurveyCampaign } from '../lib/server/listen/survey-campaigns.ts';
 import { getDatabase } from '../lib/server/platform/database.ts';
-import { kickTickLoop } from '../lib/server/platform/tick.ts';
+import { kickTickLoop } from '../lib/server/schedule/tick.ts';
 
 /** "Send survey" at /admin/surveys/: the campaign runs in the background as due work; the page follows it. */
 export const adminSurveys = {

@@ -6,7 +6,7 @@ import { findReviewRequestByToken, submitReview } from '../../../src/lib/server/
 import { reviewSubmissionSchema } from '../../../src/lib/collect/review-submission.ts';
 import { recordSurveyAnswer } from '../../../src/lib/server/listen/survey-answers.ts';
 import { findSurveyByToken } from '../../../src/lib/server/listen/surveys.ts';
-import { runTick } from '../../../src/lib/server/platform/tick.ts';
+import { runTick } from '../../../src/lib/server/schedule/tick.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 import { configWith, createSurveyLink, outboxJobContext, outboxMessages } from '../../helpers/surveys.ts';
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSurveys } from '../../../src/lib/server/listen/surveys.ts';
 import { scheduleSurveyAfterTicket } from '../../../src/lib/server/listen/survey-triggers.ts';
 import { loadSurveyRounds } from '../../../src/lib/server/moderate/dashboard.ts';
-import { runTick } from '../../../src/lib/server/platform/tick.ts';
+import { runTick } from '../../../src/lib/server/schedule/tick.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 import { addContacts, configWith, outboxJobContext } from '../../helpers/surveys.ts';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eraseContact } from '../../../src/lib/server/moderate/erasure.ts';
 import { createSurveys, findSurveyByToken, selectSurveyRecipients } from '../../../src/lib/server/listen/surveys.ts';
-import { runTick } from '../../../src/lib/server/platform/tick.ts';
+import { runTick } from '../../../src/lib/server/schedule/tick.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 import { addContacts, configWith, outboxJobContext, outboxMessages, surveyLinksIn } from '../../helpers/surveys.ts';
 

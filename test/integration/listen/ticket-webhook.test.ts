@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { signWebhookBody } from '../../../src/lib/server/listen/nps-webhook.ts';
 import { erasedEmailHash } from '../../../src/lib/server/moderate/erased-emails.ts';
-import { runTick } from '../../../src/lib/server/platform/tick.ts';
+import { runTick } from '../../../src/lib/server/schedule/tick.ts';
 import { startApp, type RunningApp } from '../../helpers/app.ts';
 import { configWith, outboxJobContext, outboxMessages } from '../../helpers/surveys.ts';
 

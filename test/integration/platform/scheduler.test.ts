@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../db/client.ts';
-import { runDueJobs, type JobHandler } from '../../../src/lib/server/platform/job-runner.ts';
-import { claimDueJobs, maxJobAttempts, scheduleJob } from '../../../src/lib/server/platform/scheduler.ts';
+import { runDueJobs, type JobHandler } from '../../../src/lib/server/schedule/job-runner.ts';
+import { claimDueJobs, maxJobAttempts, scheduleJob } from '../../../src/lib/server/schedule/scheduler.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 import { configWith, outboxJobContext } from '../../helpers/surveys.ts';
 

@@ -9,7 +9,7 @@ import { incentiveTextFor, publicIncentiveText } from '../../config.ts';
 import { renderEmail } from '../../email-layout.ts';
 import { isLocale, type Locale } from '../../locales.ts';
 import { MailDeliveryError, sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
-import { scheduleJobStatement } from '../platform/scheduler.ts';
+import { scheduleJobStatement } from '../schedule/scheduler.ts';
 import { createReviewRequest, renewReviewRequestToken, type InvitationTerms } from './review-requests.ts';
 
 export type { InviteAudience };

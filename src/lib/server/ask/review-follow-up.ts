@@ -5,7 +5,7 @@ import { isInInviteAudience } from '../../listen/survey.ts';
 import { deriveToken } from '../../tokens.ts';
 import { reviewLinkState } from '../../collect/review-link.ts';
 import { findReviewRequestByToken } from '../collect/review-submissions.ts';
-import type { JobMail, JobResult, MailJobHandler, TaskJobHandler } from '../platform/job-runner.ts';
+import type { JobMail, JobResult, MailJobHandler, TaskJobHandler } from '../schedule/job-runner.ts';
 import type { SurveyLink } from '../listen/surveys.ts';
 import { buildInvitationEmail, inFlightMilliseconds, inviteCandidate } from './invitations.ts';
 import { createReviewRequest, renewReviewRequestToken } from './review-requests.ts';

@@ -8,7 +8,7 @@ import type { Locale } from '../../locales.ts';
 import type { ReviewSubmission } from '../../collect/review-submission.ts';
 import { hashToken, isWellFormedToken } from '../../tokens.ts';
 import { deleteReviewPhoto, PhotoRejectedError, storeReviewPhoto, type PhotoRejection } from './photos.ts';
-import { hotPathRunner, runGroupedWriteBatch, type SqlRows } from './hot-path-sql.ts';
+import { hotPathRunner, runGroupedWriteBatch, type SqlRows } from '../platform/hot-path-sql.ts';
 import { addressForLimits, decideRateLimit, rateLimitStatement, type RateLimitRule } from '../platform/rate-limit.ts';
 
 /** A review request found by its token, with the contact's name and the review if one was sent. */

@@ -2,7 +2,7 @@ import type { Database } from '../../../../db/client.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
 import { isInInviteAudience, reasonMaxLength } from '../../listen/survey.ts';
 import { hashToken, isWellFormedToken } from '../../tokens.ts';
-import { hotPathRunner, runGroupedWriteBatch, type SqlRows } from '../collect/hot-path-sql.ts';
+import { hotPathRunner, runGroupedWriteBatch, type SqlRows } from '../platform/hot-path-sql.ts';
 import { addressForLimits, decideRateLimit, rateLimitStatement, type RateLimitRule } from '../platform/rate-limit.ts';
 
 /** Answer limits: a few changes per survey, and a cap per client address (as for the review form). */

@@ -1,7 +1,7 @@
 import type { Database } from '../../../../db/client.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
-import type { JobResult, TaskJobHandler } from '../platform/job-runner.ts';
-import { scheduleJob } from '../platform/scheduler.ts';
+import type { JobResult, TaskJobHandler } from '../schedule/job-runner.ts';
+import { scheduleJob } from '../schedule/scheduler.ts';
 import { createSurveys, selectSurveyRecipients } from './surveys.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../../db/client.ts';
-import type { JobResult, TaskJobHandler } from '../platform/job-runner.ts';
-import { scheduleJob } from '../platform/scheduler.ts';
+import type { JobResult, TaskJobHandler } from '../schedule/job-runner.ts';
+import { scheduleJob } from '../schedule/scheduler.ts';
 import { createSurveys, selectSurveyRecipients, surveyJobKinds } from './surveys.ts';
 
 /** The job behind the admin's "Send survey": creates the surveys, whose emails then go out as jobs of their own. */

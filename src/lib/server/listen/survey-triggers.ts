@@ -1,8 +1,8 @@
 import type { Database } from '../../../../db/client.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
 import { quietPeriodStart, type TicketResolved } from '../../listen/survey.ts';
-import type { JobResult, TaskJobHandler } from '../platform/job-runner.ts';
-import { scheduleJob } from '../platform/scheduler.ts';
+import type { JobResult, TaskJobHandler } from '../schedule/job-runner.ts';
+import { scheduleJob } from '../schedule/scheduler.ts';
 import { storeNpsAnswers } from './nps-import.ts';
 import { createSurveys } from './surveys.ts';
 

@@ -8,9 +8,9 @@ import { surveyStrings } from '../../i18n/survey.ts';
 import { quietPeriodStart, roundLengthDays, surveyRoundAt, type SurveyTrigger } from '../../listen/survey.ts';
 import type { Locale } from '../../locales.ts';
 import { generateToken, hashToken, isWellFormedToken } from '../../tokens.ts';
-import type { JobMail, JobResult, MailJobHandler } from '../platform/job-runner.ts';
+import type { JobMail, JobResult, MailJobHandler } from '../schedule/job-runner.ts';
 import type { MailMessage } from '../platform/mail.ts';
-import { scheduleJobStatement, type ClaimedJob } from '../platform/scheduler.ts';
+import { scheduleJobStatement, type ClaimedJob } from '../schedule/scheduler.ts';
 import { findErasedEmails } from '../moderate/erased-emails.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;

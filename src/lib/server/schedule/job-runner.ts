@@ -2,7 +2,7 @@ import type { InStatement } from '@libsql/client';
 import { createHash } from 'node:crypto';
 import type { Database } from '../../../../db/client.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
-import { MailDeliveryError, resendBatchLimit, sendMail, type MailMessage, type Mailer, type ResendBatchSender } from './mail.ts';
+import { MailDeliveryError, resendBatchLimit, sendMail, type MailMessage, type Mailer, type ResendBatchSender } from '../platform/mail.ts';
 import { claimDueJobs, completeJobStatement, maxJobAttempts, newTickHolder, retryJobStatement, type ClaimedJob } from './scheduler.ts';
 
 /** What every job handler may use. */

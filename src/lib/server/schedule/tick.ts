@@ -4,8 +4,8 @@ import { surveyCampaignHandler } from '../listen/survey-campaigns.ts';
 import { ticketSurveyHandler } from '../listen/survey-triggers.ts';
 import { surveyReminderHandler, surveySendHandler } from '../listen/surveys.ts';
 import { createRequestPacer } from '../thank/incentives.ts';
-import type { AppContext } from './app-context.ts';
-import { createResendBatchSender } from './mail.ts';
+import type { AppContext } from '../platform/app-context.ts';
+import { createResendBatchSender } from '../platform/mail.ts';
 import { runDueJobs, type JobContext, type JobHandler, type JobRunOptions, type JobRunSummary } from './job-runner.ts';
 
 /** Every kind of due work the tick knows. */

@@ -1,7 +1,7 @@
 import type { InStatement } from '@libsql/client';
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../../db/client.ts';
-import { thisProcessHolder } from './command-lock.ts';
+import { thisProcessHolder } from '../platform/command-lock.ts';
 
 /** Work to do at a time. `key` is unique: scheduling the same work again changes nothing. */
 export interface JobToSchedule {
