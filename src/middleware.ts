@@ -27,7 +27,9 @@ const securityHeaders = defineMiddleware(async (context, next) => {
 /**
  * Reads the session cookie into `locals.user`/`locals.session`, then guards the admin: without a
  * session, admin pages redirect to the sign-in page and admin endpoints, form posts and actions
- * (any action group named admin…) answer 401, before any routing, page or action code runs.
+ * (any action group named admin…) answer 401, before any page or action code runs or a body is
+ * read. Which action a request calls is Astro's own answer (getActionContext), so a path such as
+ * `/_actions/review.submit/_actions/admin.hide` is judged by the action Astro would run.
  * Unknown /admin paths are routed to a catch-all page, so they are guarded too.
  */
 const auth = defineMiddleware(async (context, next) => {
@@ -47,7 +49,8 @@ const auth = defineMiddleware(async (context, next) => {
     }
   }
   if (!context.locals.user) {
-    const access = classifyAdminRequest(context.url, context.request.method);
+    const action = getActionContext(context).action?.name ?? null;
+    const access = classifyAdminRequest(context.url, context.request.method, action);
     if (access === 'endpoint') return unauthorizedResponse();
     if (access === 'page') return context.redirect(signInUrlFor(context.url), 303);
   }
