@@ -6,20 +6,21 @@ import { getDatabase } from './lib/server/platform/database.ts';
 import { getEnvironment } from './lib/server/platform/env.ts';
 import { submissionRateLimits, submissionRefusedUnread } from './lib/server/collect/review-submissions.ts';
 import { applySecurityHeaders } from './lib/server/platform/security-headers.ts';
-import { deleteSessionCookie, sessionCookieName, setSessionCookie, useSecureCookies, validateSessionToken } from './lib/server/auth/session.ts';
+import { deleteSessionCookie, readSessionToken, setSessionCookie, useSecureCookies, validateSessionToken } from './lib/server/auth/session.ts';
 
-/** Adds CSP, frame-ancestors, no-sniff and referrer policy to every on-demand response. */
+/** Adds CSP, frame-ancestors, no-sniff, referrer policy and (on an https site) HSTS to every on-demand response. */
 const securityHeaders = defineMiddleware(async (context, next) => {
   // Prerendered pages get their headers from the static file server.
   if (context.isPrerendered) return next();
   const response = await next();
+  const { SITE_URL } = getEnvironment();
   try {
-    applySecurityHeaders(response.headers);
+    applySecurityHeaders(response.headers, SITE_URL);
     return response;
   } catch {
     // Some responses (redirects, fetch results) have immutable headers: copy them.
     const copy = new Response(response.body, response);
-    applySecurityHeaders(copy.headers);
+    applySecurityHeaders(copy.headers, SITE_URL);
     return copy;
   }
 });
@@ -37,7 +38,7 @@ const auth = defineMiddleware(async (context, next) => {
   context.locals.session = null;
   if (context.isPrerendered) return next();
   const secure = useSecureCookies(getEnvironment().SITE_URL);
-  const token = context.cookies.get(sessionCookieName)?.value;
+  const token = readSessionToken(context.cookies, secure);
   if (token) {
     const validated = await validateSessionToken(await getDatabase(), token);
     if (validated) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAdminRequest, isAdminActionName, safeNextPath, signInUrlFor } from '../../../src/lib/auth/admin-access.ts';
-import { useSecureCookies } from '../../../src/lib/server/auth/session.ts';
+import { sessionCookieName, useSecureCookies } from '../../../src/lib/server/auth/session.ts';
 
 const site = 'http://127.0.0.1:4321';
 /** The guard's answer; `action` is the name Astro reads from the request (getActionContext), or null when it runs none. */
@@ -83,5 +83,10 @@ describe('the admin guard', () => {
     expect(useSecureCookies('http://127.0.0.1:4321', 'production')).toBe(false);
     expect(useSecureCookies('http://localhost:4321', undefined)).toBe(false);
     expect(useSecureCookies('http://localhost.evil.example', 'production')).toBe(true);
+  });
+
+  it('names the session cookie __Host- wherever it is Secure, and plainly on http development', () => {
+    expect(sessionCookieName(true)).toBe('__Host-review_wall_session');
+    expect(sessionCookieName(false)).toBe('review_wall_session');
   });
 });

@@ -15,8 +15,16 @@ export const sessionLifetimeMs = 30 * day;
 /** A session used when less than this remains is extended to a full lifetime again. */
 export const sessionRenewalThresholdMs = 15 * day;
 
-/** The cookie that carries the session token. */
-export const sessionCookieName = 'review_wall_session';
+/**
+ * The cookie that carries the session token. Where cookies are Secure (https) it has the
+ * `__Host-` prefix: browsers then keep it only if it is Secure, for Path=/ and without Domain, so
+ * neither a plain-http page nor a sibling subdomain can set or shadow it. Plain-http development
+ * keeps the bare name, which browsers accept without Secure. Sessions begun under the bare name
+ * before the prefix was introduced are not read on https: their admins sign in again.
+ */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-review_wall_session' : 'review_wall_session';
+}
 
 /** A stored session. Its id is the SHA-256 of the token the browser holds. */
 export interface Session {
@@ -101,12 +109,17 @@ export function useSecureCookies(siteUrl: string, nodeEnv = process.env.NODE_ENV
   return nodeEnv === 'production' && !loopback;
 }
 
-/** Puts the session token in an httpOnly, SameSite=Lax cookie that lives as long as the session. */
+/** The session token the browser sent, if any. */
+export function readSessionToken(cookies: AstroCookies, secure: boolean): string | undefined {
+  return cookies.get(sessionCookieName(secure))?.value;
+}
+
+/** Puts the session token in an httpOnly, SameSite=Lax cookie that lives as long as the session (never with a Domain). */
 export function setSessionCookie(cookies: AstroCookies, token: string, expiresAt: Date, secure: boolean): void {
-  cookies.set(sessionCookieName, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
+  cookies.set(sessionCookieName(secure), token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
 }
 
 /** Removes the session cookie from the browser. */
 export function deleteSessionCookie(cookies: AstroCookies, secure: boolean): void {
-  cookies.set(sessionCookieName, '', { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0 });
+  cookies.set(sessionCookieName(secure), '', { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0 });
 }
