@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
+import { formerTestimonialId, formerUrlTarget } from '../../publish/former-urls.ts';
 import { isOneClickUnsubscribe } from '../ask/invitations.ts';
 import { claimServerBuild, type ServerBuildClaim } from './server-builds.ts';
 import { readPointer, siteLayout, type SiteLayout } from './site-layout.ts';
@@ -142,6 +144,23 @@ function guardMissingFiles(handler: ReturnType<typeof sirv>): ReturnType<typeof 
   };
 }
 
+/**
+ * Answers a request for the numeric address a testimonial had before public ids with a 301 to its
+ * public address, when `build` has a redirect page there (see former-urls.ts); false otherwise, and
+ * the request goes on as any other. Only reviews published under such an address have that page.
+ */
+async function redirectFormerAddress(build: string, url: URL, response: ServerResponse): Promise<boolean> {
+  const rowId = formerTestimonialId(url.pathname);
+  if (rowId === null) return false;
+  const page = await readFile(join(build, 'client', 'testimonials', String(rowId), 'index.html'), 'utf8').catch(() => null);
+  const target = page === null ? null : formerUrlTarget(page);
+  if (!target) return false;
+  // Cached for an hour only: the review may be hidden or erased later.
+  response.writeHead(301, { Location: `${target}${url.search}`, 'Cache-Control': 'public, max-age=3600' });
+  response.end();
+  return true;
+}
+
 const socketAddresses = new WeakMap<Socket, string | undefined>();
 
 /** An X-Forwarded-For entry without the port or brackets some proxies add: `1.2.3.4:5678`, `[2001:db8::1]:443`. */
@@ -244,6 +263,7 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
     // Only reads can be static files: form posts go straight to Astro, without a look at the pointer.
     if (method !== 'GET' && method !== 'HEAD') return ssr();
     const live = (await readPointer(layout.current)) ?? serverBuild;
+    if (await redirectFormerAddress(live, new URL(request.url ?? '/', 'http://localhost'), response)) return;
     staticFor(live)(request, response, () => {
       // Assets of on-demand pages belong to the server's own build if the live one differs. Only
       // assets: its pages may show reviews hidden or erased since, and must not come back.
