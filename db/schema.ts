@@ -96,6 +96,17 @@ export const reviews = sqliteTable(
   'reviews',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    /**
+     * The review's id in every public address, feed and markup: 16 random hex characters, so it
+     * tells nobody how many reviews exist (the row id would). The database sets it when the review
+     * is first approved and it never changes (triggers in migration 0006); null until then.
+     */
+    publicId: text('public_id').unique(),
+    /**
+     * Published at /testimonials/ROW_ID/ before public ids existed (set by migration 0006): that
+     * old address redirects to the new one. Never set for later reviews, whose row ids stay private.
+     */
+    legacyNumericUrl: integer('legacy_numeric_url', { mode: 'boolean' }).notNull().default(false),
     requestId: integer('request_id')
       .notNull()
       .unique()

@@ -35,8 +35,8 @@ runCommand('start', async () => {
   if (values['no-tick']) process.env.TICK_INTERVAL_SECONDS = '0';
   // The port first: a second start on a port in use must stop before it publishes or claims a build.
   getConfig();
-  const { HOST, PORT } = getEnvironment();
-  const bound = await bindSitePort(HOST, PORT);
+  const { HOST, PORT, SITE_URL } = getEnvironment();
+  const bound = await bindSitePort(HOST, PORT, SITE_URL);
   if (bound.kind === 'in-use') throw new Error(`port ${PORT} is in use (another npm start?)`);
   if (bound.kind === 'unavailable') throw new Error(`cannot listen on ${HOST}:${PORT}: ${bound.reason}`);
   try {
@@ -81,6 +81,7 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
     host: env.HOST,
     port: env.PORT,
     proxy: env.TRUST_PROXY > 0 ? { hops: env.TRUST_PROXY, publicUrl: env.SITE_URL } : undefined,
+    siteUrl: env.SITE_URL,
   });
   console.log(`Review wall on ${site.url}/  (admin: ${site.url}/admin/)`);
   if (demoAccess) {

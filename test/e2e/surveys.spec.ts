@@ -8,7 +8,7 @@ import { outboxMessages, surveyLinksIn } from '../helpers/surveys.ts';
 // answer, the review, and what the marketer sees. The server runs its own tick every minute too.
 test.use({ javaScriptEnabled: false });
 
-const secret = 'e2e-events-secret-0123456789';
+const secret = 'e2e-events-secret-0123456789abcdef01234';
 let app: RunningApp;
 let db: Database;
 test.beforeAll(async () => {

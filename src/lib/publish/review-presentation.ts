@@ -59,14 +59,19 @@ export function summarizeRatings(ratings: readonly number[]): { average: number;
   return { average: Math.round((sum / ratings.length) * 10) / 10, count: ratings.length };
 }
 
-/** The public path of one testimonial. */
-export function testimonialPath(id: number): string {
-  return `/testimonials/${id}/`;
+/** The public path of one testimonial, by its public id (never the row id: see PublicReview.id). */
+export function testimonialPath(publicId: string): string {
+  return `/testimonials/${publicId}/`;
 }
 
-/** The public path of a published photo of one width. */
-export function photoPath(id: number, width: number): string {
-  return `/testimonials/photos/${id}-${width}.webp`;
+/** The address a testimonial published before public ids had, by its row id: it redirects to `testimonialPath`. */
+export function formerTestimonialPath(rowId: number): string {
+  return `/testimonials/${rowId}/`;
+}
+
+/** The public path of a published photo of one width, by the testimonial's public id. */
+export function photoPath(publicId: string, width: number): string {
+  return `/testimonials/photos/${publicId}-${width}.webp`;
 }
 
 /** One page of a list, 1-based; pages past the end are empty. */

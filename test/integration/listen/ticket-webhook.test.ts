@@ -8,7 +8,7 @@ import { runTick } from '../../../src/lib/server/schedule/tick.ts';
 import { startApp, type RunningApp } from '../../helpers/app.ts';
 import { configWith, outboxJobContext, outboxMessages } from '../../helpers/surveys.ts';
 
-const secret = 'test-events-secret-0123456789';
+const secret = 'test-events-secret-0123456789abcdef0123';
 const hour = 60 * 60 * 1000;
 
 describe('POST /api/events/ticket-resolved', () => {

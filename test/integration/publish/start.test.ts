@@ -1,4 +1,5 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyProject, isolatedEnvironment, runScript, startApp } from '../../helpers/app.ts';
@@ -36,6 +37,17 @@ describe('start-up', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(expected);
+  });
+
+  it('stops with one line naming NPS_WEBHOOK_SECRET when it is shorter than 32 bytes', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'review-wall-secret-'));
+    copies.push(directory);
+    const result = await runScript('start', ['--no-demo'], { ...isolatedEnvironment(directory, 0), NPS_WEBHOOK_SECRET: 'x' });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^start: environment: NPS_WEBHOOK_SECRET: must be at least 32 bytes long/);
+    // Stopped before anything was created.
+    expect(existsSync(join(directory, 'db'))).toBe(false);
   });
 
   it('npm run demo -- --clear removes every demo row, and npm run demo loads it again', async () => {

@@ -8,7 +8,6 @@ import { getConfig } from '../../config.ts';
 import { messagesFor } from '../../i18n/index.ts';
 import { preferredLocale } from '../../locales.ts';
 import { isWellFormedToken } from '../../tokens.ts';
-import { securityHeaders } from './security-headers.ts';
 
 /** What a refused request is answered with. */
 interface Refusal {
@@ -151,8 +150,8 @@ function refuseTooLarge(request: IncomingMessage, response: ServerResponse, limi
     body: `The request body is too large: ${limit.route} accepts at most ${Math.floor(limit.maxBytes / 1024)} KB.\n`,
   };
   // No "Connection: close": with it Node destroys the socket the moment the answer is written.
+  // The security headers are on the response already (the site server sets them on every answer).
   response.writeHead(413, {
-    ...securityHeaders,
     'Content-Type': refusal.contentType,
     'Content-Length': Buffer.byteLength(refusal.body),
     'Cache-Control': 'no-store',
