@@ -6,6 +6,7 @@ import { access, constants, stat } from 'node:fs/promises';
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
 import { CsvFormatError, importNpsCsv, type ImportProgress } from '../src/lib/server/listen/nps-import.ts';
+import { describeImportReport, describeRejectedRow } from '../src/lib/listen/import-summary.ts';
 
 const help = `Usage: npm run import -- FILE.csv [--dry-run]
 
@@ -86,14 +87,7 @@ runCommand('import', async () => {
     progress.stop(report?.rows);
   }
 
-  for (const row of report.rejected) process.stderr.write(`${file}:${row.line}: ${row.reason}\n`);
-  const verb = dryRun ? 'Dry run, nothing written: would add' : 'Added';
-  console.log(
-    `${verb} ${report.answersAdded} answers and ${report.contactsAdded} new customers. ` +
-      `Rows: ${report.rows}, added: ${report.answersAdded}, duplicates: ${report.duplicates}, rejected: ${report.rejected.length}.`,
-  );
-  if (report.erased > 0) {
-    console.log(`Left out ${report.erased} rows of customers erased on request (npm run erase -- --allow-again EMAIL if one of them asks to be included again).`);
-  }
+  for (const row of report.rejected) process.stderr.write(`${describeRejectedRow(file, row)}\n`);
+  for (const line of describeImportReport(report, dryRun)) console.log(line);
   return report.rejected.length > 0 ? 1 : 0;
 });

@@ -42,7 +42,7 @@ export const inFlightMilliseconds = 10 * 60 * 1000;
  */
 export async function selectInvitationCandidates(
   db: Database,
-  options: { audience: InviteAudience; enabledLocales: readonly Locale[]; defaultLocale: Locale },
+  options: { audience: InviteAudience; enabledLocales: readonly Locale[]; defaultLocale: Locale; contactId?: number },
 ): Promise<InvitationCandidate[]> {
   const result = await db.$client.execute({
     sql: `select c.id as contact_id, c.email, c.name, c.locale, r.id as response_id, r.score, q.id as request_id, q.created_at as request_created_at
@@ -55,8 +55,9 @@ export async function selectInvitationCandidates(
             -- A survey answer already scheduled their invitation (see review-follow-up.ts).
             and not exists (select 1 from scheduled_jobs j where j.contact_id = c.id and j.kind = 'review.invitation' and j.done_at is null)
             and (? = 'all' or r.score >= 9)
+            and (? is null or c.id = ?)
           order by c.id`,
-    args: [options.audience],
+    args: [options.audience, options.contactId ?? null, options.contactId ?? null],
   });
   return result.rows.map((row) => {
     const locale = String(row.locale);
