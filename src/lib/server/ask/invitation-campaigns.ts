@@ -65,7 +65,12 @@ export const campaignInvitationHandler: TaskJobHandler = {
     const contactId = Number(job.payload.contactId);
     if (typeof audience !== 'string' || !isInviteAudience(audience) || !Number.isSafeInteger(contactId)) return { status: 'done', outcome: 'failed: bad payload' };
     const [candidate] = await selectInvitationCandidates(db, { audience, enabledLocales: config.locales.enabled, defaultLocale: config.locales.default, contactId });
-    if (!candidate) return { status: 'done', outcome: 'skipped: invited meanwhile, unsubscribed, erased or no longer in the audience' };
+    if (!candidate) {
+      // An earlier attempt of this job (a tick that died after sending) may have sent it: that counts as this campaign's.
+      const { rows } = await db.$client.execute({ sql: 'select sent_at from review_requests where contact_id = ? and sent_at >= ?', args: [contactId, job.dueAt.getTime()] });
+      if (rows.length > 0) return { status: 'done', outcome: 'sent before' };
+      return { status: 'done', outcome: 'skipped: invited before, unsubscribed, erased or no longer in the audience' };
+    }
     await context.pace?.();
     const outcome = await inviteCandidate({ db, mailer: context.mailer, config, siteUrl: context.siteUrl, audience }, candidate, now);
     switch (outcome) {
