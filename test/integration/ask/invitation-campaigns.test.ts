@@ -31,7 +31,6 @@ async function importCustomers() {
 }
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 11, 1, 9, minutes));
-const invitationsIn = (outbox: string) => outboxMessages(outbox).filter((message) => message.headers.get('x-review-wall-kind') === 'invite' || /Would you share|Czy podzielisz/.test(message.subject));
 
 describe('invitation campaigns from the admin', () => {
   it('invite the chosen audience once each, and a second campaign sends nothing more', async () => {
