@@ -7,6 +7,7 @@ import type { InviteAudience } from '../../ask/invite-audience.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
 import { incentiveTextFor, publicIncentiveText } from '../../config.ts';
 import { renderEmail } from '../../email-layout.ts';
+import { bodyParagraphs, wordingFor } from '../../email-wording.ts';
 import { isLocale, type Locale } from '../../locales.ts';
 import { MailDeliveryError, sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
 import { scheduleJobStatement } from '../schedule/scheduler.ts';
@@ -102,15 +103,16 @@ export function buildInvitationEmail(
     // Some locales end a date with an abbreviation ("2026 р."); the sentence brings its own full stop.
     date: new Intl.DateTimeFormat(input.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(input.expiresAt).replace(/\.$/, ''),
   };
+  const filled = { ...values, greeting: fill(input.name ? t.greeting : t.greetingWithoutName, values) };
+  const own = wordingFor(config.emails, input.reminder ? 'invitationReminder' : 'invitation', input.locale);
   const unsubscribeUrl = unsubscribeLink(input.siteUrl, input.token);
   const rendered = renderEmail(
     {
       locale: input.locale,
-      subject: fill(reminder?.subject ?? t.subject, values),
+      subject: fill(own.subject ?? reminder?.subject ?? t.subject, filled),
       paragraphs: [
-        fill(input.name ? t.greeting : t.greetingWithoutName, values),
-        fill(reminder?.intro ?? t.thanks, values),
-        fill(t.ask, values),
+        ...(own.body ? bodyParagraphs(own.body, filled) : [filled.greeting, fill(reminder?.intro ?? t.thanks, values), fill(t.ask, values)]),
+        // The promise that the incentive does not depend on the review stays, whatever the wording (FTC 16 CFR 465.4).
         fill(t.incentive, values),
         fill(t.linkNote, values),
       ],
