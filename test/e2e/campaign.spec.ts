@@ -1,21 +1,33 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openDatabase, type Database } from '../../db/client.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startApp, type RunningApp } from '../helpers/app.ts';
+import { writeConfigVariant } from '../helpers/config.ts';
 import { outboxMessages } from '../helpers/surveys.ts';
 
 // A marketer's week from the admin alone, in a real browser with JavaScript off: import a CSV,
 // invite, and thank. Emails land as .eml files in the outbox; the server's own tick sends them.
 test.use({ javaScriptEnabled: false });
 
+// The business words the Polish thank-you its own way (review-wall.config.ts `emails`).
+const ownSubject = '{business} dziękuje za opinię!';
+const ownBody = '{greeting}\n\nDzięki, że poświęcasz nam czas. Oto {incentive}.';
+
 let app: RunningApp;
 let db: Database;
+let directory: string;
 test.beforeAll(async () => {
-  app = await startApp();
+  directory = mkdtempSync(join(tmpdir(), 'review-wall-config-'));
+  const configFile = writeConfigVariant(directory, (config) => ({ ...config, emails: { incentive: { pl: { subject: ownSubject, body: ownBody } } } }));
+  app = await startApp({ env: { REVIEW_WALL_CONFIG: configFile } });
   db = await openDatabase({ url: app.env.DATABASE_URL! });
 });
 test.afterAll(async () => {
   db?.$client.close();
   await app?.stop();
+  rmSync(directory, { recursive: true, force: true });
 });
 
 const query = async (sql: string, args: (string | number)[] = []) => (await db.$client.execute({ sql, args })).rows.map((row) => ({ ...row }));
@@ -102,7 +114,23 @@ test('a marketer runs import → invite → incentives from the admin alone', as
   await expect(page.getByTestId('incentive-outcome')).toHaveText(`${owed} of ${owed} sent`);
   await page.reload();
   await expect(page.getByTestId('incentives-owed').locator('strong')).toHaveText('0');
-  const thanks = mailTo('week.ana@example.com').filter((message) => message !== undefined && message.subject !== invitation!.subject);
+  const thanks = mailTo('week.ana@example.com').filter((message) => message.subject !== invitation!.subject);
   expect(thanks).toHaveLength(1);
   expect(thanks[0]!.file).toMatch(/\.eml$/);
+  // In Polish, with the business's own words, and still the line saying it did not depend on the review.
+  expect(thanks[0]!.subject).toBe('Acme Support Desk dziękuje za opinię!');
+  expect(thanks[0]!.text).toContain('Dzięki, że poświęcasz nam czas.');
+  expect(thanks[0]!.text).toContain('Nie zależało ono od Twojej oceny');
+});
+
+test('the admin previews each email per locale, with the business’s own wording where it has some', async ({ page }) => {
+  await signIn(page, '/admin/emails/');
+  await page.getByRole('link', { name: 'Incentive (thank-you), Polski' }).click();
+  await expect(page.getByTestId('email-preview')).toHaveAttribute('data-locale', 'pl');
+  await expect(page.getByTestId('email-subject')).toHaveText('Acme Support Desk dziękuje za opinię!');
+  await expect(page.getByTestId('email-text')).toContainText('Dzięki, że poświęcasz nam czas.');
+  await page.getByRole('link', { name: 'Incentive (thank-you), English' }).click();
+  await expect(page.getByTestId('email-subject')).toHaveText('Thank you for your review — Acme Support Desk');
+  await page.getByRole('link', { name: 'NPS survey, Українська' }).click();
+  await expect(page.getByTestId('email-text')).toContainText('/s/exampleexampleexampleexample2345/10');
 });
