@@ -2,14 +2,22 @@
 import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
 import { reviewFormLimits } from './src/lib/collect/review-submission.ts';
-import { parseReviewWallConfig } from './src/lib/config-schema.ts';
+import { ConfigError, parseReviewWallConfig } from './src/lib/config-schema.ts';
 import { configFile, readConfigFile } from './src/lib/config.ts';
 
 // review-wall.config.ts, or the file REVIEW_WALL_CONFIG names. A broken one stops the build
-// here, with one line naming the key.
+// here with one line naming the file, the line or key, and what is wrong, and exit code 2 as the
+// commands use. Thrown instead, Astro would retry through Vite and print its own multi-line report.
 const file = configFile();
-const rawConfig = await readConfigFile(file);
-parseReviewWallConfig(rawConfig, file.source);
+let rawConfig;
+try {
+  rawConfig = await readConfigFile(file);
+  parseReviewWallConfig(rawConfig, file.source);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+}
 
 export default defineConfig({
   site: process.env.SITE_URL || `http://localhost:${process.env.PORT || 4321}`,

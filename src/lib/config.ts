@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { describeConfigLoadError } from './config-load-error.ts';
 import { ConfigError, parseReviewWallConfig, type ReviewWallConfig } from './config-schema.ts';
 import { normalizeLocale, type Locale } from './locales.ts';
 
@@ -23,17 +25,32 @@ export function configFile(env: NodeJS.ProcessEnv = process.env): ConfigFile {
   return { source: 'review-wall.config.ts', path: resolve(import.meta.dirname, '..', '..', 'review-wall.config.ts') };
 }
 
-/** Imports a config file's default export; a missing file is a ConfigError. */
-export async function readConfigFile(file: ConfigFile): Promise<unknown> {
+/** A file's text, or undefined if it cannot be read. */
+function readText(path: string): string | undefined {
   try {
-    const module = (await import(/* @vite-ignore */ pathToFileURL(file.path).href)) as { default?: unknown };
-    return module.default;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const missing = (code === 'ERR_MODULE_NOT_FOUND' || code === 'ENOENT') && String((error as Error).message).includes(file.path);
-    if (missing) throw new ConfigError(`${file.source}: no such file (${file.path})`);
-    throw error;
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * Imports a config file's default export. Anything that stops it (no such file, a syntax error,
+ * an error thrown while it runs, no default export) is a ConfigError with one line naming the
+ * file, and the line and column where Node reports them.
+ */
+export async function readConfigFile(file: ConfigFile): Promise<unknown> {
+  if (!existsSync(file.path)) throw new ConfigError(`${file.source}: no such file (${file.path})`);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(/* @vite-ignore */ pathToFileURL(file.path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(describeConfigLoadError({ ...file, text: readText(file.path) }, error, readText));
+  }
+  if (!('default' in module)) {
+    throw new ConfigError(`${file.source}: no default export (expected "export default defineReviewWallConfig({ … })")`);
+  }
+  return module.default;
 }
 
 /** The file's contents, or why they could not be read. */

@@ -1,6 +1,6 @@
 import { createClient } from '@libsql/client';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -134,6 +134,15 @@ test('a build that fails leaves the old wall serving and the admin says why', as
     const failed = page.locator('tr[data-status="failed"]').first();
     await expect(failed).toContainText('itemReviewed.type: expected one of');
     await expect(failed).toContainText('the previous pages stayed live');
+
+    // A syntax error (a comma left out): the admin sees the file, the line and the column.
+    const good = readFileSync(writeConfigVariant(directory, (config) => config), 'utf8');
+    writeFileSync(configFile, good.replace(/},\n(\s*)"locales"/, '}\n$1"locales"'));
+    const line = good.split('\n').findIndex((text) => text.includes('"locales"')) + 1;
+    expect(await publish(page, app)).toBe('failed');
+    await expect(page.locator('tr[data-status="failed"]').first()).toContainText(
+      `${configFile}:${line}:3: syntax error: Expected ',', got 'string literal' (is a comma missing at the end of line ${line - 1}?)`,
+    );
 
     await page.goto(`${app.url}/`);
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Selected testimonials');

@@ -3,6 +3,11 @@ import projectConfig from '../../review-wall.config.ts';
 import { parseReviewWallConfig } from '../../src/lib/config-schema.ts';
 import { testConfig as rawConfig } from '../helpers/config.ts';
 
+/** A pattern matching exactly `message`, one line. */
+function exactly(message: string): RegExp {
+  return new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
 describe('review-wall.config.ts', () => {
   // The one test that reads the business's own file: whatever it says, it must be valid.
   it("accepts the project's own configuration", () => {
@@ -27,7 +32,27 @@ describe('review-wall.config.ts', () => {
     expect(config.locales.default).toBe('en');
   });
 
+  // A misspelt key used to be dropped without a word, leaving its setting at the default.
+  it.each([
+    ['at the top level', { publsh: { automaticallyAfterApproval: true } }, 'publsh: unknown key; did you mean "publish"?'],
+    ['one level down', { publish: { automaticallyAfterAproval: true } }, 'publish.automaticallyAfterAproval: unknown key; did you mean "automaticallyAfterApproval"?'],
+    ['two levels down', { business: { ...rawConfig.business, colors: { primery: '#123456' } } }, 'business.colors.primery: unknown key; did you mean "primary"?'],
+    ['among the translations', { incentive: { text: 'a gift', translations: { lt: 'dovana' } } }, 'incentive.translations.lt: unknown key; did you mean "lv"?'],
+    ['with nothing close to it', { tokens: { lifetimeDays: 30, colour: 'red' } }, 'tokens.colour: unknown key; expected one of lifetimeDays'],
+  ])('rejects an unknown key %s and suggests the nearest one', (_label, override, message) => {
+    expect(() => parseReviewWallConfig({ ...rawConfig, ...override })).toThrowError(exactly(`review-wall.config.ts: ${message}`));
+  });
+
+  it('names the first unknown key of several', () => {
+    expect(() => parseReviewWallConfig({ ...rawConfig, invite: { audiance: 'all', sendAt: '9:00' } })).toThrowError(
+      exactly('review-wall.config.ts: invite.audiance: unknown key; did you mean "audience"?'),
+    );
+  });
+
   describe.each([
+    ['a lifetime written as text', { tokens: { lifetimeDays: '30' } }, 'tokens.lifetimeDays'],
+    ['yes instead of true', { publish: { automaticallyAfterApproval: 'yes' } }, 'publish.automaticallyAfterApproval'],
+    ['one locale instead of a list', { locales: { enabled: 'lv' } }, 'locales.enabled'],
     ['a missing business name', { business: { ...rawConfig.business, name: '' } }, 'business.name'],
     ['a website that is not a URL', { business: { ...rawConfig.business, website: 'acme' } }, 'business.website'],
     ['a colour that is not hex', { business: { ...rawConfig.business, colors: { primary: 'blue' } } }, 'business.colors.primary'],
