@@ -12,6 +12,7 @@ import {
   resetAdminPassword,
 } from '../src/lib/server/auth/admin-users.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run admin -- COMMAND [EMAIL] [--dry-run]
 
@@ -146,7 +147,7 @@ runCommand('admin', async () => {
       }
       const result = await resetAdminPassword(db, email, password);
       if (!result) throw new UsageError(`no admin account for ${email}`);
-      console.log(`Set a new password for ${email}; ended ${result.sessionsEnded} session${result.sessionsEnded === 1 ? '' : 's'}.`);
+      console.log(`Set a new password for ${email}; ended ${counted(result.sessionsEnded, 'session')}.`);
       return 0;
     }
     case 'delete': {

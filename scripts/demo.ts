@@ -4,6 +4,7 @@ import { publicIncentiveText } from '../src/lib/config.ts';
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
 import { clearDemo, hasDemoData, loadDemo, refreshDemoAccess } from '../src/lib/server/platform/demo.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run demo [-- --clear] [-- --dry-run]
 
@@ -28,7 +29,7 @@ runCommand('demo', async () => {
       return 0;
     }
     const removed = await clearDemo(db);
-    console.log(`Removed the demo dataset (${removed.contacts} demo customers). Run npm run publish to update the public pages.`);
+    console.log(`Removed the demo dataset (${counted(removed.contacts, 'demo customer')}). Run npm run publish to update the public pages.`);
     return 0;
   }
   if (present) {

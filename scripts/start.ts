@@ -9,6 +9,7 @@ import { publishSite, queuedPublishRequest, readPointer, siteLayout } from '../s
 import { deleteStaleRateLimits } from '../src/lib/server/platform/rate-limit.ts';
 import { bindSitePort, startSiteServer, type BoundPort } from '../src/lib/server/publish/site-server.ts';
 import { getEnvironment } from '../src/lib/server/platform/env.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm start [-- --no-demo] [-- --skip-publish]
 
@@ -60,7 +61,7 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
       if (!(await readPointer(layout.current))) throw new ConfigError(`publish failed: ${result.error}`);
       console.log(`failed (${result.error}); serving the previous pages.`);
     } else if (result.status === 'succeeded') {
-      console.log(`done: ${result.reviewCount} reviews in ${(result.durationMs / 1000).toFixed(1)} s.`);
+      console.log(`done: ${counted(result.reviewCount, 'review')} in ${(result.durationMs / 1000).toFixed(1)} s.`);
     } else {
       console.log('another publish is running; serving the current pages.');
     }
