@@ -81,6 +81,9 @@ async function readNewPassword(): Promise<string> {
   if (password === undefined || password === '') {
     if (process.stdin.isTTY) {
       password = await promptHidden('Password: ');
+      // Said at once: typing a password twice only to hear it was too short wastes both.
+      const problem = describePasswordProblem(password);
+      if (problem) throw new UsageError(problem);
       const again = await promptHidden('Password again: ');
       if (again !== password) throw new UsageError('the two passwords differ');
     } else {
