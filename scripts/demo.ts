@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run demo: load or remove the clearly marked demo dataset.
-import { publicIncentiveText } from '../src/lib/config.ts';
+import { promiseOf } from '../src/lib/ask/promised-incentive.ts';
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
 import { clearDemo, findDemoOutboxFiles, hasDemoData, loadDemo, refreshDemoAccess } from '../src/lib/server/platform/demo.ts';
@@ -43,7 +43,7 @@ runCommand('demo', async () => {
     console.log('Would load the demo dataset.');
     return 0;
   } else {
-    await loadDemo(db, { lifetimeDays: config.tokens.lifetimeDays, incentive: publicIncentiveText(config) });
+    await loadDemo(db, { lifetimeDays: config.tokens.lifetimeDays, ...promiseOf(config) });
     console.log('Loaded the demo dataset. Run npm run publish to update the public pages.');
   }
   const access = await refreshDemoAccess(db, { lifetimeDays: config.tokens.lifetimeDays, password: process.env.DEMO_ADMIN_PASSWORD });

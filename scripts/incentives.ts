@@ -122,7 +122,7 @@ async function send({ db, config, env, mailer }: AppContext, { lock, parsed, fil
     if (bar) bar.update(progress.sent, { failed: progress.failed });
     else console.log(`batch ${progress.batch}/${progress.batches}: ${progress.sent} sent, ${progress.failed} failed of ${progress.total}`);
   };
-  const summary = await deliverIncentives({ config, mailer, sendBatch, maxAttempts, onProgress, lock }).finally(() => bar?.stop());
+  const summary = await deliverIncentives({ config, mailer, sendBatch, maxAttempts, onProgress, lock, siteUrl: env.SITE_URL }).finally(() => bar?.stop());
 
   const counts = await countIncentivesByState(db);
   const via = summary.transport === 'resend' ? 'Resend' : `the outbox ${env.OUTBOX_DIR}`;

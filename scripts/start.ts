@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm start: check the configuration, bind the port, migrate, load the demo on first run, publish, serve.
 import { ConfigError } from '../src/lib/config-schema.ts';
-import { getConfig, publicIncentiveText } from '../src/lib/config.ts';
+import { getConfig } from '../src/lib/config.ts';
+import { promiseOf } from '../src/lib/ask/promised-incentive.ts';
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand } from '../src/lib/server/platform/cli.ts';
 import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/platform/demo.ts';
@@ -48,7 +49,7 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
   const lifetimeDays = config.tokens.lifetimeDays;
 
   if (!values['no-demo'] && (await isDatabaseEmpty(db))) {
-    await loadDemo(db, { lifetimeDays, incentive: publicIncentiveText(config) });
+    await loadDemo(db, { lifetimeDays, ...promiseOf(config) });
     console.log('Loaded the demo dataset (remove it with: npm run demo -- --clear).');
   }
 

@@ -16,9 +16,14 @@ export function pluralCategory(locale: string, count: number): Intl.LDMLPluralRu
   return rules.select(count);
 }
 
-/** The form of `forms` that the language's grammar wants for `count`, with the count filled in. */
+/** The form of `forms` that the language's grammar wants for `count`. */
+export function pluralForm(locale: string, count: number, forms: PluralForms): string {
+  return forms[pluralCategory(locale, count)] ?? forms.other;
+}
+
+/** The form of `forms` for `count`, with `{count}` filled in. */
 export function pluralize(locale: string, count: number, forms: PluralForms): string {
-  return (forms[pluralCategory(locale, count)] ?? forms.other).replaceAll('{count}', String(count));
+  return pluralForm(locale, count, forms).replaceAll('{count}', String(count));
 }
 
 /**

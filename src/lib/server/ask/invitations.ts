@@ -1,13 +1,16 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { contacts, emailLog, reviewRequests } from '../../../../db/schema.ts';
+import { formatDateInSentence } from '../../i18n/dates.ts';
 import { fill, messagesFor } from '../../i18n/index.ts';
 import type { InviteAudience } from '../../ask/invite-audience.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
-import { incentiveTextFor, publicIncentiveText } from '../../config.ts';
-import { renderEmail } from '../../email-layout.ts';
+import { promiseOf } from '../../ask/promised-incentive.ts';
+import { incentiveTextFor } from '../../config.ts';
+import { renderEmail, type EmailLogo } from '../../email-layout.ts';
 import { isLocale, type Locale } from '../../locales.ts';
 import { MailDeliveryError, sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
+import { emailLogoFor } from '../publish/brand-logo.ts';
 import { createReviewRequest, renewReviewRequestToken, type InvitationTerms } from './review-requests.ts';
 
 /** A respondent about to be invited. */
@@ -80,7 +83,17 @@ export function unsubscribeLink(siteUrl: string, token: string): string {
 /** The invitation email in the contact's language, with List-Unsubscribe headers. */
 export function buildInvitationEmail(
   config: ReviewWallConfig,
-  input: { requestId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date },
+  input: {
+    requestId: number;
+    contactId: number;
+    to: string;
+    name: string | null;
+    locale: Locale;
+    siteUrl: string;
+    token: string;
+    expiresAt: Date;
+    logo?: EmailLogo | null;
+  },
 ): MailMessage {
   const t = messagesFor(input.locale).inviteEmail;
   const business = config.business.name;
@@ -88,8 +101,8 @@ export function buildInvitationEmail(
     business,
     name: input.name ?? '',
     incentive: incentiveTextFor(config, input.locale),
-    // Some locales end a date with an abbreviation ("2026 р."); the sentence brings its own full stop.
-    date: new Intl.DateTimeFormat(input.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(input.expiresAt).replace(/\.$/, ''),
+    // "It works until …": Latvian puts the month in the dative ("līdz 2026. gada 21. decembrim").
+    date: formatDateInSentence(input.locale, input.expiresAt, 'until'),
   };
   const unsubscribeUrl = unsubscribeLink(input.siteUrl, input.token);
   const rendered = renderEmail(
@@ -106,7 +119,7 @@ export function buildInvitationEmail(
       action: { label: t.action, url: reviewLink(input.siteUrl, input.token) },
       footer: { text: fill(t.footer, values), link: { label: t.unsubscribe, url: unsubscribeUrl } },
     },
-    { businessName: business, primaryColor: config.business.colors.primary },
+    { businessName: business, primaryColor: config.business.colors.primary, logo: input.logo },
   );
   return {
     ...rendered,
@@ -141,7 +154,7 @@ export async function inviteCandidate(
 ): Promise<InvitationOutcome> {
   const { db, mailer, config } = context;
   const lifetimeDays = config.tokens.lifetimeDays;
-  const terms: InvitationTerms = { audience: context.audience, incentive: publicIncentiveText(config) };
+  const terms: InvitationTerms = { audience: context.audience, ...promiseOf(config) };
   let requestId: number;
   let token: string;
   let renewedAfterInterruption = false;
@@ -184,6 +197,7 @@ export async function inviteCandidate(
     siteUrl: context.siteUrl,
     token,
     expiresAt,
+    logo: await emailLogoFor(config.business, context.siteUrl),
   });
   let outcome;
   try {
@@ -205,7 +219,7 @@ export async function inviteCandidate(
 async function markInvitationSent(db: Database, requestId: number, now: Date, terms?: InvitationTerms): Promise<void> {
   await db
     .update(reviewRequests)
-    .set({ sentAt: now, ...(terms ? { audience: terms.audience, incentive: terms.incentive } : {}) })
+    .set({ sentAt: now, ...(terms ? { audience: terms.audience, incentive: terms.incentive, incentiveTranslations: terms.incentiveTranslations ?? null } : {}) })
     .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.sentAt)));
 }
 

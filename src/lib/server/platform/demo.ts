@@ -79,9 +79,12 @@ export async function hasDemoData(db: Database): Promise<boolean> {
 /**
  * Loads the demo dataset: customers and NPS answers, review requests, reviews, incentives, an admin.
  * The demo business invited promoters (each demo request links an answer of 9 or 10), promising
- * `incentive` (the configured one, as the public pages name it).
+ * `incentive` (the configured one, as the public pages name it, with its translations).
  */
-export async function loadDemo(db: Database, options: { lifetimeDays: number; incentive: string; now?: Date }): Promise<void> {
+export async function loadDemo(
+  db: Database,
+  options: { lifetimeDays: number; incentive: string; incentiveTranslations?: Record<string, string>; now?: Date },
+): Promise<void> {
   const now = options.now ?? new Date();
   await importNpsCsv(db, createReadStream(demoCsvPath), { source: 'demo', defaultLocale: 'en', isDemo: true });
   await db.insert(adminUsers).values({ email: demoAdminEmail, passwordHash: await hashPassword(generateToken()), isDemo: true }).onConflictDoNothing();
@@ -106,7 +109,7 @@ export async function loadDemo(db: Database, options: { lifetimeDays: number; in
       responseId: latest?.id ?? null,
       locale: contact.locale,
       lifetimeDays: options.lifetimeDays,
-      terms: { audience: 'promoters', incentive: options.incentive },
+      terms: { audience: 'promoters', incentive: options.incentive, incentiveTranslations: options.incentiveTranslations },
       now,
     });
     if (!request) continue;
