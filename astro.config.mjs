@@ -1,14 +1,29 @@
 // @ts-check
 import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
+import { fileURLToPath } from 'node:url';
 import { parseReviewWallConfig } from './src/lib/config-schema.ts';
 import { configFile, readConfigFile } from './src/lib/config.ts';
+import { readLogoSize, writeLogoPngs } from './src/lib/server/publish/brand-logo.ts';
 
-// review-wall.config.ts, or the file REVIEW_WALL_CONFIG names. A broken one stops the build
-// here, with one line naming the key.
+// review-wall.config.ts, or the file REVIEW_WALL_CONFIG names. A broken one (or a logo file that
+// is missing) stops the build here, with one line naming the key.
 const file = configFile();
 const rawConfig = await readConfigFile(file);
-parseReviewWallConfig(rawConfig, file.source);
+const { business } = parseReviewWallConfig(rawConfig, file.source);
+const publicDirectory = fileURLToPath(new URL('./public/', import.meta.url));
+const logoSize = business.logo ? await readLogoSize(publicDirectory, business.logo, file.source) : null;
+
+/** Puts the PNGs that emails and link previews use, drawn from the logo, into every build. */
+const logoPngs = {
+  name: 'review-wall-logo-pngs',
+  hooks: {
+    /** @param {{ dir: URL }} options */
+    'astro:build:done': async ({ dir }) => {
+      if (business.logo && logoSize) await writeLogoPngs(publicDirectory, business.logo, logoSize, fileURLToPath(dir));
+    },
+  },
+};
 
 export default defineConfig({
   site: process.env.SITE_URL || `http://localhost:${process.env.PORT || 4321}`,
@@ -21,6 +36,7 @@ export default defineConfig({
   trailingSlash: 'ignore',
   build: { inlineStylesheets: 'always' },
   devToolbar: { enabled: false },
-  // The build keeps the configuration it was made with (src/lib/config.ts reads it from here).
-  vite: { define: { __REVIEW_WALL_CONFIG__: JSON.stringify({ source: file.source, raw: rawConfig }) } },
+  integrations: [logoPngs],
+  // The build keeps the configuration it was made with, and its logo's size (src/lib/config.ts reads them from here).
+  vite: { define: { __REVIEW_WALL_CONFIG__: JSON.stringify({ source: file.source, raw: rawConfig, logoSize }) } },
 });
