@@ -9,6 +9,33 @@ const hexColor = z
 
 const localeCode = z.enum(supportedLocales);
 
+/** Image types a logo may have: what browsers show and sharp can turn into the PNG emails use. */
+export const logoExtensions = ['svg', 'png', 'jpg', 'jpeg', 'webp', 'gif', 'avif'] as const;
+
+/**
+ * The logo: a file in public/, named by its path on the site ("/logo.svg"). Not a URL elsewhere:
+ * the build turns it into the PNG that emails and link previews need, so it must be at hand.
+ */
+const logoPath = z
+  .string()
+  .trim()
+  .refine((value) => !/^[a-z][a-z0-9+.-]*:/i.test(value), {
+    message: 'expected a file in public/, like "/logo.svg", not a URL: save the logo in public/ (the build makes a PNG of it for emails and link previews)',
+  })
+  .refine((value) => /^\/[^?#\\]*$/.test(value) && !value.split('/').includes('..'), {
+    message: 'expected the path of a file in public/, starting with "/", like "/logo.svg"',
+  })
+  .refine((value) => new RegExp(`\\.(${logoExtensions.join('|')})$`, 'i').test(value), {
+    message: `expected an image file: ${logoExtensions.map((extension) => `.${extension}`).join(', ')}`,
+  });
+
+/** A text for people, with translations by locale (written to fit the same sentence). */
+const translatedText = (what: string, maxLength: number) =>
+  z.strictObject({
+    text: z.string().trim().min(1, `expected ${what}`).max(maxLength, `expected at most ${maxLength} characters`),
+    translations: z.partialRecord(localeCode, z.string().trim().min(1).max(maxLength, `expected at most ${maxLength} characters`)).default({}),
+  });
+
 /**
  * schema.org types a business may name as the thing reviewed. Google ignores self-serving
  * review markup on Organization and LocalBusiness; docs/configuration.md explains each choice.
@@ -38,7 +65,7 @@ export const reviewWallConfigSchema = z.strictObject({
   business: z.strictObject({
     name: z.string().trim().min(1, 'expected the business name'),
     website: z.url({ message: 'expected an absolute URL like "https://example.com"' }),
-    logo: z.string().optional(),
+    logo: logoPath.optional(),
     colors: z
       .strictObject({ primary: hexColor.default('#1f6feb'), accent: hexColor.default('#f5a623') })
       .prefault({}),
@@ -84,11 +111,30 @@ export const reviewWallConfigSchema = z.strictObject({
       message: 'expected at least surveys.quietPeriodDays: nobody is surveyed again inside the quiet period',
       path: ['autopilot', 'everyDays'],
     }),
-  incentive: z.strictObject({
-    /** What every reviewer receives, e.g. "a $10 gift card", with optional translations. */
-    text: z.string().trim().min(1, 'expected the incentive, e.g. "a $10 gift card"'),
-    translations: z.partialRecord(localeCode, z.string().trim().min(1)).default({}),
-  }),
+  incentive: z
+    .strictObject({
+      /** What every reviewer receives, e.g. "a $10 gift card", with optional translations. */
+      text: z.string().trim().min(1, 'expected the incentive, e.g. "a $10 gift card"'),
+      translations: z.partialRecord(localeCode, z.string().trim().min(1)).default({}),
+      /**
+       * How to claim it, e.g. "Redeem the code at https://acme.example/gift before 31 March.", with
+       * translations: the thank-you email says it under the incentive (and the code, if any).
+       */
+      claimInstructions: translatedText('how to claim the incentive, e.g. "Redeem the code at https://acme.example/gift"', 1000).optional(),
+    })
+    .superRefine((incentive, context) => {
+      // A language that names the incentive in its own words must also say how to claim it in
+      // them: otherwise its thank-you email switches language in the middle.
+      if (!incentive.claimInstructions) return;
+      for (const locale of Object.keys(incentive.translations)) {
+        if (incentive.claimInstructions.translations[locale as keyof typeof incentive.translations]) continue;
+        context.addIssue({
+          code: 'custom',
+          path: ['claimInstructions', 'translations', locale],
+          message: `expected the ${locale} translation, as incentive.translations has one (its thank-you email would otherwise switch language)`,
+        });
+      }
+    }),
   tokens: z
     .strictObject({
       lifetimeDays: z.number().int().min(1).max(365, 'expected at most 365 days').default(30),
