@@ -68,6 +68,12 @@ export const reviewRequests = sqliteTable(
     audience: text('audience').notNull().default('promoters'),
     /** The incentive the invitation promised, as the public pages name it; null when sent before this was recorded. */
     incentive: text('incentive'),
+    /**
+     * The same promise in every language the site spoke when the invitation went out (JSON: locale
+     * → text), so the form and the thank-you email name what this customer was promised, in their
+     * language, even after the config changes; null when sent before this was recorded.
+     */
+    incentiveTranslations: text('incentive_translations', { mode: 'json' }).$type<Record<string, string>>(),
     createdAt: createdAt(),
   },
   // One request per contact: re-running the invitation never asks twice.

@@ -7,6 +7,7 @@ import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
 import { CsvFormatError, importNpsCsv, type ImportProgress } from '../src/lib/server/listen/nps-import.ts';
 import { describeImportReport, describeRejectedRow } from '../src/lib/listen/import-summary.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run import -- FILE.csv [--dry-run]
 
@@ -44,7 +45,7 @@ function progressReporter(totalBytes: number): { update: ImportProgress; stop: (
       const quarter = Math.floor((bytesRead / totalBytes) * 4);
       if (quarter > reported && quarter < 4) {
         reported = quarter;
-        console.log(`import: ${quarter * 25}% read (${rows} rows)`);
+        console.log(`import: ${quarter * 25}% read (${counted(rows, 'row')})`);
       }
     },
     stop: () => {},

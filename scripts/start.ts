@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm start: check the configuration, bind the port, migrate, load the demo on first run, publish, serve.
 import { ConfigError } from '../src/lib/config-schema.ts';
-import { getConfig, publicIncentiveText } from '../src/lib/config.ts';
+import { getConfig } from '../src/lib/config.ts';
+import { promiseOf } from '../src/lib/ask/promised-incentive.ts';
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand } from '../src/lib/server/platform/cli.ts';
 import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/platform/demo.ts';
@@ -10,6 +11,7 @@ import { deleteStaleRateLimits } from '../src/lib/server/platform/rate-limit.ts'
 import { bindSitePort, startSiteServer, type BoundPort } from '../src/lib/server/publish/site-server.ts';
 import { getEnvironment } from '../src/lib/server/platform/env.ts';
 import { jobContextFor, startTickLoop } from '../src/lib/server/schedule/tick.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm start [-- --no-demo] [-- --skip-publish] [-- --no-tick]
 
@@ -54,7 +56,7 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
   const lifetimeDays = config.tokens.lifetimeDays;
 
   if (!values['no-demo'] && (await isDatabaseEmpty(db))) {
-    await loadDemo(db, { lifetimeDays, incentive: publicIncentiveText(config) });
+    await loadDemo(db, { lifetimeDays, ...promiseOf(config) });
     console.log('Loaded the demo dataset (remove it with: npm run demo -- --clear).');
   }
 
@@ -67,7 +69,7 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
       if (!(await readPointer(layout.current))) throw new ConfigError(`publish failed: ${result.error}`);
       console.log(`failed (${result.error}); serving the previous pages.`);
     } else if (result.status === 'succeeded') {
-      console.log(`done: ${result.reviewCount} reviews in ${(result.durationMs / 1000).toFixed(1)} s.`);
+      console.log(`done: ${counted(result.reviewCount, 'review')} in ${(result.durationMs / 1000).toFixed(1)} s.`);
     } else {
       console.log('another publish is running; serving the current pages.');
     }

@@ -17,10 +17,20 @@ export interface EmailContent {
   footer?: { text: string; link?: { label: string; url: string } | undefined } | undefined;
 }
 
+/** The logo at the top of an email: a PNG on the published site (see brand-logo.ts), as big as it shows. */
+export interface EmailLogo {
+  src: string;
+  width: number;
+  height: number;
+  /** The business name, shown where a client does not load the image. */
+  alt: string;
+}
+
 /** Brand details the layout needs. */
 export interface EmailBrand {
   businessName: string;
   primaryColor: string;
+  logo?: EmailLogo | null | undefined;
 }
 
 /** A rendered message body: a text part and an HTML part. */
@@ -33,6 +43,15 @@ export interface RenderedEmail {
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** The business name, after its logo when there is one (width and height set, so nothing moves as it loads). */
+function brandHeader(brand: EmailBrand, color: string): string {
+  const name = `<p style="margin:0 0 16px;font-weight:700;color:${color}">${escapeHtml(brand.businessName)}</p>`;
+  if (!brand.logo) return name;
+  const { src, width, height, alt } = brand.logo;
+  return `<p style="margin:0 0 8px"><img src="${escapeHtml(src)}" width="${width}" height="${height}" alt="${escapeHtml(alt)}" style="display:block;border:0;width:${width}px;height:${height}px"></p>
+${name}`;
 }
 
 /** Wraps content in the business's plain, accessible email layout. */
@@ -82,7 +101,7 @@ export function renderEmail(content: EmailContent, brand: EmailBrand): RenderedE
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(content.subject)}</title></head>
 <body style="margin:0;padding:0;background:#f4f5f7">
 <div style="max-width:560px;margin:0 auto;padding:24px;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#ffffff;border-top:4px solid ${color}">
-<p style="margin:0 0 16px;font-weight:700;color:${color}">${escapeHtml(brand.businessName)}</p>
+${brandHeader(brand, color)}
 ${paragraphs}
 ${choices}${action}
 ${footer}

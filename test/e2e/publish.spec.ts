@@ -1,6 +1,6 @@
 import { createClient } from '@libsql/client';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,7 @@ async function publish(page: Page, app: RunningApp): Promise<string> {
     await expect(page.getByTestId('publish-running')).toContainText(`Run ${runId}, started by ${app.adminEmail}`);
     await expect(page.locator('meta[http-equiv="refresh"]')).toHaveAttribute('content', '2');
   }
-  await expect(row).toHaveAttribute('data-status', /succeeded|failed/, { timeout: 60_000 });
+  await expect(row).toHaveAttribute('data-status', /succeeded|failed/, { timeout: 150_000 });
   await expect(row).toContainText(app.adminEmail!);
   return (await row.getAttribute('data-status'))!;
 }
@@ -103,7 +103,7 @@ test('an approved review appears on the wall, its own page and the widget only a
     await expect(widget.getByText(hostile)).toBeVisible();
     expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
     await expect(widget.locator('img[src="x"], b')).toHaveCount(0);
-    await expect(widget).toContainText('Received a $10 gift card for writing an honest review, regardless of rating.');
+    await expect(widget).toContainText('Offered a $10 gift card for writing an honest review, regardless of rating.');
     await expect(widget.getByRole('link', { name: 'How we collect reviews' })).toHaveAttribute('href', `${app.url}/how-we-collect-reviews/`);
     // Styles stay inside the widget's shadow root, both ways: the host page's red paragraphs do not leak in.
     const hasShadowRoot = await page.locator('[data-review-wall]').evaluate((element) => element.shadowRoot !== null);
@@ -134,6 +134,15 @@ test('a build that fails leaves the old wall serving and the admin says why', as
     const failed = page.locator('tr[data-status="failed"]').first();
     await expect(failed).toContainText('itemReviewed.type: expected one of');
     await expect(failed).toContainText('the previous pages stayed live');
+
+    // A syntax error (a comma left out): the admin sees the file, the line and the column.
+    const good = readFileSync(writeConfigVariant(directory, (config) => config), 'utf8');
+    writeFileSync(configFile, good.replace(/},\n(\s*)"locales"/, '}\n$1"locales"'));
+    const line = good.split('\n').findIndex((text) => text.includes('"locales"')) + 1;
+    expect(await publish(page, app)).toBe('failed');
+    await expect(page.locator('tr[data-status="failed"]').first()).toContainText(
+      `${configFile}:${line}:3: syntax error: Expected ',', got 'string literal' (is a comma missing at the end of line ${line - 1}?)`,
+    );
 
     await page.goto(`${app.url}/`);
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Selected testimonials');

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../../db/client.ts';
-import rawConfig from '../../review-wall.config.ts';
+import rawConfig from '../fixtures/review-wall.config.ts';
 import { parseReviewWallConfig, type ReviewWallConfig, type ReviewWallConfigInput } from '../../src/lib/config-schema.ts';
 import type { JobContext } from '../../src/lib/server/schedule/job-runner.ts';
 import { createOutboxTransport } from '../../src/lib/server/platform/mail.ts';

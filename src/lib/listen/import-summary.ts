@@ -1,3 +1,4 @@
+import { counted } from '../plural.ts';
 import type { ImportReport, RejectedRow } from '../server/listen/nps-import.ts';
 
 /** The largest CSV the admin's upload accepts (the body limit of its route, see body-limit.ts). */
@@ -15,11 +16,11 @@ export function describeRejectedRow(file: string, row: RejectedRow): string {
 export function describeImportReport(report: ImportReport, dryRun: boolean): string[] {
   const verb = dryRun ? 'Dry run, nothing written: would add' : 'Added';
   const lines = [
-    `${verb} ${report.answersAdded} answers and ${report.contactsAdded} new customers. ` +
+    `${verb} ${counted(report.answersAdded, 'answer')} and ${counted(report.contactsAdded, 'new customer')}. ` +
       `Rows: ${report.rows}, added: ${report.answersAdded}, duplicates: ${report.duplicates}, rejected: ${report.rejected.length}.`,
   ];
   if (report.erased > 0) {
-    lines.push(`Left out ${report.erased} rows of customers erased on request (npm run erase -- --allow-again EMAIL if one of them asks to be included again).`);
+    lines.push(`Left out ${counted(report.erased, 'row')} of customers erased on request (npm run erase -- --allow-again EMAIL if one of them asks to be included again).`);
   }
   return lines;
 }

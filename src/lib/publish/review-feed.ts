@@ -59,7 +59,7 @@ export function toFeedReview(review: PublicReview, siteUrl: string): FeedReview 
   return {
     id: review.id,
     url: `${siteUrl}${testimonialPath(review.id)}`,
-    author: authorName(review.displayName),
+    author: authorName(review.displayName, review.locale),
     byline: byline(review.role, review.company),
     rating: review.rating,
     body: review.body,

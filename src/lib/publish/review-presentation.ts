@@ -1,9 +1,16 @@
 // How a public review is worded wherever it appears (pages, JSON-LD, feed, widget), so that
 // the markup and the visible page can never disagree.
+import { messagesFor } from '../i18n/index.ts';
+import { normalizeLocale } from '../locales.ts';
 import { incentiveName } from './collection.ts';
 
-/** The author shown for a reviewer who chose to stay anonymous. */
-export const anonymousAuthorName = 'Verified customer';
+/**
+ * The author shown for a reviewer who chose to stay anonymous, in their review's language: the
+ * words the form showed them ("Shown as: Verified customer"), from the same catalog.
+ */
+export function anonymousAuthorName(locale: string): string {
+  return messagesFor(normalizeLocale(locale, 'en')).anonymousAuthor;
+}
 
 /** Testimonials per listing page and on the wall. */
 export const reviewsPerPage = 24;
@@ -11,9 +18,9 @@ export const reviewsPerPage = 24;
 /** Photo widths published for each avatar (CSS pixels 64, at 1×, 2× and 4×). */
 export const photoWidths = [64, 128, 256] as const;
 
-/** The author as displayed. */
-export function authorName(displayName: string | null): string {
-  return displayName ?? anonymousAuthorName;
+/** The author as displayed, for a review written in `locale`. */
+export function authorName(displayName: string | null, locale: string): string {
+  return displayName ?? anonymousAuthorName(locale);
 }
 
 /** "Head of Support, Brightlane", or null. */
@@ -26,7 +33,7 @@ export function byline(role: string | null, company: string | null): string | nu
  * invitation promised (null: sent before that was recorded).
  */
 export function incentiveDisclosure(incentive: string | null): string {
-  return `Received ${incentiveName(incentive)} for writing an honest review, regardless of rating.`;
+  return `Offered ${incentiveName(incentive)} for writing an honest review, regardless of rating.`;
 }
 
 /** The accessible name of a star rating. */

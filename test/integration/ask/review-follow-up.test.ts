@@ -61,6 +61,18 @@ describe('from a survey answer to a review', () => {
     ]);
   });
 
+  it('the reminder names what the invitation promised, even after the business changed its incentive', async () => {
+    const config = configWith();
+    const link = await createSurveyLink(temporary.db, { config, now: start, locale: 'pl' });
+    await recordSurveyAnswer(temporary.db, config, { token: link.token, score: 9, clientAddress: '192.0.2.1', now: start });
+    await runTick(outboxJobContext(temporary.db, config, outbox), { now: () => later(1) });
+    const changed = configWith({ incentive: { text: 'a mug', translations: { pl: 'kubek' } } });
+    expect((await runTick(outboxJobContext(temporary.db, changed, outbox), { now: () => later(6) })).sent).toBe(1);
+    const [reminder] = outboxMessages(outbox).filter((message) => message.file.startsWith('invite-reminder_'));
+    expect(reminder!.text).toContain('kartę podarunkową o wartości 10 USD');
+    expect(reminder!.text).not.toContain('kubek');
+  });
+
   it('a promoter who writes the review from the thank-you page gets no invitation email and no reminder: never both', async () => {
     const config = configWith();
     const link = await createSurveyLink(temporary.db, { config, now: start });

@@ -122,7 +122,7 @@ describe('clearing the demo', () => {
     const everyone = await rows('select id from contacts');
     await createSurveys(temporary.db, config, { contactIds: everyone.map((row) => Number(row.id)), trigger: 'manual', origin: 'demo-test', now: start });
     await runTick(outboxJobContext(temporary.db, config, outbox), { now: () => start });
-    await clearDemo(temporary.db);
+    await clearDemo(temporary.db, { outboxDir: outbox });
     expect(await rows('select contact_id from surveys')).toEqual([{ contact_id: kept!.id }]);
     expect(await rows('select count(*) as n from survey_tokens')).toEqual([{ n: 1 }]);
     expect(await rows('select distinct contact_id from scheduled_jobs')).toEqual([{ contact_id: kept!.id }]);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import rawConfig from '../../../review-wall.config.ts';
+import rawConfig from '../../fixtures/review-wall.config.ts';
 import { parseReviewWallConfig, type ReviewWallConfigInput } from '../../../src/lib/config-schema.ts';
 import { isInInviteAudience, parseDayRange, parseScore, surveyRoundAt, ticketResolvedSchema } from '../../../src/lib/listen/survey.ts';
 import { deriveToken, generateToken, isWellFormedToken } from '../../../src/lib/tokens.ts';
+import { buildSurveyEmail } from '../../../src/lib/server/listen/surveys.ts';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -83,5 +84,14 @@ describe('survey settings in review-wall.config.ts', () => {
   it('allows turning reminders off and the autopilot on at the quiet period', () => {
     const config = parseReviewWallConfig(withSurveys({ reminderAfterDays: false, autopilot: { everyDays: 90 } }));
     expect(config.surveys).toMatchObject({ reminderAfterDays: false, autopilot: { everyDays: 90 } });
+  });
+});
+
+describe('the survey email', () => {
+  it('declines the Latvian month after "līdz" (until) in the link note', () => {
+    const config = parseReviewWallConfig(rawConfig as ReviewWallConfigInput);
+    const input = { surveyId: 1, contactId: 1, to: 'a@example.com', name: null, siteUrl: 'https://reviews.example', token: 'a'.repeat(32), expiresAt: new Date(Date.UTC(2026, 11, 21)) };
+    expect(buildSurveyEmail(config, { ...input, locale: 'lv' }).text).toContain('Tās ir derīgas līdz 2026. gada 21. decembrim.');
+    expect(buildSurveyEmail(config, { ...input, locale: 'pl' }).text).toContain('Są ważne do 21 grudnia 2026.');
   });
 });

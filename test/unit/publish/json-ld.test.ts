@@ -70,9 +70,10 @@ describe('review markup', () => {
     });
   });
 
-  it('names an anonymous reviewer "Verified customer", as the card does', () => {
+  it('names an anonymous reviewer as the card and the form did, in the review’s language ("Verified customer")', () => {
     const config = parseReviewWallConfig(baseConfig);
-    expect(testimonialPageJsonLd(review({ displayName: null }), config, 'https://r.example').author).toEqual({ '@type': 'Person', name: 'Verified customer' });
+    expect(testimonialPageJsonLd(review({ displayName: null, locale: 'en' }), config, 'https://r.example').author).toEqual({ '@type': 'Person', name: 'Verified customer' });
+    expect(testimonialPageJsonLd(review({ displayName: null, locale: 'pl' }), config, 'https://r.example').author).toEqual({ '@type': 'Person', name: 'Zweryfikowany klient' });
   });
 
   it('adds AggregateRating over all published reviews only when every one came from an invitation of every respondent, whatever the config says', () => {

@@ -1,16 +1,19 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { contacts, emailLog } from '../../../../db/schema.ts';
+import { formatDateInSentence } from '../../i18n/dates.ts';
 import { fill, messagesFor } from '../../i18n/index.ts';
 import { surveyStrings } from '../../i18n/survey.ts';
 import type { InviteAudience } from '../../ask/invite-audience.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
-import { incentiveTextFor, publicIncentiveText } from '../../config.ts';
-import { renderEmail } from '../../email-layout.ts';
+import { promiseOf } from '../../ask/promised-incentive.ts';
+import { incentiveTextFor } from '../../config.ts';
+import { renderEmail, type EmailLogo } from '../../email-layout.ts';
 import { bodyParagraphs, wordingFor } from '../../email-wording.ts';
 import { isLocale, type Locale } from '../../locales.ts';
 import { MailDeliveryError, sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
 import { scheduleJobStatement } from '../schedule/scheduler.ts';
+import { emailLogoFor } from '../publish/brand-logo.ts';
 import { createReviewRequest, renewReviewRequestToken, type InvitationTerms } from './review-requests.ts';
 
 export type { InviteAudience };
@@ -91,7 +94,20 @@ export function unsubscribeLink(siteUrl: string, token: string): string {
  */
 export function buildInvitationEmail(
   config: ReviewWallConfig,
-  input: { requestId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date; reminder?: boolean },
+  input: {
+    requestId: number;
+    contactId: number;
+    to: string;
+    name: string | null;
+    locale: Locale;
+    siteUrl: string;
+    token: string;
+    expiresAt: Date;
+    logo?: EmailLogo | null;
+    reminder?: boolean;
+    /** The incentive as the request recorded it (a reminder); by default today's, which a new invitation records. */
+    incentive?: string;
+  },
 ): MailMessage {
   const t = messagesFor(input.locale).inviteEmail;
   const reminder = input.reminder ? surveyStrings(input.locale).reviewReminder : null;
@@ -99,9 +115,9 @@ export function buildInvitationEmail(
   const values = {
     business,
     name: input.name ?? '',
-    incentive: incentiveTextFor(config, input.locale),
-    // Some locales end a date with an abbreviation ("2026 р."); the sentence brings its own full stop.
-    date: new Intl.DateTimeFormat(input.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(input.expiresAt).replace(/\.$/, ''),
+    incentive: input.incentive ?? incentiveTextFor(config, input.locale),
+    // "It works until …": Latvian puts the month in the dative ("līdz 2026. gada 21. decembrim").
+    date: formatDateInSentence(input.locale, input.expiresAt, 'until'),
   };
   const filled = { ...values, greeting: fill(input.name ? t.greeting : t.greetingWithoutName, values) };
   const own = wordingFor(config.emails, input.reminder ? 'invitationReminder' : 'invitation', input.locale);
@@ -119,7 +135,7 @@ export function buildInvitationEmail(
       action: { label: t.action, url: reviewLink(input.siteUrl, input.token) },
       footer: { text: fill(t.footer, values), link: { label: t.unsubscribe, url: unsubscribeUrl } },
     },
-    { businessName: business, primaryColor: config.business.colors.primary },
+    { businessName: business, primaryColor: config.business.colors.primary, logo: input.logo },
   );
   return {
     ...rendered,
@@ -154,7 +170,7 @@ export async function inviteCandidate(
 ): Promise<InvitationOutcome> {
   const { db, mailer, config } = context;
   const lifetimeDays = config.tokens.lifetimeDays;
-  const terms: InvitationTerms = { audience: context.audience, incentive: publicIncentiveText(config) };
+  const terms: InvitationTerms = { audience: context.audience, ...promiseOf(config) };
   let requestId: number;
   let token: string;
   let renewedAfterInterruption = false;
@@ -197,6 +213,7 @@ export async function inviteCandidate(
     siteUrl: context.siteUrl,
     token,
     expiresAt,
+    logo: await emailLogoFor(config.business, context.siteUrl),
   });
   let outcome;
   try {
@@ -228,7 +245,10 @@ async function markInvitationSent(
 ): Promise<void> {
   const reminderDays = context.config.invite.reminderAfterDays;
   const sent = terms
-    ? { sql: 'update review_requests set sent_at = ?, audience = ?, incentive = ? where id = ? and sent_at is null', args: [now.getTime(), terms.audience, terms.incentive, requestId] }
+    ? {
+        sql: 'update review_requests set sent_at = ?, audience = ?, incentive = ?, incentive_translations = ? where id = ? and sent_at is null',
+        args: [now.getTime(), terms.audience, terms.incentive, terms.incentiveTranslations ? JSON.stringify(terms.incentiveTranslations) : null, requestId],
+      }
     : { sql: 'update review_requests set sent_at = ? where id = ? and sent_at is null', args: [now.getTime(), requestId] };
   await context.db.$client.batch(
     [

@@ -1,6 +1,8 @@
 import type { Database } from '../../../../db/client.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
-import { contactLocale, publicIncentiveText } from '../../config.ts';
+import { promiseOf, promisedIncentiveText } from '../../ask/promised-incentive.ts';
+import { contactLocale } from '../../config.ts';
+import { emailLogoFor } from '../publish/brand-logo.ts';
 import { isInInviteAudience } from '../../listen/survey.ts';
 import { deriveToken } from '../../tokens.ts';
 import { reviewLinkState } from '../../collect/review-link.ts';
@@ -63,8 +65,8 @@ export async function openReviewAfterAnswer(db: Database, config: ReviewWallConf
     lifetimeDays: config.tokens.lifetimeDays,
     now,
     token,
-    // Asked under the audience the answer was judged by, and today's incentive: the thank-you page names it.
-    terms: { audience: survey.reviewAudience!, incentive: publicIncentiveText(config) },
+    // Asked under the audience the answer was judged by, and today's incentive: the form and the thank-you email name it.
+    terms: { audience: survey.reviewAudience!, ...promiseOf(config) },
   });
   // Created meanwhile by the delayed invitation: its email carries the link.
   return created ? { kind: 'open', token } : { kind: 'unavailable' };
@@ -139,12 +141,13 @@ export const reviewReminderHandler: MailJobHandler = {
     const ids = jobs.map((job) => Number(job.payload.requestId)).filter(Number.isSafeInteger);
     const { rows } = ids.length
       ? await db.$client.execute({
-          sql: `select q.id, q.contact_id, q.locale, q.expires_at, q.sent_at, q.submitted_at, c.email, c.name, c.unsubscribed_at
+          sql: `select q.id, q.contact_id, q.locale, q.expires_at, q.sent_at, q.submitted_at, q.incentive, q.incentive_translations, c.email, c.name, c.unsubscribed_at
                 from review_requests q join contacts c on c.id = q.contact_id where q.id in (${ids.map(() => '?').join(', ')})`,
           args: ids,
         })
       : { rows: [] };
     const requests = new Map(rows.map((row) => [Number(row.id), row]));
+    const logo = await emailLogoFor(config.business, siteUrl);
     const results: (JobMail | JobResult)[] = [];
     for (const job of jobs) {
       const request = requests.get(Number(job.payload.requestId));
@@ -161,12 +164,20 @@ export const reviewReminderHandler: MailJobHandler = {
           results.push({ status: 'done', outcome: 'skipped: the review was written' });
           continue;
         }
+        const locale = contactLocale(config, String(request.locale));
+        // The reminder repeats what the invitation promised, even if the config changed since.
+        const promised = {
+          incentive: request.incentive === null ? null : String(request.incentive),
+          incentiveTranslations: request.incentive_translations === null ? null : (JSON.parse(String(request.incentive_translations)) as Record<string, string>),
+        };
         const message = buildInvitationEmail(config, {
           requestId,
           contactId: Number(request.contact_id),
           to: String(request.email),
           name: request.name === null ? null : String(request.name),
-          locale: contactLocale(config, String(request.locale)),
+          locale,
+          incentive: promisedIncentiveText(promised, locale, config),
+          logo,
           siteUrl,
           token,
           expiresAt: new Date(now.getTime() + lifetimeDays * 24 * 60 * 60 * 1000),

@@ -20,6 +20,8 @@ export interface CreatedReviewRequest {
 export interface InvitationTerms {
   audience: InviteAudience;
   incentive: string;
+  /** The incentive in each language the site speaks (see promiseOf in promised-incentive.ts). */
+  incentiveTranslations?: Record<string, string> | null | undefined;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function createReviewRequest(
       locale: input.locale,
       audience: input.terms.audience,
       incentive: input.terms.incentive,
+      incentiveTranslations: input.terms.incentiveTranslations ?? null,
       expiresAt: new Date(now.getTime() + input.lifetimeDays * dayInMilliseconds),
       createdAt: now,
     })

@@ -1,7 +1,8 @@
 import type { InStatement } from '@libsql/client';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
-import { contacts, reviewRequests, reviews } from '../../../../db/schema.ts';
+import { contacts, incentives, reviewRequests, reviews } from '../../../../db/schema.ts';
+import type { PromisedIncentive } from '../../ask/promised-incentive.ts';
 import type { NameDisplay } from '../../collect/display-name.ts';
 import { reviewLinkState, type OwnReview, type ReviewLinkState } from '../../collect/review-link.ts';
 import type { Locale } from '../../locales.ts';
@@ -21,6 +22,10 @@ export interface ReviewLink {
   openedAt: Date | null;
   submittedAt: Date | null;
   review: OwnReview | null;
+  /** The incentive the invitation promised. */
+  promised: PromisedIncentive;
+  /** When the incentive for the review was emailed; null while it is not (or there is no review). */
+  incentiveSentAt: Date | null;
 }
 
 /**
@@ -61,10 +66,15 @@ export async function findReviewRequestByToken(db: Database, token: string): Pro
       photoPath: reviews.photoPath,
       reviewLocale: reviews.locale,
       status: reviews.status,
+      incentive: reviewRequests.incentive,
+      incentiveTranslations: reviewRequests.incentiveTranslations,
+      incentiveState: incentives.state,
+      incentiveSentAt: incentives.sentAt,
     })
     .from(reviewRequests)
     .innerJoin(contacts, eq(contacts.id, reviewRequests.contactId))
     .leftJoin(reviews, eq(reviews.requestId, reviewRequests.id))
+    .leftJoin(incentives, eq(incentives.reviewId, reviews.id))
     .where(eq(reviewRequests.id, requestIdOfToken(hashToken(token))))
     .limit(1);
   if (!row) return null;
@@ -91,6 +101,8 @@ export async function findReviewRequestByToken(db: Database, token: string): Pro
     openedAt: row.openedAt,
     submittedAt: row.submittedAt,
     review,
+    promised: { incentive: row.incentive, incentiveTranslations: row.incentiveTranslations },
+    incentiveSentAt: row.incentiveState === 'sent' ? row.incentiveSentAt : null,
   };
 }
 

@@ -2,8 +2,9 @@ import type { InStatement } from '@libsql/client';
 import type { Database } from '../../../../db/client.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
 import { contactLocale } from '../../config.ts';
-import { renderEmail } from '../../email-layout.ts';
+import { renderEmail, type EmailLogo } from '../../email-layout.ts';
 import { bodyParagraphs, wordingFor } from '../../email-wording.ts';
+import { formatDateInSentence } from '../../i18n/dates.ts';
 import { fill } from '../../i18n/index.ts';
 import { surveyStrings } from '../../i18n/survey.ts';
 import { quietPeriodStart, roundLengthDays, surveyRoundAt, type SurveyTrigger } from '../../listen/survey.ts';
@@ -13,6 +14,7 @@ import type { JobMail, JobResult, MailJobHandler } from '../schedule/job-runner.
 import type { MailMessage } from '../platform/mail.ts';
 import { scheduleJobStatement, type ClaimedJob } from '../schedule/scheduler.ts';
 import { findErasedEmails } from '../moderate/erased-emails.ts';
+import { emailLogoFor } from '../publish/brand-logo.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -140,14 +142,14 @@ export const surveyEmailKey = (surveyId: number, reminder = false) => `${reminde
 
 /** The date a link works until, as a sentence ends it ("1 December 2026"). */
 export function formatLinkDate(locale: Locale, date: Date): string {
-  // Some locales end a date with an abbreviation ("2026 р."); the sentence brings its own full stop.
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date).replace(/\.$/, '');
+  // "until {date}": Latvian declines the month after "līdz" (see i18n/dates.ts).
+  return formatDateInSentence(locale, date, 'until');
 }
 
 /** The survey email (or its reminder) in the contact's language: the question and eleven one-click links 0–10. */
 export function buildSurveyEmail(
   config: ReviewWallConfig,
-  input: { surveyId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date; reminder?: boolean },
+  input: { surveyId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date; reminder?: boolean; logo?: EmailLogo | null },
 ): MailMessage {
   const t = surveyStrings(input.locale).email;
   const business = config.business.name;
@@ -173,7 +175,7 @@ export function buildSurveyEmail(
       },
       footer: { text: `${fill(t.linkNote, values)} ${fill(t.footer, values)}`, link: { label: t.unsubscribe, url: unsubscribeUrl } },
     },
-    { businessName: business, primaryColor: config.business.colors.primary },
+    { businessName: business, primaryColor: config.business.colors.primary, logo: input.logo },
   );
   return {
     ...rendered,
@@ -236,6 +238,7 @@ async function prepareSurveyEmails(
 ): Promise<(JobMail | JobResult)[]> {
   const { db, config, siteUrl } = context;
   const surveys = await loadSurveysOfJobs(db, config, jobs);
+  const logo = await emailLogoFor(config.business, siteUrl);
   const tokens: InStatement[] = [];
   const results = jobs.map((job): JobMail | JobResult => {
     const survey = surveys.get(Number(job.payload.surveyId));
@@ -256,6 +259,7 @@ async function prepareSurveyEmails(
       token,
       expiresAt: survey.expiresAt,
       reminder,
+      logo,
     });
     const afterSent: InStatement[] = [];
     if (!reminder) {
