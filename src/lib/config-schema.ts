@@ -72,7 +72,6 @@ function emailWordingSchema(kind: EmailKind) {
       subject: checked(z.string().trim().min(1, 'expected a subject, or leave it out for the default').max(200, 'expected at most 200 characters').regex(/^[^\r\n]*$/, 'expected one line')).optional(),
       body: checked(z.string().trim().min(1, 'expected a body, or leave it out for the default').max(5000, 'expected at most 5,000 characters')).optional(),
     },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key "${issue.keys[0]}": expected subject or body` : undefined) },
   );
 }
 
@@ -89,9 +88,7 @@ function emailLocalesSchema(kind: EmailKind) {
 
 /** Own wording for the emails, per locale (see docs/configuration.md#email-wording); anything left out keeps the default text. */
 const emailsSchema = z
-  .strictObject(Object.fromEntries(emailKinds.map((kind) => [kind, emailLocalesSchema(kind).optional()])) as { [K in EmailKind]: z.ZodOptional<ReturnType<typeof emailLocalesSchema>> }, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown email "${issue.keys[0]}": expected one of ${emailKinds.join(', ')}` : undefined),
-  })
+  .strictObject(Object.fromEntries(emailKinds.map((kind) => [kind, emailLocalesSchema(kind).optional()])) as { [K in EmailKind]: z.ZodOptional<ReturnType<typeof emailLocalesSchema>> })
   .prefault({});
 
 /**

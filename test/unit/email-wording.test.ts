@@ -16,8 +16,8 @@ describe('email wording in review-wall.config.ts', () => {
     [{ invitation: { pl: { body: 'Cześć {imie}!' } } }, 'review-wall.config.ts: emails.invitation.pl.body: unknown placeholder {imie}; this email fills {business}, {name}, {greeting}, {incentive}, {date}'],
     [{ survey: { en: { subject: 'Rate {business}, win {incentive}' } } }, 'review-wall.config.ts: emails.survey.en.subject: unknown placeholder {incentive}; this email fills {business}, {name}, {greeting}, {date}'],
     [{ incentive: { de: { subject: 'Danke' } } }, 'review-wall.config.ts: emails.incentive.de: unknown locale "de": expected one of en, pl, ru, uk, lv, bg'],
-    [{ welcome: { en: { subject: 'Hi' } } }, 'review-wall.config.ts: emails: unknown email "welcome": expected one of survey, surveyReminder, invitation, invitationReminder, incentive'],
-    [{ invitation: { en: { subjcet: 'Hi' } } }, 'review-wall.config.ts: emails.invitation.en: unknown key "subjcet": expected subject or body'],
+    [{ welcome: { en: { subject: 'Hi' } } }, 'review-wall.config.ts: emails.welcome: unknown key; expected one of survey, surveyReminder, invitation, invitationReminder, incentive'],
+    [{ invitation: { en: { subjcet: 'Hi' } } }, 'review-wall.config.ts: emails.invitation.en.subjcet: unknown key'],
     [{ invitation: { en: { subject: 'Hi\nBcc: someone@example.com' } } }, 'review-wall.config.ts: emails.invitation.en.subject: expected one line'],
   ])('refuses %j with one clear line', (emails, message) => {
     expect(() => parseReviewWallConfig(withEmails(emails))).toThrow(message);
