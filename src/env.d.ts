@@ -10,5 +10,7 @@ declare namespace App {
     submissionRetryAfterSeconds?: number;
     /** Set when the post was refused before its body was read: there is nothing typed to show back. */
     submissionBodyUnread?: boolean;
+    /** Set only by a publish rendering its pages (render-pages.ts): the page and its props. */
+    publicPage?: import('./lib/server/publish/public-pages.ts').PublicPage;
   }
 }
