@@ -1,5 +1,4 @@
 import { and, desc, eq, gt } from 'drizzle-orm';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
@@ -7,7 +6,8 @@ import type { Database } from '../../../../db/client.ts';
 import { publishRuns } from '../../../../db/schema.ts';
 import { buildCode, computeCodeHash, findCodeBuild, linkFiles, pruneCodeBuilds } from './code-build.ts';
 import { precompressFiles } from './precompress.ts';
-import { manifestName, readManifest, type RenderJob, type RenderSummary } from './render-pages.ts';
+import { manifestName, readManifest, type RenderSummary } from './render-pages.ts';
+import { runRenderer } from './renderer-process.ts';
 import { liveServerBuilds } from './server-builds.ts';
 import { holdsErasedData, readPointer, reduceToServerCode, siteLayout, swapPointer, type SiteLayout } from './site-layout.ts';
 
@@ -29,6 +29,8 @@ export interface PagesPublished {
   total: number;
   rendered: number;
   reused: number;
+  /** Milliseconds of each step of rendering (see render-pages.ts). */
+  timings: RenderSummary['timings'];
 }
 
 /** The outcome of one publish. */
@@ -77,31 +79,6 @@ function summarizeFailure(tail: string[]): string {
 export async function precompressBuild(clientDir: string): Promise<void> {
   const entries = await readdir(clientDir, { recursive: true, withFileTypes: true });
   await precompressFiles(entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)));
-}
-
-/** Renders a build's pages in a child process (render-pages.ts); its summary, or why it failed. */
-function runRenderer(job: RenderJob, projectRoot: string, env: NodeJS.ProcessEnv, onOutput?: (line: string) => void) {
-  return new Promise<{ ok: true; summary: RenderSummary } | { ok: false; error: string }>((done) => {
-    const script = join(projectRoot, 'src', 'lib', 'server', 'publish', 'render-pages.ts');
-    const child = spawn(process.execPath, [script, JSON.stringify(job)], { cwd: projectRoot, env: { ...env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const tail: string[] = [];
-    const collect = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line.trim()) continue;
-        tail.push(line);
-        if (tail.length > 40) tail.shift();
-        onOutput?.(line);
-      }
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', (error) => done({ ok: false, error: error.message }));
-    child.on('close', (code) => {
-      const last = tail.at(-1) ?? '';
-      if (code === 0 && last.startsWith('{')) done({ ok: true, summary: JSON.parse(last) as RenderSummary });
-      else done({ ok: false, error: summarizeFailure(tail) });
-    });
-  });
 }
 
 /** The live build, when its pages may be reused: it has a manifest and no erasure marked it. */
@@ -261,7 +238,7 @@ async function publishOnce(options: PublishOptions, startedBy: string): Promise<
     let rendered: RenderSummary;
     for (;;) {
       await linkFiles(code.dir, buildDir, code.files);
-      const render = await runRenderer({ buildDir, codeHash, previousDir }, projectRoot, env, options.onOutput);
+      const render = await runRenderer({ buildDir, codeHash, codeDir: code.dir, previousDir }, projectRoot, env, options.onOutput);
       if (!render.ok) return await fail(render.error);
       rendered = render.summary;
       // An erasure marked the build reused from while this one was made: nothing of it may stay.
@@ -287,7 +264,7 @@ async function publishOnce(options: PublishOptions, startedBy: string): Promise<
       reviewCount: rendered.reviewCount,
       durationMs: Date.now() - started,
       buildDir,
-      pages: { total: rendered.pages, rendered: rendered.rendered, reused: rendered.reused },
+      pages: { total: rendered.pages, rendered: rendered.rendered, reused: rendered.reused, timings: rendered.timings },
     };
   } catch (error) {
     // A run must never stay "running" because of an unexpected error (disk full, permissions).

@@ -1,4 +1,5 @@
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { createServer, get, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -22,16 +23,19 @@ export interface RenderJob {
   /** The new build, its code already linked in. */
   buildDir: string;
   codeHash: string;
+  /** The compiled code the build links (SITE_DIR/code/HASH): its server code renders the pages. */
+  codeDir: string;
   /** The build to take unchanged pages from (the live one), or null to render every page. */
   previousDir: string | null;
 }
 
-/** What a render run did. */
+/** What a render run did, and how long each step took (milliseconds). */
 export interface RenderSummary {
   reviewCount: number;
   pages: number;
   rendered: number;
   reused: number;
+  timings: { load: number; plan: number; link: number; render: number; manifest: number };
 }
 
 /** One page in a build's manifest: the key of its props and its files, relative to the build. */
@@ -68,9 +72,13 @@ export function pageFile(path: string): string {
 
 type NodeHandler = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void, locals: object) => Promise<void>;
 
-/** Serves the build's server code on a loopback port, handing each page its props as locals. */
-async function startRenderServer(buildDir: string, pages: ReadonlyMap<string, PublicPage>) {
-  const entry = (await import(pathToFileURL(join(buildDir, 'server', 'entry.mjs')).href)) as { handler: NodeHandler };
+/**
+ * Serves the compiled code on a loopback port, handing each page its props as locals. The code is
+ * imported from its SITE_DIR/code folder, the same URL for every build of that code, so a renderer
+ * kept between publishes imports it once.
+ */
+async function startRenderServer(codeDir: string, pages: ReadonlyMap<string, PublicPage>) {
+  const entry = (await import(pathToFileURL(join(codeDir, 'server', 'entry.mjs')).href)) as { handler: NodeHandler };
   const server = createServer((request, response) => {
     const publicPage = pages.get(request.url ?? '');
     void entry.handler(request, response, (error?: unknown) => {
@@ -101,9 +109,19 @@ function fetchPage(port: number, agent: Agent, path: string): Promise<Buffer> {
 
 /** Renders (or reuses) every public page into `job.buildDir` and writes its manifest. */
 export async function renderPages(job: RenderJob): Promise<RenderSummary> {
+  let mark = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const elapsed = Math.round(now - mark);
+    mark = now;
+    return elapsed;
+  };
   const site = await loadPublicSite();
+  const load = lap();
   const pages = planPublicPages(site, getEnvironment().UPLOAD_DIR);
   const keyOf = pageKeys();
+  const keys = pages.map(keyOf);
+  const plan = lap();
   const previous = job.previousDir ? readManifest(job.previousDir) : null;
   const reusable = previous && previous.codeHash === job.codeHash ? previous.pages : {};
   const done = new Map<string, ManifestPage>();
@@ -117,8 +135,8 @@ export async function renderPages(job: RenderJob): Promise<RenderSummary> {
   };
 
   const toRender: { page: PublicPage; key: string }[] = [];
-  for (const page of pages) {
-    const key = keyOf(page);
+  for (const [index, page] of pages.entries()) {
+    const key = keys[index]!;
     const before = Object.hasOwn(reusable, page.path) ? reusable[page.path] : undefined;
     if (before && before.key === key && before.files[0] === pageFile(page.path)) {
       const linked: string[] = [];
@@ -138,8 +156,9 @@ export async function renderPages(job: RenderJob): Promise<RenderSummary> {
     toRender.push({ page, key });
   }
 
+  const link = lap();
   if (toRender.length > 0) {
-    const { server, port } = await startRenderServer(job.buildDir, new Map(toRender.map(({ page }) => [page.path, page])));
+    const { server, port } = await startRenderServer(job.codeDir, new Map(toRender.map(({ page }) => [page.path, page])));
     const agent = new Agent({ keepAlive: true, maxSockets: 4 });
     try {
       let next = 0;
@@ -161,23 +180,42 @@ export async function renderPages(job: RenderJob): Promise<RenderSummary> {
       server.close();
     }
   }
+  const render = lap();
   // In the plan's order, so the manifest does not depend on which pages were reused.
   const manifest: PublishManifest = { version: 1, codeHash: job.codeHash, pages: Object.fromEntries(pages.map((page) => [page.path, done.get(page.path)!])) };
   writeFileSync(join(job.buildDir, manifestName), `${JSON.stringify(manifest)}\n`);
-  return { reviewCount: site.reviews.length, pages: pages.length, rendered: toRender.length, reused: pages.length - toRender.length };
+  const timings = { load, plan, link, render, manifest: lap() };
+  return { reviewCount: site.reviews.length, pages: pages.length, rendered: toRender.length, reused: pages.length - toRender.length, timings };
 }
 
-// Run by a publish as `node render-pages.ts JOB_JSON`: prints the summary as its last line.
+/** Marks the line that carries a job's outcome on the renderer's stdout (the server code may print too). */
+export const resultPrefix = 'render-result:';
+
+/** The outcome of one job, as the renderer reports it. */
+export type RenderOutcome = { ok: true; summary: RenderSummary } | { ok: false; error: string };
+
+async function runJob(job: RenderJob): Promise<RenderOutcome> {
+  try {
+    return { ok: true, summary: await renderPages(job) };
+  } catch (error) {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return { ok: false, error: (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 500) };
+  }
+}
+
+// Started by a publish (renderer-process.ts): `render-pages.ts JOB_JSON` runs one job and exits;
+// `render-pages.ts --serve` runs one job per line of stdin until stdin ends, for a server that
+// publishes often and keeps its renderer (and the modules it loaded) between publishes.
 if (import.meta.main) {
-  const job = JSON.parse(process.argv[2]!) as RenderJob;
-  renderPages(job).then(
-    (summary) => {
-      console.log(JSON.stringify(summary));
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      process.exit(1);
-    },
-  );
+  if (process.argv[2] === '--serve') {
+    for await (const line of createInterface({ input: process.stdin })) {
+      if (!line.trim()) continue;
+      console.log(`${resultPrefix}${JSON.stringify(await runJob(JSON.parse(line) as RenderJob))}`);
+    }
+    process.exit(0);
+  } else {
+    const outcome = await runJob(JSON.parse(process.argv[2]!) as RenderJob);
+    console.log(`${resultPrefix}${JSON.stringify(outcome)}`);
+    process.exit(outcome.ok ? 0 : 1);
+  }
 }
