@@ -75,6 +75,7 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
     host: env.HOST,
     port: env.PORT,
     proxy: env.TRUST_PROXY > 0 ? { hops: env.TRUST_PROXY, publicUrl: env.SITE_URL } : undefined,
+    directReviewFormPosts: true,
   });
   console.log(`Review wall on ${site.url}/  (admin: ${site.url}/admin/)`);
   if (await hasDemoData(db)) {

@@ -63,6 +63,8 @@ const auth = defineMiddleware(async (context, next) => {
  */
 const submissionGate = defineMiddleware(async (context, next) => {
   if (context.isPrerendered || context.locals.publicPage || context.request.method !== 'POST') return next();
+  // The site server ran this gate before it stored the post itself (review-form-posts.ts).
+  if (context.locals.reviewFormOutcome) return next();
   const { action, setActionResult, serializeActionResult } = getActionContext(context);
   if (action?.name !== 'review.submit') return next();
   const env = getEnvironment();

@@ -6,11 +6,12 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
 import { isOneClickUnsubscribe } from '../ask/invitations.ts';
+import { answerReviewFormPost, isDirectReviewFormPost } from '../collect/review-form-posts.ts';
 import { claimServerBuild, type ServerBuildClaim } from './server-builds.ts';
 import { readPointer, siteLayout, type SiteLayout } from './site-layout.ts';
 import { securityHeaders } from '../platform/security-headers.ts';
 
-type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void | Promise<void>;
+type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void, locals?: object) => void | Promise<void>;
 
 /** A running site: static pages from the live build, everything else from Astro's handler. */
 export interface SiteServer {
@@ -28,6 +29,11 @@ export interface SiteServerOptions {
   proxy?: { hops: number; publicUrl: string } | undefined;
   /** The port, bound earlier by `bindSitePort`; without it, host and port are bound here. */
   bound?: BoundPort;
+  /**
+   * Answer plain review form posts that are saved without Astro's request pipeline (see
+   * review-form-posts.ts); needs the app's database and environment (npm start).
+   */
+  directReviewFormPosts?: boolean;
 }
 
 /** A listening port that answers 503 until `serve` hands it the site. */
@@ -253,19 +259,32 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   bound.serve((request, response) => {
     if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
     const method = request.method ?? 'GET';
-    const ssr = () => {
+    const ssr = (locals?: object) => {
       // Again right before Astro reads it: a pipelined request on this socket may have set its own meanwhile.
       if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
-      void entry.handler(request, response, (error?: unknown) => {
-        if (!response.headersSent) response.writeHead(error ? 500 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
-        response.end(error ? 'Server error' : 'Not found');
-      });
+      void entry.handler(
+        request,
+        response,
+        (error?: unknown) => {
+          if (!response.headersSent) response.writeHead(error ? 500 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
+          response.end(error ? 'Server error' : 'Not found');
+        },
+        locals,
+      );
     };
     if (method === 'POST' && isOneClickUnsubscribe(method, new URL(request.url ?? '/', 'http://localhost'))) {
       // Mail providers send RFC 8058 one-click POSTs from their servers, without our Origin, and
       // Astro's checkOrigin would refuse them. The token in the path is what authorizes it.
       const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
       request.headers.origin = `${encrypted ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`;
+    }
+    if (options.directReviewFormPosts && isDirectReviewFormPost(request)) {
+      answerReviewFormPost(request, response, ssr).catch((error: unknown) => {
+        console.error('review form post:', error);
+        if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        response.end('Server error');
+      });
+      return;
     }
     // Only reads can be static files: form posts go straight to Astro, without a look at the pointer.
     if (method !== 'GET' && method !== 'HEAD') return ssr();
