@@ -1,4 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+
+// Tests run with their own configuration, whatever the business wrote in review-wall.config.ts.
+process.env.REVIEW_WALL_CONFIG = fileURLToPath(new URL('./test/fixtures/review-wall.config.ts', import.meta.url));
 
 // Browser downloads are impossible here: drive Debian's Chromium.
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -41,15 +41,21 @@ const targets = {
 // A server for the comparison runs in its own process: `--serve site|plain DIR PORT`.
 if (process.argv[2] === '--serve') {
   const [, , , kind, directory, port] = process.argv;
-  const { staticFileOptions, startSiteServer } = await import('../src/lib/server/publish/site-server.ts');
+  const { setSecurityHeaders, staticFileOptions, startSiteServer } = await import('../src/lib/server/publish/site-server.ts');
+  const { securityHeadersFor } = await import('../src/lib/server/platform/security-headers.ts');
   if (kind === 'site') {
     await startSiteServer({ siteDir: directory!, host: '127.0.0.1', port: Number(port) });
   } else {
     const { createServer } = await import('node:http');
     const { default: sirv } = await import('sirv');
-    // The same sirv options and headers as the site server's static files.
+    // The same sirv options and headers as the site server's static files, and the security headers it sets on every answer.
     const serve = sirv(directory!, staticFileOptions);
-    await new Promise<void>((resolve) => createServer((request, response) => serve(request, response, () => void response.writeHead(404).end())).listen(Number(port), '127.0.0.1', resolve));
+    const headers = securityHeadersFor('');
+    const listener = (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => {
+      setSecurityHeaders(response, headers);
+      serve(request, response, () => void response.writeHead(404).end());
+    };
+    await new Promise<void>((resolve) => createServer(listener).listen(Number(port), '127.0.0.1', resolve));
   }
   console.log('ready');
   await new Promise(() => {});
@@ -196,9 +202,10 @@ try {
     const approved = await approveReview(db, { id: moderator!.id, email: moderator!.email }, id);
     if (approved.kind !== 'done') throw new Error(`approval: ${approved.kind}`);
     const published = succeeded(await publishSite(options));
+    const [row] = (await db.$client.execute({ sql: 'select public_id from reviews where id = ?', args: [id] })).rows;
     // Live: the site server in the other process serves the new review's page.
     for (;;) {
-      const response = await fetch(`http://127.0.0.1:${sitePort}/testimonials/${id}/`);
+      const response = await fetch(`http://127.0.0.1:${sitePort}/testimonials/${String(row!.public_id)}/`);
       await response.arrayBuffer();
       if (response.status === 200) break;
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -214,7 +221,7 @@ try {
   const plainServer = await serve('plain', join((await readPointer(siteLayout(siteDir).current))!, 'client'), plainPort);
   children.push(plainServer);
   const servers = { site: { port: sitePort, pid: siteServer.pid! }, plain: { port: plainPort, pid: plainServer.pid! } };
-  const someId = /data-review-id="(\d+)"/.exec(wallText)?.[1];
+  const someId = /data-review-id="([0-9a-f]{16})"/.exec(wallText)?.[1];
   const paths = { wall: '/', testimonial: `/testimonials/${someId}/` };
   const sameHeaders = {
     wall: JSON.stringify(await staticHeaders(`http://127.0.0.1:${sitePort}/`)) === JSON.stringify(await staticHeaders(`http://127.0.0.1:${plainPort}/`)),

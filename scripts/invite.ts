@@ -3,13 +3,17 @@
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
 import { createRequestPacer } from '../src/lib/server/thank/incentives.ts';
-import { inviteCandidate, isInFlight, selectInvitationCandidates, type InviteAudience } from '../src/lib/server/ask/invitations.ts';
+import { isInviteAudience } from '../src/lib/ask/invite-audience.ts';
+import { inviteCandidate, isInFlight, selectInvitationCandidates } from '../src/lib/server/ask/invitations.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run invite [-- --audience promoters|all] [-- --dry-run]
 
 Creates a review request for each chosen respondent who has none yet and emails them a
 personal link in their language (through Resend, or into OUTBOX_DIR without RESEND_API_KEY).
-Running it again sends nothing twice; unsubscribed customers are skipped.
+Running it again sends nothing twice; unsubscribed customers are skipped. Each request
+records the audience it was sent under and the incentive it promised: the public pages say
+how reviews were collected from these, not from the config.
 
   --audience promoters   only customers whose most recent NPS answer is 9 or 10 (default,
                          unless review-wall.config.ts sets invite.audience)
@@ -34,19 +38,20 @@ runCommand('invite', async () => {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (values.audience !== undefined && values.audience !== 'promoters' && values.audience !== 'all') {
+  if (values.audience !== undefined && !isInviteAudience(values.audience)) {
     throw new UsageError(`--audience: expected "promoters" or "all", not "${values.audience}"`);
   }
   const rate = values.rate === undefined ? 2 : Number(values.rate);
   if (!Number.isFinite(rate) || rate <= 0) throw new UsageError(`--rate: expected a number of emails a second above 0, not "${values.rate}"`);
   const { db, config, env, mailer } = await openAppContext();
-  const audience: InviteAudience = (values.audience as InviteAudience | undefined) ?? config.invite.audience;
+  // The config only sets the default; each request records the audience actually used.
+  const audience = values.audience ?? config.invite.audience;
   const candidates = await selectInvitationCandidates(db, {
     audience,
     enabledLocales: config.locales.enabled,
     defaultLocale: config.locales.default,
   });
-  const who = audience === 'all' ? 'respondents' : 'promoters';
+  const who = (count: number) => (audience === 'all' ? counted(count, 'respondent') : counted(count, 'promoter'));
 
   if (values['dry-run']) {
     for (const candidate of candidates) {
@@ -58,7 +63,7 @@ runCommand('invite', async () => {
             : ' (its earlier email never went out)';
       console.log(`would invite ${candidate.email} (${candidate.locale}, latest score ${candidate.score})${note}`);
     }
-    console.log(`Dry run, nothing written or sent: would invite ${candidates.length} ${who}.`);
+    console.log(`Dry run, nothing written or sent: would invite ${who(candidates.length)}.`);
     return 0;
   }
 
@@ -68,7 +73,7 @@ runCommand('invite', async () => {
   for (const candidate of candidates) {
     try {
       await pace();
-      counts[await inviteCandidate({ db, mailer, config, siteUrl: env.SITE_URL }, candidate)]++;
+      counts[await inviteCandidate({ db, mailer, config, siteUrl: env.SITE_URL, audience }, candidate)]++;
     } catch (error) {
       counts.failed++;
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -77,11 +82,11 @@ runCommand('invite', async () => {
   }
   const transport = mailer.transport.name === 'outbox' ? ` (written to ${env.OUTBOX_DIR})` : '';
   console.log(
-    `Invited ${counts.sent} ${who}${transport}; ${counts['already-sent']} had already been sent, ${counts.skipped} skipped, ${counts.failed} failed.`,
+    `Invited ${who(counts.sent)}${transport}; ${counts['already-sent']} had already been sent, ${counts.skipped} skipped, ${counts.failed} failed.`,
   );
   if (counts['in-flight'] > 0) {
     console.log(
-      `${counts['in-flight']} review requests were created in the last 10 minutes but not sent, by another run or one that stopped: run again after 10 minutes to send them.`,
+      `${counts['in-flight'] === 1 ? '1 review request was' : `${counts['in-flight']} review requests were`} created in the last 10 minutes but not sent, by another run or one that stopped: run again after 10 minutes to send them.`,
     );
   }
   return counts.failed > 0 ? 1 : 0;

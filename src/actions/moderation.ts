@@ -6,12 +6,13 @@ import { getConfig } from '../lib/config.ts';
 import { requireAdmin } from '../lib/server/auth/admin-guard.ts';
 import { getDatabase } from '../lib/server/platform/database.ts';
 import { getEnvironment } from '../lib/server/platform/env.ts';
+import type { ModerationDone, ReviewModerated } from '../lib/moderate/queue-notice.ts';
+import { rejectionReasons } from '../lib/moderate/review-status.ts';
 import {
   approveReview,
   approveReviews,
   hideReview,
   redactReview,
-  rejectionReasons,
   rejectReview,
   setReviewFeatured,
   type ModerationOutcome,
@@ -20,7 +21,8 @@ import { publishAfterApproval } from '../lib/server/publish/publish.ts';
 
 // The moderation queue's forms at /admin/ (`server.admin.*`). Every action group whose name
 // starts with "admin" (admin, adminPublish, …) is refused with 401 by the middleware without a
-// session; each handler also calls requireAdmin itself.
+// session; each handler also calls requireAdmin itself. Each answers what it did as a typed
+// ModerationDone; the queue page words it.
 
 const reviewId = z.coerce.number().int().positive();
 /** The version of the review the moderator saw (see reviewVersion); an action on a changed review is refused. */
@@ -34,17 +36,11 @@ const seenReview = z
     return { id: Number(id), version: Number(seen) };
   });
 
-/** What a moderator is told when reviews changed after they loaded the page. */
-function changedMessage(reviewIds: number[]): string {
-  const which = reviewIds.length === 1 ? `Review ${reviewIds[0]} has` : `Reviews ${reviewIds.join(', ')} have`;
-  return `${which} changed since you loaded the page — please read ${reviewIds.length === 1 ? 'it' : 'them'} again.`;
-}
-
-/** Maps a moderation outcome to the action's answer. */
-function answer(outcome: ModerationOutcome, done: string): { reviewId: number; message: string } {
+/** Maps a moderation outcome to the action's answer; a failure becomes an ActionError with a message for the moderator. */
+function answer(outcome: ModerationOutcome, done: ReviewModerated): ModerationDone {
   switch (outcome.kind) {
     case 'done':
-      return { reviewId: outcome.reviewId, message: done };
+      return { kind: done, reviewId: outcome.reviewId };
     case 'not-found':
       throw new ActionError({ code: 'NOT_FOUND', message: 'That review no longer exists.' });
     case 'conflict':
@@ -52,7 +48,7 @@ function answer(outcome: ModerationOutcome, done: string): { reviewId: number; m
     case 'invalid':
       throw new ActionError({ code: 'BAD_REQUEST', message: outcome.message });
     case 'changed':
-      throw new ActionError({ code: 'CONFLICT', message: changedMessage([outcome.reviewId]) });
+      throw new ActionError({ code: 'CONFLICT', message: `Review ${outcome.reviewId} has changed since you loaded the page — please read it again.` });
   }
 }
 
@@ -88,7 +84,7 @@ export const admin = {
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
       const db = await getDatabase();
-      const result = answer(await approveReview(db, moderator, input.reviewId, input.version), `Review ${input.reviewId} approved.`);
+      const result = answer(await approveReview(db, moderator, input.reviewId, input.version), 'approved');
       publishIfConfigured(moderator.email, db);
       return result;
     },
@@ -96,16 +92,12 @@ export const admin = {
   approveSelected: defineAction({
     accept: 'form',
     input: z.object({ reviewIds: z.array(seenReview).min(1, 'Select at least one review.').max(200) }),
-    handler: async (input, context) => {
+    handler: async (input, context): Promise<ModerationDone> => {
       const moderator = requireAdmin(context);
       const db = await getDatabase();
       const { approved, skipped, changed } = await approveReviews(db, moderator, input.reviewIds);
       if (approved.length > 0) publishIfConfigured(moderator.email, db);
-      const message =
-        `${approved.length} review${approved.length === 1 ? '' : 's'} approved.` +
-        (skipped.length ? ` ${skipped.length} skipped (no longer pending).` : '') +
-        (changed.length ? ` Not approved: ${changedMessage(changed)}` : '');
-      return { reviewId: approved[0] ?? changed[0] ?? 0, message, changed };
+      return { kind: 'approved-selected', approved, skipped, changed };
     },
   }),
   reject: defineAction({
@@ -115,10 +107,7 @@ export const admin = {
       const moderator = requireAdmin(context);
       const db = await getDatabase();
       const wasPublic = await isPublic(db, input.reviewId);
-      const result = answer(
-        await rejectReview(db, moderator, input.reviewId, input.reason, input.version),
-        `Review ${input.reviewId} rejected.`,
-      );
+      const result = answer(await rejectReview(db, moderator, input.reviewId, input.reason, input.version), 'rejected');
       if (wasPublic) publishNow(moderator.email, db);
       return result;
     },
@@ -129,7 +118,7 @@ export const admin = {
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
       const db = await getDatabase();
-      const result = answer(await hideReview(db, moderator, input.reviewId), `Review ${input.reviewId} hidden from the wall.`);
+      const result = answer(await hideReview(db, moderator, input.reviewId), 'hidden');
       // Only an approved review can be hidden, so it was on the public pages.
       publishNow(moderator.email, db);
       return result;
@@ -141,10 +130,7 @@ export const admin = {
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
       const featured = input.featured === 'true';
-      return answer(
-        await setReviewFeatured(await getDatabase(), moderator, input.reviewId, featured, input.version),
-        `Review ${input.reviewId} ${featured ? 'featured' : 'no longer featured'}.`,
-      );
+      return answer(await setReviewFeatured(await getDatabase(), moderator, input.reviewId, featured, input.version), featured ? 'featured' : 'unfeatured');
     },
   }),
   redact: defineAction({
@@ -153,10 +139,7 @@ export const admin = {
     handler: async (input, context) => {
       const moderator = requireAdmin(context);
       const db = await getDatabase();
-      const result = answer(
-        await redactReview(db, moderator, input.reviewId, input.snippet, input.version),
-        `Personal data removed from review ${input.reviewId}.`,
-      );
+      const result = answer(await redactReview(db, moderator, input.reviewId, input.snippet, input.version), 'redacted');
       // The personal data is still on the public pages until they are rebuilt.
       if (await isPublic(db, input.reviewId)) publishNow(moderator.email, db);
       return result;

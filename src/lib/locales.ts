@@ -1,18 +1,13 @@
-/** The languages the form, the emails and the wall speak. */
-export const supportedLocales = ['en', 'pl', 'ru', 'uk', 'lv', 'bg'] as const;
+import { catalogs } from './i18n/index.ts';
 
-/** One of the supported locale codes. */
-export type Locale = (typeof supportedLocales)[number];
+/** One of the supported locale codes: a language with a catalog in src/lib/i18n/. */
+export type Locale = keyof typeof catalogs;
+
+/** The languages the form, the emails and the wall speak, in the order of src/lib/i18n/index.ts. */
+export const supportedLocales = Object.keys(catalogs) as readonly string[] as readonly [Locale, ...Locale[]];
 
 /** Each locale's own name, for the language switcher. */
-export const localeNames: Record<Locale, string> = {
-  en: 'English',
-  pl: 'Polski',
-  ru: 'Русский',
-  uk: 'Українська',
-  lv: 'Latviešu',
-  bg: 'Български',
-};
+export const localeNames = Object.fromEntries(supportedLocales.map((locale) => [locale, catalogs[locale].languageName])) as Record<Locale, string>;
 
 /** Whether a string is one of the supported locale codes. */
 export function isLocale(value: unknown): value is Locale {
@@ -45,4 +40,17 @@ export function preferredLocale(acceptLanguage: string | null | undefined, enabl
     if (isLocale(base) && enabled.includes(base)) return base;
   }
   return null;
+}
+
+/**
+ * The language of a page: the first of `choices` (what the reader picked, then what is known
+ * about them, most specific first) that is an enabled locale; else the browser's preferred enabled
+ * language; else `fallback`.
+ */
+export function chooseLocale(
+  choices: readonly unknown[],
+  options: { acceptLanguage: string | null | undefined; enabled: readonly Locale[]; fallback: Locale },
+): Locale {
+  const chosen = choices.find((choice): choice is Locale => isLocale(choice) && options.enabled.includes(choice));
+  return chosen ?? preferredLocale(options.acceptLanguage, options.enabled) ?? options.fallback;
 }

@@ -9,7 +9,6 @@ export const GET: APIRoute = (context) => {
   const props = publicPageProps(context, 'feed');
   if (!props) return notPublished();
   const { site } = props;
-  const ratings = site.reviews.map((review) => review.rating);
-  const feed = buildFeed(site.reviews, ratings, site.config, site.incentiveText, site.siteUrl);
+  const feed = buildFeed(site.reviews, site, site.config, site.siteUrl);
   return new Response(JSON.stringify(feed), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
 };

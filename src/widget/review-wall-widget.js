@@ -3,8 +3,12 @@
 (() => {
   const script = document.currentScript;
   const feedUrl = new URL('testimonials/featured.json', (script && script.src) || location.href);
-  const css = `:host{display:block;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;--c:#f6f7f9;--b:#d9dde3;--m:#595959;--s:#a34d04}
-@media (prefers-color-scheme:dark){:host{color:#eceff3;--c:#1d2127;--b:#343a43;--m:#b3b9c2;--s:#f5b35b}}
+  // Inherited properties (colour, font, spacing, custom properties) cross a shadow root, and the
+  // page's own rules for the host element beat :host ones: so the widget's styles sit on a
+  // wrapper inside it that first resets everything it could inherit.
+  const css = `:host{display:block}
+.r{all:initial;display:block;direction:ltr;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;--c:#f6f7f9;--b:#d9dde3;--m:#595959;--s:#a34d04}
+@media (prefers-color-scheme:dark){.r{color:#eceff3;--c:#1d2127;--b:#343a43;--m:#b3b9c2;--s:#f5b35b}}
 ul{list-style:none;margin:0;padding:0;display:grid;gap:12px;grid-template-columns:repeat(auto-fill,minmax(min(100%,260px),1fr))}
 li{background:var(--c);border:1px solid var(--b);border-radius:12px;padding:12px 16px;animation:f .4s ease-out}
 @keyframes f{from{opacity:0;transform:translateY(4px)}}
@@ -56,7 +60,9 @@ p{margin:4px 0}blockquote{margin:8px 0;white-space:pre-line;overflow-wrap:anywhe
     how.href = feed.howWeCollect;
     const rating = feed.aggregateRating;
     about.append(rating ? `${rating.ratingValue} out of 5 from ${rating.reviewCount} reviews · ` : 'Selected testimonials · ', how);
-    root.replaceChildren(make('style', null, css), list, about);
+    const wrapper = make('div', 'r');
+    wrapper.append(list, about);
+    root.replaceChildren(make('style', null, css), wrapper);
   };
 
   const start = () => {

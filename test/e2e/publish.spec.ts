@@ -1,13 +1,15 @@
 import { createClient } from '@libsql/client';
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyProject, startApp, type RunningApp } from '../helpers/app.ts';
+import { startApp, type RunningApp } from '../helpers/app.ts';
+import { writeConfigVariant } from '../helpers/config.ts';
 
-// Each test runs its own app; the failure test runs in a copy of the project so it can break
-// review-wall.config.ts after start without touching the real one.
+// Each test runs its own app; the failure test runs on a configuration file of its own, so it can
+// break it after start without touching the one other tests use.
 
 async function signIn(page: Page, app: RunningApp) {
   await page.goto(`${app.url}/admin/sign-in`);
@@ -75,15 +77,18 @@ test('an approved review appears on the wall, its own page and the widget only a
     // The history says how many reviews went out: the five demo ones and these two.
     await expect(page.locator('tr[data-run-id]').first().locator('td').nth(3)).toHaveText('7');
 
+    // Approval gave it a public id, which its address uses instead of the row id.
+    const publicId = String((await database.execute({ sql: 'select public_id from reviews where id = ?', args: [reviewId] })).rows[0]![0]);
+    expect(publicId).toMatch(/^[0-9a-f]{16}$/);
     await page.goto(`${app.url}/`);
-    const card = page.locator(`article.review[data-review-id="${reviewId}"]`);
+    const card = page.locator(`article.review[data-review-id="${publicId}"]`);
     await expect(card).toContainText(text);
     await expect(card).toContainText('Sofia Rossi');
     await expect(card).toContainText('regardless of rating');
     expect(await page.locator('script:not([type="application/ld+json"])').count()).toBe(0);
 
     await card.getByRole('link', { name: 'Sofia Rossi' }).click();
-    await expect(page).toHaveURL(`${app.url}/testimonials/${reviewId}/`);
+    await expect(page).toHaveURL(`${app.url}/testimonials/${publicId}/`);
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Sofia Rossi');
     const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as { reviewBody: string };
     expect(jsonLd.reviewBody).toContain(text);
@@ -98,7 +103,7 @@ test('an approved review appears on the wall, its own page and the widget only a
     await expect(widget.getByText(hostile)).toBeVisible();
     expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
     await expect(widget.locator('img[src="x"], b')).toHaveCount(0);
-    await expect(widget).toContainText('Received a $10 gift card for writing an honest review, regardless of rating.');
+    await expect(widget).toContainText('Offered a $10 gift card for writing an honest review, regardless of rating.');
     await expect(widget.getByRole('link', { name: 'How we collect reviews' })).toHaveAttribute('href', `${app.url}/how-we-collect-reviews/`);
     // Styles stay inside the widget's shadow root, both ways: the host page's red paragraphs do not leak in.
     const hasShadowRoot = await page.locator('[data-review-wall]').evaluate((element) => element.shadowRoot !== null);
@@ -116,13 +121,13 @@ test('an approved review appears on the wall, its own page and the widget only a
 });
 
 test('a build that fails leaves the old wall serving and the admin says why', async ({ page }) => {
-  const copy = copyProject();
-  const app = await startApp({ cwd: copy });
+  const directory = mkdtempSync(join(tmpdir(), 'review-wall-config-'));
+  const configFile = writeConfigVariant(directory, (config) => config);
+  const app = await startApp({ env: { REVIEW_WALL_CONFIG: configFile } });
   try {
     const before = await (await fetch(`${app.url}/`)).text();
     expect(before).toContain('Aisha Bello');
-    const configFile = join(copy, 'review-wall.config.ts');
-    writeFileSync(configFile, readFileSync(configFile, 'utf8').replace("type: 'SoftwareApplication'", "type: 'Gadget'"));
+    writeConfigVariant(directory, (config) => ({ ...config, itemReviewed: { type: 'Gadget', name: 'Gadget' } }));
 
     await signIn(page, app);
     expect(await publish(page, app)).toBe('failed');
@@ -130,11 +135,20 @@ test('a build that fails leaves the old wall serving and the admin says why', as
     await expect(failed).toContainText('itemReviewed.type: expected one of');
     await expect(failed).toContainText('the previous pages stayed live');
 
+    // A syntax error (a comma left out): the admin sees the file, the line and the column.
+    const good = readFileSync(writeConfigVariant(directory, (config) => config), 'utf8');
+    writeFileSync(configFile, good.replace(/},\n(\s*)"locales"/, '}\n$1"locales"'));
+    const line = good.split('\n').findIndex((text) => text.includes('"locales"')) + 1;
+    expect(await publish(page, app)).toBe('failed');
+    await expect(page.locator('tr[data-status="failed"]').first()).toContainText(
+      `${configFile}:${line}:3: syntax error: Expected ',', got 'string literal' (is a comma missing at the end of line ${line - 1}?)`,
+    );
+
     await page.goto(`${app.url}/`);
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Selected testimonials');
     await expect(page.locator('article.review')).toHaveCount(5);
   } finally {
     await app.stop();
-    rmSync(copy, { recursive: true, force: true });
+    rmSync(directory, { recursive: true, force: true });
   }
 });

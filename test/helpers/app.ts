@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { testConfigFile } from './config.ts';
 import { freePort } from './sqld.ts';
 
 /** The repository root. */
@@ -10,6 +11,8 @@ export const projectRoot = resolve(import.meta.dirname, '..', '..');
 /** A running `npm start` with its own database, outbox, uploads and published pages. */
 export interface RunningApp {
   url: string;
+  /** The server's process id (its memory can be read from /proc/PID/status). */
+  pid: number;
   directory: string;
   env: Record<string, string>;
   adminEmail: string | null;
@@ -19,9 +22,10 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Environment for a run isolated in `directory`. */
+/** Environment for a run isolated in `directory`, with the test configuration. */
 export function isolatedEnvironment(directory: string, port: number, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    REVIEW_WALL_CONFIG: testConfigFile,
     DATABASE_URL: `file:${join(directory, 'db', 'app.db')}`,
     OUTBOX_DIR: join(directory, 'outbox'),
     UPLOAD_DIR: join(directory, 'uploads'),
@@ -31,6 +35,16 @@ export function isolatedEnvironment(directory: string, port: number, extra: Reco
     SITE_URL: `http://127.0.0.1:${port}`,
     ...extra,
   };
+}
+
+/**
+ * The environment a command starts with: this process's, without the npm settings of an npm
+ * run that started the tests (`npm run test:e2e --headed` leaves npm_config_headed behind, which
+ * the commands would take for a flag meant for them), with the test configuration and `env`.
+ */
+export function commandEnvironment(env: Record<string, string>): Record<string, string> {
+  const inherited = Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^npm_/i.test(entry[0]));
+  return { ...Object.fromEntries(inherited), REVIEW_WALL_CONFIG: testConfigFile, ...env, FORCE_COLOR: '0' };
 }
 
 /** Runs a script of the project (scripts/NAME.ts) to completion. */
@@ -43,7 +57,7 @@ export function runScript(
   return new Promise((done) => {
     const child = spawn(process.execPath, [join('scripts', `${name}.ts`), ...args], {
       cwd: options.cwd ?? projectRoot,
-      env: { ...process.env, ...env, FORCE_COLOR: '0' },
+      env: commandEnvironment(env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -56,12 +70,47 @@ export function runScript(
 }
 
 /**
- * A copy of the project's source in a temp folder (node_modules linked, not copied), so a test
- * can break review-wall.config.ts without touching the real one.
+ * Runs `npm run SCRIPT ...args` in the project as a person would type it (`args` holds what
+ * follows the script name, `--` included if any), with the system npm. A run still going after
+ * `timeoutMs` (a server that should have refused to start) is stopped, with its children.
  */
-export function copyProject(): string {
+export function runNpm(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn('npm', ['run', script, ...args], {
+      cwd: options.cwd ?? projectRoot,
+      env: commandEnvironment(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      stderr += `\n(stopped after ${options.timeoutMs ?? 90_000} ms)`;
+      process.kill(-child.pid!, 'SIGTERM');
+    }, options.timeoutMs ?? 90_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * A copy of the project's source in a temp folder (node_modules linked, not copied), so a test
+ * can change files without touching the real ones; with `tests`, the tests and their settings too.
+ */
+export function copyProject(options: { tests?: boolean } = {}): string {
   const directory = mkdtempSync(join(tmpdir(), 'review-wall-copy-'));
-  for (const entry of ['src', 'db', 'scripts', 'public', 'astro.config.mjs', 'review-wall.config.ts', 'package.json', 'tsconfig.json']) {
+  const entries = ['src', 'db', 'scripts', 'public', 'astro.config.mjs', 'review-wall.config.ts', 'package.json', 'tsconfig.json'];
+  if (options.tests) entries.push('test', 'vitest.config.ts', 'playwright.config.ts');
+  for (const entry of entries) {
     cpSync(join(projectRoot, entry), join(directory, entry), {
       recursive: true,
       filter: (source) => !/\.db(-wal|-shm)?$/.test(source),
@@ -80,7 +129,7 @@ export async function startApp(options: { env?: Record<string, string>; args?: s
   let log = '';
   const child: ChildProcess = spawn(process.execPath, [join('scripts', 'start.ts'), ...(options.args ?? [])], {
     cwd: options.cwd ?? projectRoot,
-    env: { ...process.env, ...env, FORCE_COLOR: '0' },
+    env: commandEnvironment(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk) => (log += chunk));
@@ -91,11 +140,16 @@ export async function startApp(options: { env?: Record<string, string>; args?: s
     if (Date.now() > deadline) throw new Error(`start did not serve in time: ${log}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  // The demo lines follow the "serving" line.
+  // The demo lines follow the "serving" line (on a loaded machine, not always at once).
+  const demoDeadline = Date.now() + 30_000;
+  while (!(options.args ?? []).includes('--no-demo') && !/Demo admin: /.test(log) && Date.now() < demoDeadline && child.exitCode === null) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   await new Promise((resolve) => setTimeout(resolve, 300));
   const match = (pattern: RegExp) => log.match(pattern)?.[1] ?? null;
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     directory,
     env,
     adminEmail: match(/Demo admin: (\S+) \//),

@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { contacts, reviewRequests } from '../../db/schema.ts';
-import { createReviewRequest } from '../../src/lib/server/ask/review-requests.ts';
+import { createReviewRequest, type InvitationTerms } from '../../src/lib/server/ask/review-requests.ts';
 
 let counter = 0;
 
 /** A contact with a fresh review link, as `npm run invite` would create it. Returns the token. */
 export async function createReviewLink(
   db: Database,
-  options: { name?: string | null; locale?: string; lifetimeDays?: number; now?: Date; expired?: boolean } = {},
+  options: { name?: string | null; locale?: string; lifetimeDays?: number; now?: Date; expired?: boolean; terms?: InvitationTerms } = {},
 ): Promise<{ token: string; requestId: number; contactId: number }> {
   counter++;
   const [contact] = await db
@@ -24,6 +24,7 @@ export async function createReviewLink(
     responseId: null,
     locale: options.locale ?? 'uk',
     lifetimeDays: options.lifetimeDays ?? 30,
+    terms: options.terms ?? { audience: 'promoters', incentive: 'a $10 gift card' },
     now: options.now,
   });
   if (!request) throw new Error('review request not created');

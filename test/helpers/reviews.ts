@@ -1,3 +1,4 @@
+import { inArray } from 'drizzle-orm';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -20,6 +21,10 @@ export interface SeedReview {
   redacted?: boolean;
   photoPath?: string | null;
   submittedAt?: Date;
+  /** Whom the invitation behind it asked (default promoters), when it was sent, and what it promised (default "a $10 gift card"). */
+  audience?: 'promoters' | 'all';
+  invitedAt?: Date;
+  incentive?: string | null;
 }
 
 let sequence = 0;
@@ -36,7 +41,20 @@ export async function seedReviews(db: Database, items: SeedReview[], batchSize =
       .returning({ id: contacts.id });
     const requestRows = await db
       .insert(reviewRequests)
-      .values(contactRows.map((contact, index) => ({ contactId: contact.id, tokenHash: hashToken(generateToken()), locale: batch[index]!.locale ?? 'en', expiresAt: new Date(Date.now() + 86_400_000) })))
+      .values(
+        contactRows.map((contact, index) => {
+          const item = batch[index]!;
+          return {
+            contactId: contact.id,
+            tokenHash: hashToken(generateToken()),
+            locale: item.locale ?? 'en',
+            expiresAt: new Date(Date.now() + 86_400_000),
+            audience: item.audience ?? 'promoters',
+            incentive: item.incentive === undefined ? 'a $10 gift card' : item.incentive,
+            sentAt: item.invitedAt ?? null,
+          };
+        }),
+      )
       .returning({ id: reviewRequests.id });
     const reviewRows = await db
       .insert(reviews)
@@ -70,4 +88,11 @@ export async function writeStoredPhoto(uploadDir: string, color = '#2a9d8f'): Pr
   mkdirSync(join(uploadDir, 'review-photos'), { recursive: true });
   writeFileSync(join(uploadDir, relative), await sharp({ create: { width: 256, height: 256, channels: 3, background: color } }).webp().toBuffer());
   return relative;
+}
+
+/** The public ids of reviews by row id, in the same order (null for a review never approved). */
+export async function publicIdsOf(db: Database, rowIds: number[]): Promise<(string | null)[]> {
+  const rows = await db.select({ id: reviews.id, publicId: reviews.publicId }).from(reviews).where(inArray(reviews.id, rowIds));
+  const byRow = new Map(rows.map((row) => [row.id, row.publicId]));
+  return rowIds.map((id) => byRow.get(id) ?? null);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { preferredLocale, supportedLocales } from '../../src/lib/locales.ts';
+import { chooseLocale, preferredLocale, supportedLocales } from '../../src/lib/locales.ts';
 
 describe("the browser's preferred language", () => {
   it.each([
@@ -16,5 +16,17 @@ describe("the browser's preferred language", () => {
 
   it('picks only among the languages the site speaks', () => {
     expect(preferredLocale('uk, en', ['en', 'pl'])).toBe('en');
+  });
+});
+
+describe('the language of a page', () => {
+  const options = { acceptLanguage: 'uk, en;q=0.5', enabled: ['en', 'pl', 'uk'] as const, fallback: 'en' as const };
+
+  it('is the first choice the site speaks, then the browser’s, then the fallback', () => {
+    expect(chooseLocale(['pl', 'uk'], options)).toBe('pl');
+    expect(chooseLocale([null, 'ru', undefined, 42, 'PL', 'uk'], options)).toBe('uk');
+    expect(chooseLocale([null, 'ru'], options)).toBe('uk');
+    expect(chooseLocale([], { ...options, acceptLanguage: 'de' })).toBe('en');
+    expect(chooseLocale([], { ...options, acceptLanguage: null })).toBe('en');
   });
 });

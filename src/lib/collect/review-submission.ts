@@ -8,11 +8,17 @@ export const reviewFormLimits = {
   roleMaxLength: 80,
   companyMaxLength: 100,
   photoMaxBytes: 5 * 1024 * 1024,
+  /**
+   * The whole form post, photo included: room for a photo somewhat over its limit, so it is read
+   * and refused with the rest of the form kept. Both the server's body limit and Astro's
+   * actionBodySizeLimit use it.
+   */
+  postMaxBytes: 12 * 1024 * 1024,
 } as const;
 
 /**
- * Error messages are keys of the form's translations (src/lib/i18n/review-form.ts), so the page can
- * show each one in the reviewer's language.
+ * Error messages are keys of the form's translations (`reviewForm.errors` in each catalog under
+ * src/lib/i18n/), so the page can show each one in the reviewer's language.
  */
 export const reviewFormErrorKeys = [
   'ratingRequired',

@@ -2,6 +2,7 @@
 // wrong property at type-check time; the .astro pages only embed the serialized result.
 import type { AggregateRating, Graph, Review, Thing, WithContext } from 'schema-dts';
 import type { ReviewWallConfig } from '../config-schema.ts';
+import { showsAverageRating, type CollectionDescription } from './collection.ts';
 import { authorName, publishedDate, summarizeRatings, testimonialPath } from './review-presentation.ts';
 import type { PublicReview } from '../server/publish/public-reviews.ts';
 
@@ -54,7 +55,7 @@ export function reviewJsonLd(review: PublicReview, config: ReviewWallConfig, sit
     // The page URL names the page; the review inside it gets a fragment of its own.
     '@id': `${absolute(siteUrl, testimonialPath(review.id))}#review`,
     url: absolute(siteUrl, testimonialPath(review.id)),
-    author: { '@type': 'Person', name: authorName(review.displayName) },
+    author: { '@type': 'Person', name: authorName(review.displayName, review.locale) },
     reviewRating: { '@type': 'Rating', ratingValue: review.rating, bestRating: 5, worstRating: 1 },
     datePublished: publishedDate(review.submittedAt),
     reviewBody: review.body,
@@ -63,10 +64,10 @@ export function reviewJsonLd(review: PublicReview, config: ReviewWallConfig, sit
   };
 }
 
-/** `AggregateRating` over every approved review; null unless every respondent was invited. */
-export function aggregateRatingJsonLd(ratings: readonly number[], config: ReviewWallConfig): AggregateRating | null {
+/** `AggregateRating` over every published review; null unless every one came from an invitation of every respondent. */
+export function aggregateRatingJsonLd(ratings: readonly number[], collection: CollectionDescription): AggregateRating | null {
   const summary = summarizeRatings(ratings);
-  if (config.invite.audience !== 'all' || !summary) return null;
+  if (!showsAverageRating(collection) || !summary) return null;
   return { '@type': 'AggregateRating', ratingValue: summary.average, reviewCount: summary.count, bestRating: 5, worstRating: 1 };
 }
 
@@ -76,18 +77,18 @@ export function testimonialPageJsonLd(review: PublicReview, config: ReviewWallCo
 }
 
 /**
- * The markup of a listing (the wall, a paged list, a language): the reviews it shows, and,
- * only when every respondent was invited, the reviewed item with its aggregate rating over
- * all approved reviews (`allRatings`).
+ * The markup of a listing (the wall, a paged list, a language): the reviews it shows, and, only
+ * when every published review came from an invitation of every respondent (`collection`), the
+ * reviewed item with its aggregate rating over all of them (`allRatings`).
  */
 export function listingJsonLd(
   shown: readonly PublicReview[],
-  allRatings: readonly number[],
+  published: { ratings: readonly number[]; collection: CollectionDescription },
   config: ReviewWallConfig,
   siteUrl: string,
 ): Graph {
   const graph: Thing[] = shown.map((review) => reviewJsonLd(review, config, siteUrl));
-  const aggregate = aggregateRatingJsonLd(allRatings, config);
+  const aggregate = aggregateRatingJsonLd(published.ratings, published.collection);
   if (aggregate) graph.push(itemReviewedJsonLd(config, aggregate));
   return { '@context': 'https://schema.org', '@graph': graph };
 }

@@ -1,6 +1,7 @@
 // The public JSON feed (/testimonials.json) and the widget's smaller feed. Built from the narrow
 // PublicReview shape, field by field, so nothing private can ride along.
 import type { ReviewWallConfig } from '../config-schema.ts';
+import { collectionStatement, showsAverageRating, type CollectionDescription } from './collection.ts';
 import {
   authorName,
   byline,
@@ -9,7 +10,6 @@ import {
   photoWidths,
   publishedDate,
   redactionMark,
-  showsAverageRating,
   summarizeRatings,
   testimonialPath,
 } from './review-presentation.ts';
@@ -17,7 +17,8 @@ import type { PublicReview } from '../server/publish/public-reviews.ts';
 
 /** One testimonial in the feed. */
 export interface FeedReview {
-  id: number;
+  /** The public id, as in `url` (never the database's row id). */
+  id: string;
   url: string;
   author: string;
   byline: string | null;
@@ -37,10 +38,15 @@ export interface FeedReview {
 export interface Feed {
   business: { name: string; website: string };
   itemReviewed: { type: string; name: string };
-  /** "selected": only promoters were invited; "all": every respondent. */
+  /**
+   * "all": every published review came from an invitation of every respondent; "selected": some
+   * came from invitations of promoters only (or none is published yet).
+   */
   collection: 'selected' | 'all';
+  /** Whom the business invited, over time, in the wall's words. */
+  collectionStatement: string;
   howWeCollect: string;
-  /** Only when every respondent was invited. */
+  /** Only when `collection` is "all". */
   aggregateRating?: { ratingValue: number; reviewCount: number };
   reviews: FeedReview[];
 }
@@ -49,11 +55,11 @@ export interface Feed {
 export const widgetReviewLimit = 6;
 
 /** One review as the feed publishes it. */
-export function toFeedReview(review: PublicReview, incentiveText: string, siteUrl: string): FeedReview {
+export function toFeedReview(review: PublicReview, siteUrl: string): FeedReview {
   return {
     id: review.id,
     url: `${siteUrl}${testimonialPath(review.id)}`,
-    author: authorName(review.displayName),
+    author: authorName(review.displayName, review.locale),
     byline: byline(review.role, review.company),
     rating: review.rating,
     body: review.body,
@@ -62,32 +68,33 @@ export function toFeedReview(review: PublicReview, incentiveText: string, siteUr
     featured: review.featured,
     edited: review.redacted ? redactionMark : null,
     photo: review.photoPath ? Object.fromEntries(photoWidths.map((width) => [String(width), `${siteUrl}${photoPath(review.id, width)}`])) : null,
-    disclosure: incentiveDisclosure(incentiveText),
+    disclosure: incentiveDisclosure(review.incentive),
   };
 }
 
-/** The feed of the given reviews; the aggregate always covers `allRatings`. */
+/** The feed of the given reviews; the collection and the aggregate always cover every published review. */
 export function buildFeed(
   reviews: readonly PublicReview[],
-  allRatings: readonly number[],
+  published: { ratings: readonly number[]; collection: CollectionDescription },
   config: ReviewWallConfig,
-  incentiveText: string,
   siteUrl: string,
 ): Feed {
-  const summary = showsAverageRating(config) ? summarizeRatings(allRatings) : null;
+  const summary = showsAverageRating(published.collection) ? summarizeRatings(published.ratings) : null;
   return {
     business: { name: config.business.name, website: config.business.website },
     itemReviewed: { type: config.itemReviewed.type, name: config.itemReviewed.name },
-    collection: config.invite.audience === 'promoters' ? 'selected' : 'all',
+    collection: published.collection.kind === 'everyone' ? 'all' : 'selected',
+    collectionStatement: collectionStatement(published.collection),
     howWeCollect: `${siteUrl}/how-we-collect-reviews/`,
     ...(summary ? { aggregateRating: { ratingValue: summary.average, reviewCount: summary.count } } : {}),
-    reviews: reviews.map((review) => toFeedReview(review, incentiveText, siteUrl)),
+    reviews: reviews.map((review) => toFeedReview(review, siteUrl)),
   };
 }
 
 /** The widget's testimonials: featured first, then the newest, at most `widgetReviewLimit`. */
 export function selectWidgetReviews(reviews: readonly PublicReview[]): PublicReview[] {
   const featured = reviews.filter((review) => review.featured);
-  const rest = reviews.filter((review) => !review.featured).sort((a, b) => b.submittedAt.getTime() - a.submittedAt.getTime() || b.id - a.id);
+  // Ties keep the order they came in (the database's: newest row first); the sort is stable.
+  const rest = reviews.filter((review) => !review.featured).sort((a, b) => b.submittedAt.getTime() - a.submittedAt.getTime());
   return [...featured, ...rest].slice(0, widgetReviewLimit);
 }

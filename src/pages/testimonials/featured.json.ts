@@ -9,7 +9,7 @@ export const GET: APIRoute = (context) => {
   const props = publicPageProps(context, 'widget-feed');
   if (!props) return notPublished();
   const { site } = props;
-  const ratings = site.reviews.map((review) => review.rating);
-  const feed = buildFeed(selectWidgetReviews(site.reviews), ratings, site.config, site.incentiveText, site.siteUrl);
+  // The collection and the average cover every published review, not only the few shown.
+  const feed = buildFeed(selectWidgetReviews(site.reviews), site, site.config, site.siteUrl);
   return new Response(JSON.stringify(feed), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
 };

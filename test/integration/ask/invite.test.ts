@@ -9,7 +9,8 @@ import { contacts, emailLog, reviewRequests } from '../../../db/schema.ts';
 import { createReviewRequest } from '../../../src/lib/server/ask/review-requests.ts';
 import { findReviewRequestByToken } from '../../../src/lib/server/collect/review-submissions.ts';
 import { hashToken } from '../../../src/lib/tokens.ts';
-import { copyProject, isolatedEnvironment, projectRoot, runScript } from '../../helpers/app.ts';
+import { isolatedEnvironment, projectRoot, runScript } from '../../helpers/app.ts';
+import { writeConfigVariant } from '../../helpers/config.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 import { readEml, type DecodedEmail } from '../../helpers/eml.ts';
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.ts';
@@ -157,20 +158,20 @@ describe('npm run invite', () => {
     rmSync(file);
     const [contact] = await query(`select id from contacts where email = 'late.promoter@example.com'`);
     // What a crashed run leaves behind: the request exists, its token is gone, no email went out.
-    const crashed = await createReviewRequest(database.db, { contactId: Number(contact?.id), responseId: null, locale: 'lv', lifetimeDays: 30 });
+    const crashed = await createReviewRequest(database.db, { contactId: Number(contact?.id), responseId: null, locale: 'lv', lifetimeDays: 30, terms: { audience: 'promoters', incentive: 'a $10 gift card' } });
     expect(crashed).not.toBeNull();
 
     // Right after, another run may still be sending it: it is left alone.
     const soon = await runScript('invite', [], env);
     expect(soon.code, soon.stderr).toBe(0);
     expect(soon.stdout).toContain('Invited 0 promoters');
-    expect(soon.stdout).toContain('1 review requests were created in the last 10 minutes but not sent');
+    expect(soon.stdout).toContain('1 review request was created in the last 10 minutes but not sent');
     expect(() => emailTo('late.promoter@example.com')).toThrow();
 
     await query('update review_requests set created_at = created_at - 11 * 60 * 1000 where id = ?', [crashed!.id]);
     const result = await runScript('invite', [], env);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Invited 1 promoters');
+    expect(result.stdout).toContain('Invited 1 promoter ');
     const email = emailTo('late.promoter@example.com');
     expect(email.text).toContain('Labdien, Late Promoter!');
     const token = email.text.match(linkPattern)?.[1];
@@ -213,20 +214,17 @@ describe('npm run invite', () => {
     expect(emailTo('customer11@example.com').text).toContain('Вітаємо, Андрій Бондаренко!');
   });
 
-  it("follows invite.audience from review-wall.config.ts when --audience is not given", async () => {
-    const copy = copyProject();
+  it('follows invite.audience of the configuration when --audience is not given', async () => {
+    const fresh = await createTemporaryDatabase();
     try {
-      const configFile = join(copy, 'review-wall.config.ts');
-      writeFileSync(configFile, readFileSync(configFile, 'utf8').replace("invite: { audience: 'promoters' }", "invite: { audience: 'all' }"));
-      const fresh = await createTemporaryDatabase();
-      const freshEnv = { ...env, DATABASE_URL: fresh.url };
-      expect((await runScript('import', [fixture], freshEnv, { cwd: copy })).code).toBe(0);
-      const result = await runScript('invite', ['--dry-run'], freshEnv, { cwd: copy });
+      const configFile = writeConfigVariant(fresh.directory, (config) => ({ ...config, invite: { audience: 'all' } }));
+      const freshEnv = { ...env, DATABASE_URL: fresh.url, REVIEW_WALL_CONFIG: configFile };
+      expect((await runScript('import', [fixture], freshEnv)).code).toBe(0);
+      const result = await runScript('invite', ['--dry-run'], freshEnv);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain('would invite 35 respondents');
-      fresh.cleanup();
     } finally {
-      rmSync(copy, { recursive: true, force: true });
+      fresh.cleanup();
     }
   });
 

@@ -13,7 +13,7 @@ describe('one-click unsubscribe at /r/TOKEN/unsubscribe', () => {
   async function invitedContact(locale = 'pl') {
     counter++;
     const [contact] = await db.insert(contacts).values({ email: `unsubscribe-${counter}@example.test`, name: 'Anna', locale }).returning({ id: contacts.id });
-    const request = await createReviewRequest(db, { contactId: contact!.id, responseId: null, locale, lifetimeDays: 30 });
+    const request = await createReviewRequest(db, { contactId: contact!.id, responseId: null, locale, lifetimeDays: 30, terms: { audience: 'promoters', incentive: 'a $10 gift card' } });
     return { contactId: contact!.id, token: request!.token };
   }
   async function unsubscribedAt(contactId: number) {
@@ -78,7 +78,7 @@ describe('one-click unsubscribe at /r/TOKEN/unsubscribe', () => {
       body: '',
     });
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('Gatavs: Acme Support Desk jums vairs nesūtīs');
+    expect(await response.text()).toContain('Atteikums saņemts: Acme Support Desk jums vairs nesūtīs');
     expect(await unsubscribedAt(contactId)).not.toBeNull();
   });
 

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../db/client.ts';
 import { adminUsers, incentives, reviewRequests, reviews } from '../../../db/schema.ts';
+import { reviewLinkState } from '../../../src/lib/collect/review-link.ts';
 import { reviewSubmissionSchema, type ReviewSubmissionInput } from '../../../src/lib/collect/review-submission.ts';
 import { approveReview, redactReview, reviewVersion } from '../../../src/lib/server/moderate/moderation.ts';
 import {
   findReviewRequestByToken,
+  openReviewLink,
   recordReviewLinkOpened,
-  reviewLinkState,
   submissionRateLimits,
   submitReview,
   type SubmitReviewOptions,
@@ -81,6 +82,24 @@ describe('finding a review link', () => {
     await recordReviewLinkOpened(temporary.db, link.requestId, new Date(2_000));
     const [row] = await temporary.db.select().from(reviewRequests).where(eq(reviewRequests.id, link.requestId));
     expect(row?.openedAt?.getTime()).toBe(1_000);
+  });
+
+  it('opens a link for its page: a GET records the first opening, a post or an unknown token records nothing', async () => {
+    const link = await createReviewLink(temporary.db, { name: 'Jan Nowak', locale: 'pl' });
+    const openedAt = async () => (await temporary.db.select().from(reviewRequests).where(eq(reviewRequests.id, link.requestId)))[0]?.openedAt?.getTime();
+
+    expect(await openReviewLink(temporary.db, generateToken(), { method: 'GET' })).toBeNull();
+    const posted = await openReviewLink(temporary.db, link.token, { method: 'POST', now: new Date(1_000) });
+    expect(posted).toMatchObject({ requestId: link.requestId, state: 'open', locale: 'pl', contactName: 'Jan Nowak', review: null });
+    expect(await openedAt()).toBeUndefined();
+
+    await openReviewLink(temporary.db, link.token, { method: 'GET', now: new Date(2_000) });
+    await openReviewLink(temporary.db, link.token, { method: 'GET', now: new Date(3_000) });
+    expect(await openedAt()).toBe(2_000);
+
+    await submitReview(temporary.db, validForm(link.token), options());
+    expect(await openReviewLink(temporary.db, link.token, { method: 'GET' })).toMatchObject({ state: 'editable', review: { rating: 4, status: 'pending' } });
+    expect(await openReviewLink(temporary.db, link.token, { method: 'GET', now: new Date(Date.now() + 365 * 24 * 60 * 60 * 1000) })).toMatchObject({ state: 'expired' });
   });
 });
 

@@ -8,14 +8,14 @@ import {
   hideReview,
   listModerationQueue,
   listReviewAudit,
-  parseQueueFilter,
   redactReview,
   rejectReview,
   reviewVersion,
   setReviewFeatured,
   type Moderator,
-  type RejectionReason,
 } from '../../../src/lib/server/moderate/moderation.ts';
+import { parseQueueFilter } from '../../../src/lib/moderate/queue-filter.ts';
+import type { RejectionReason } from '../../../src/lib/moderate/review-status.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 
 // The demo dataset: 3 pending reviews (ids 6–8) and 5 approved ones (ids 1–5, id 1 featured).
@@ -23,7 +23,7 @@ let temporary: TemporaryDatabase;
 let moderator: Moderator;
 beforeEach(async () => {
   temporary = await createTemporaryDatabase();
-  await loadDemo(temporary.db, { lifetimeDays: 30 });
+  await loadDemo(temporary.db, { lifetimeDays: 30, incentive: 'a $10 gift card' });
   const [user] = await temporary.db.insert(adminUsers).values({ email: 'mod@example.com', passwordHash: 'x' }).returning();
   moderator = { id: user!.id, email: user!.email };
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Review } from 'schema-dts';
 import { describe, expect, it } from 'vitest';
 import { parseReviewWallConfig } from '../../../src/lib/config-schema.ts';
+import { describeCollection } from '../../../src/lib/publish/collection.ts';
 import { listingJsonLd, serializeJsonLd, testimonialPageJsonLd } from '../../../src/lib/publish/json-ld.ts';
 import { listingPagePath, paginateList, summarizeRatings } from '../../../src/lib/publish/review-presentation.ts';
 import type { PublicReview } from '../../../src/lib/server/publish/public-reviews.ts';
@@ -13,7 +14,8 @@ const baseConfig = {
 } as const;
 
 const review = (overrides: Partial<PublicReview> = {}): PublicReview => ({
-  id: 7,
+  id: '3f9a0c1b7e2d4a56',
+  formerId: null,
   rating: 4,
   body: 'Solid anvil.',
   redacted: false,
@@ -24,6 +26,7 @@ const review = (overrides: Partial<PublicReview> = {}): PublicReview => ({
   locale: 'pl',
   featured: false,
   submittedAt: new Date('2026-03-12T22:30:00Z'),
+  incentive: 'a mug',
   ...overrides,
 });
 
@@ -56,8 +59,8 @@ describe('review markup', () => {
     expect(testimonialPageJsonLd(review(), config, 'https://reviews.example')).toEqual({
       '@context': 'https://schema.org',
       '@type': 'Review',
-      '@id': 'https://reviews.example/testimonials/7/#review',
-      url: 'https://reviews.example/testimonials/7/',
+      '@id': 'https://reviews.example/testimonials/3f9a0c1b7e2d4a56/#review',
+      url: 'https://reviews.example/testimonials/3f9a0c1b7e2d4a56/',
       author: { '@type': 'Person', name: 'Anna K.' },
       reviewRating: { '@type': 'Rating', ratingValue: 4, bestRating: 5, worstRating: 1 },
       datePublished: '2026-03-12',
@@ -67,16 +70,22 @@ describe('review markup', () => {
     });
   });
 
-  it('names an anonymous reviewer "Verified customer", as the card does', () => {
+  it('names an anonymous reviewer as the card and the form did, in the review’s language ("Verified customer")', () => {
     const config = parseReviewWallConfig(baseConfig);
-    expect(testimonialPageJsonLd(review({ displayName: null }), config, 'https://r.example').author).toEqual({ '@type': 'Person', name: 'Verified customer' });
+    expect(testimonialPageJsonLd(review({ displayName: null, locale: 'en' }), config, 'https://r.example').author).toEqual({ '@type': 'Person', name: 'Verified customer' });
+    expect(testimonialPageJsonLd(review({ displayName: null, locale: 'pl' }), config, 'https://r.example').author).toEqual({ '@type': 'Person', name: 'Zweryfikowany klient' });
   });
 
-  it('adds AggregateRating over all approved reviews only when every respondent was invited', () => {
+  it('adds AggregateRating over all published reviews only when every one came from an invitation of every respondent, whatever the config says', () => {
     const shown = [review()];
-    const promoters = listingJsonLd(shown, [5, 4, 4], parseReviewWallConfig(baseConfig), 'https://r.example');
-    expect(JSON.stringify(promoters)).not.toContain('AggregateRating');
-    const everyone = listingJsonLd(shown, [5, 4, 4], parseReviewWallConfig({ ...baseConfig, invite: { audience: 'all' } }), 'https://r.example');
+    const ratings = [5, 4, 4];
+    const invitation = (audience: 'promoters' | 'all') => ({ audience, sentAt: new Date('2026-03-01T10:00:00Z'), incentive: 'a mug' });
+    const partlyPromoters = describeCollection([invitation('all'), invitation('promoters'), invitation('all')]);
+    const configAll = parseReviewWallConfig({ ...baseConfig, invite: { audience: 'all' } });
+    expect(JSON.stringify(listingJsonLd(shown, { ratings, collection: partlyPromoters }, configAll, 'https://r.example'))).not.toContain('AggregateRating');
+    expect(JSON.stringify(listingJsonLd(shown, { ratings, collection: describeCollection([]) }, configAll, 'https://r.example'))).not.toContain('AggregateRating');
+    const configPromoters = parseReviewWallConfig(baseConfig);
+    const everyone = listingJsonLd(shown, { ratings, collection: describeCollection([invitation('all'), invitation('all')]) }, configPromoters, 'https://r.example');
     expect(everyone['@graph'].at(-1)).toEqual({
       '@type': 'Product',
       name: 'Acme Anvil',

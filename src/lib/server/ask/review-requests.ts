@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { reviewLinkTokens, reviewRequests } from '../../../../db/schema.ts';
+import type { InviteAudience } from '../../ask/invite-audience.ts';
 import { generateToken, hashToken } from '../../tokens.ts';
 
 const dayInMilliseconds = 24 * 60 * 60 * 1000;
@@ -12,14 +13,29 @@ export interface CreatedReviewRequest {
 }
 
 /**
+ * Under what an invitation was sent: whom its run asked, and the incentive it promised (as the
+ * public pages name it). Recorded on every request, because the public pages state how reviews
+ * were collected from these facts, not from today's config.
+ */
+export interface InvitationTerms {
+  audience: InviteAudience;
+  incentive: string;
+  /** The incentive in each language the site speaks (see promiseOf in promised-incentive.ts). */
+  incentiveTranslations?: Record<string, string> | null | undefined;
+}
+
+/**
  * Creates the review request for a contact, unless they already have one (then null).
- * The token is returned once and never stored.
+ * The token is returned once and never stored. Every way of asking for a review (an invitation
+ * run, the demo, a survey or webhook that offers one) must say under which terms it asks. `token`
+ * gives one made elsewhere (the link a survey answer offers, derived from the survey's own token);
+ * by default a fresh one.
  */
 export async function createReviewRequest(
   db: Database,
-  input: { contactId: number; responseId: number | null; locale: string; lifetimeDays: number; now?: Date },
+  input: { contactId: number; responseId: number | null; locale: string; lifetimeDays: number; terms: InvitationTerms; now?: Date; token?: string },
 ): Promise<CreatedReviewRequest | null> {
-  const token = generateToken();
+  const token = input.token ?? generateToken();
   const now = input.now ?? new Date();
   const [row] = await db
     .insert(reviewRequests)
@@ -28,6 +44,9 @@ export async function createReviewRequest(
       responseId: input.responseId,
       tokenHash: hashToken(token),
       locale: input.locale,
+      audience: input.terms.audience,
+      incentive: input.terms.incentive,
+      incentiveTranslations: input.terms.incentiveTranslations ?? null,
       expiresAt: new Date(now.getTime() + input.lifetimeDays * dayInMilliseconds),
       createdAt: now,
     })

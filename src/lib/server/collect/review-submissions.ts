@@ -1,27 +1,16 @@
 import type { InStatement } from '@libsql/client';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
-import { contacts, reviewRequests, reviews } from '../../../../db/schema.ts';
+import { contacts, incentives, reviewRequests, reviews } from '../../../../db/schema.ts';
+import type { PromisedIncentive } from '../../ask/promised-incentive.ts';
 import type { NameDisplay } from '../../collect/display-name.ts';
+import { reviewLinkState, type OwnReview, type ReviewLinkState } from '../../collect/review-link.ts';
 import type { Locale } from '../../locales.ts';
 import type { ReviewSubmission } from '../../collect/review-submission.ts';
 import { hashToken, isWellFormedToken } from '../../tokens.ts';
 import { deleteReviewPhoto, PhotoRejectedError, storeReviewPhoto, type PhotoRejection } from './photos.ts';
-import { hotPathRunner, type SqlRows } from './hot-path-sql.ts';
+import { hotPathRunner, runGroupedWriteBatch, type SqlRows } from '../platform/hot-path-sql.ts';
 import { addressForLimits, decideRateLimit, rateLimitStatement, type RateLimitRule } from '../platform/rate-limit.ts';
-
-/** A review as its author may see and edit it through their link. */
-export interface OwnReview {
-  id: number;
-  rating: number;
-  body: string;
-  nameDisplay: NameDisplay;
-  role: string | null;
-  company: string | null;
-  photoPath: string | null;
-  locale: string;
-  status: string;
-}
 
 /** A review request found by its token, with the contact's name and the review if one was sent. */
 export interface ReviewLink {
@@ -33,13 +22,11 @@ export interface ReviewLink {
   openedAt: Date | null;
   submittedAt: Date | null;
   review: OwnReview | null;
+  /** The incentive the invitation promised. */
+  promised: PromisedIncentive;
+  /** When the incentive for the review was emailed; null while it is not (or there is no review). */
+  incentiveSentAt: Date | null;
 }
-
-/**
- * What a link can do now: `open` (no review yet), `editable` (a pending review), `moderated`
- * (approved, rejected or hidden: shown as a status page) or `expired`.
- */
-export type ReviewLinkState = 'open' | 'editable' | 'moderated' | 'expired';
 
 /**
  * The request a token hash opens: the request's own token, or an earlier one kept beside it
@@ -79,10 +66,15 @@ export async function findReviewRequestByToken(db: Database, token: string): Pro
       photoPath: reviews.photoPath,
       reviewLocale: reviews.locale,
       status: reviews.status,
+      incentive: reviewRequests.incentive,
+      incentiveTranslations: reviewRequests.incentiveTranslations,
+      incentiveState: incentives.state,
+      incentiveSentAt: incentives.sentAt,
     })
     .from(reviewRequests)
     .innerJoin(contacts, eq(contacts.id, reviewRequests.contactId))
     .leftJoin(reviews, eq(reviews.requestId, reviewRequests.id))
+    .leftJoin(incentives, eq(incentives.reviewId, reviews.id))
     .where(eq(reviewRequests.id, requestIdOfToken(hashToken(token))))
     .limit(1);
   if (!row) return null;
@@ -109,17 +101,9 @@ export async function findReviewRequestByToken(db: Database, token: string): Pro
     openedAt: row.openedAt,
     submittedAt: row.submittedAt,
     review,
+    promised: { incentive: row.incentive, incentiveTranslations: row.incentiveTranslations },
+    incentiveSentAt: row.incentiveState === 'sent' ? row.incentiveSentAt : null,
   };
-}
-
-/**
- * The state of a link. A moderated review's status stays visible after the link expires; an
- * unmoderated one can no longer be written or changed once it has.
- */
-export function reviewLinkState(link: ReviewLink, now = new Date()): ReviewLinkState {
-  if (link.review && link.review.status !== 'pending') return 'moderated';
-  if (link.expiresAt.getTime() <= now.getTime()) return 'expired';
-  return link.review ? 'editable' : 'open';
 }
 
 /** Records the first time a link was opened; later openings change nothing. */
@@ -128,6 +112,23 @@ export async function recordReviewLinkOpened(db: Database, requestId: number, no
     .update(reviewRequests)
     .set({ openedAt: now })
     .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.openedAt)));
+}
+
+/** A review link as its page shows it: the link and what it can do now. */
+export interface OpenedReviewLink extends ReviewLink {
+  state: ReviewLinkState;
+}
+
+/**
+ * Looks a link up for its page; null for a token we never issued. Mail scanners prefetch links,
+ * so a GET records the first opening and changes nothing else; other methods record nothing.
+ */
+export async function openReviewLink(db: Database, token: string, options: { method: string; now?: Date }): Promise<OpenedReviewLink | null> {
+  const link = await findReviewRequestByToken(db, token);
+  if (!link) return null;
+  const now = options.now ?? new Date();
+  if (options.method === 'GET' && !link.openedAt) await recordReviewLinkOpened(db, link.requestId, now);
+  return { ...link, state: reviewLinkState(link, now) };
 }
 
 /** Submission limits: a few edits per link, and a cap per client address. */
@@ -263,56 +264,6 @@ function refusal(link: LinkRow | null, now: number): SubmitReviewOutcome | null 
   return null;
 }
 
-interface QueuedBatch {
-  statements: InStatement[];
-  resolve(results: SqlRows[]): void;
-  reject(error: unknown): void;
-}
-
-const queuedBatches = new WeakMap<Database, QueuedBatch[]>();
-
-/**
- * Runs a write batch in one transaction, sharing it (and its disk sync) with the submissions that
- * arrived in the same turn of the event loop: group commit. Each submission stays all-or-nothing:
- * if the shared transaction fails, each batch is retried on its own.
- */
-function runWriteBatch(db: Database, statements: InStatement[]): Promise<SqlRows[]> {
-  return new Promise((resolve, reject) => {
-    let queue = queuedBatches.get(db);
-    if (!queue) {
-      queue = [];
-      queuedBatches.set(db, queue);
-      setImmediate(() => void flushWriteBatches(db));
-    }
-    queue.push({ statements, resolve, reject });
-  });
-}
-
-async function flushWriteBatches(db: Database): Promise<void> {
-  const queue = queuedBatches.get(db) ?? [];
-  queuedBatches.delete(db);
-  if (queue.length > 1) {
-    try {
-      const results = await hotPathRunner(db).batch(queue.flatMap((queued) => queued.statements));
-      let offset = 0;
-      for (const queued of queue) {
-        queued.resolve(results.slice(offset, offset + queued.statements.length));
-        offset += queued.statements.length;
-      }
-      return;
-    } catch {
-      // Fall through: one failing submission must not take the others with it.
-    }
-  }
-  for (const queued of queue) {
-    try {
-      queued.resolve(await hotPathRunner(db).batch(queued.statements));
-    } catch (error) {
-      queued.reject(error);
-    }
-  }
-}
-
 /**
  * Stores a review sent through a link, or updates it while it is still pending. Rate limits (per
  * link and per client address) are counted before any photo is decoded. The review, the
@@ -377,12 +328,12 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
       sql: upsertGuardedSql,
       args: [...fields(null), link.requestId, now, addressKey, limits.perAddress.limit, linkKey, limits.perToken.limit, 1],
     };
-    const results = await runWriteBatch(db, [...counters, ...writes(upsert)]);
+    const results = await runGroupedWriteBatch(db, [...counters, ...writes(upsert)]);
     return decideBoth(results) ?? saved(results.slice(2)) ?? (await whyNotSaved());
   }
 
   // With a photo: count first, decode only when allowed, then write.
-  const limited = decideBoth(await runWriteBatch(db, counters));
+  const limited = decideBoth(await runGroupedWriteBatch(db, counters));
   if (limited) return limited;
   const refused = refusal(link, now);
   if (refused) return refused;
@@ -400,7 +351,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   const photoPath = newPhotoPath ?? (submission.removePhoto ? null : previousPhotoPath);
   let results: SqlRows[];
   try {
-    results = await runWriteBatch(db, writes({ sql: upsertSql, args: [...fields(photoPath), link.requestId, now, 0] }));
+    results = await runGroupedWriteBatch(db, writes({ sql: upsertSql, args: [...fields(photoPath), link.requestId, now, 0] }));
   } catch (error) {
     if (newPhotoPath) await deleteReviewPhoto(options.uploadDir, newPhotoPath);
     throw error;

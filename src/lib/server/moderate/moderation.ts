@@ -1,29 +1,13 @@
 import type { InArgs } from '@libsql/client';
-import { z } from 'astro/zod';
 import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { auditLog, contacts, incentives, npsResponses, reviewRequests, reviews } from '../../../../db/schema.ts';
 import { formatDisplayName, type NameDisplay } from '../../collect/display-name.ts';
+import type { QueueFilter } from '../../moderate/queue-filter.ts';
+import { rejectionReasons, reviewStatuses, type RejectionReason, type ReviewStatus } from '../../moderate/review-status.ts';
 
-/** Review moderation states. */
-export const reviewStatuses = ['pending', 'approved', 'rejected', 'hidden'] as const;
-export type ReviewStatus = (typeof reviewStatuses)[number];
-
-/**
- * The only reasons a review may be rejected: content policy, applied equally to every rating.
- * There is deliberately no "negative" reason (FTC 16 CFR 465.7).
- */
-export const rejectionReasons = ['spam', 'abusive', 'personal_data', 'not_genuine', 'off_topic'] as const;
-export type RejectionReason = (typeof rejectionReasons)[number];
-
-/** How each rejection reason is shown to moderators. */
-export const rejectionReasonLabels: Record<RejectionReason, string> = {
-  spam: 'Spam or advertising',
-  abusive: 'Abusive, hateful or threatening',
-  personal_data: 'Personal data that cannot be redacted',
-  not_genuine: 'Not a genuine customer experience',
-  off_topic: 'Off-topic',
-};
+// Kept for src/pages/how-we-collect-reviews.astro until it imports from src/lib/moderate/review-status.ts.
+export { rejectionReasonLabels } from '../../moderate/review-status.ts';
 
 /** What replaces each piece of personal data a moderator removes. */
 export const redactionPlaceholder = '[…]';
@@ -56,32 +40,6 @@ export function reviewVersion(updatedAt: Date): number {
 
 /** The next version of a review: now, but always later than the one it replaces. */
 export const nextReviewVersion = () => sql`max(${Date.now()}, ${reviews.updatedAt} + 1)`;
-
-const dateParameter = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)));
-
-/** The queue's filters, from the page's query string. Anything invalid falls back to "no filter". */
-export const queueFilterSchema = z.object({
-  status: z.enum(['all', ...reviewStatuses]).catch('all').default('all'),
-  rating: z.coerce.number().int().min(1).max(5).optional().catch(undefined),
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/).optional().catch(undefined),
-  from: dateParameter.optional().catch(undefined),
-  to: dateParameter.optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
-});
-export type QueueFilter = z.output<typeof queueFilterSchema>;
-
-/** Reads the queue filters from a URL's query; empty values mean "any". */
-export function parseQueueFilter(searchParams: URLSearchParams): QueueFilter {
-  const raw: Record<string, string> = {};
-  for (const key of ['status', 'rating', 'language', 'from', 'to', 'page']) {
-    const value = searchParams.get(key);
-    if (value !== null && value.trim() !== '') raw[key] = value.trim();
-  }
-  return queueFilterSchema.parse(raw);
-}
 
 /** One audit entry as shown on a review. */
 export interface AuditEntry {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { link, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
+import { configFile } from '../../config.ts';
 import { precompressFiles } from './precompress.ts';
 import type { SiteLayout } from './site-layout.ts';
 
@@ -15,7 +16,7 @@ import type { SiteLayout } from './site-layout.ts';
  */
 
 /** What `astro build` reads besides files: the site's address (astro.config.mjs). */
-const buildEnvironment = ['SITE_URL', 'PORT'] as const;
+const buildEnvironment = ['SITE_URL', 'PORT', 'REVIEW_WALL_CONFIG'] as const;
 /** Folders and files of the project that make up the code. */
 const codeFolders = ['src', 'public', 'db'];
 const codeFiles = ['astro.config.mjs', 'review-wall.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json'];
@@ -42,6 +43,9 @@ export async function computeCodeHash(projectRoot: string, env: NodeJS.ProcessEn
   const hash = createHash('sha256').update(`node ${process.version}\n`);
   for (const name of buildEnvironment) hash.update(`${name}=${env[name] ?? ''}\n`);
   for (const file of files) hash.update(`${file}\n`).update(await readFile(join(root, file))).update('\n');
+  // A config file named by REVIEW_WALL_CONFIG may live outside the project.
+  const config = configFile(env).path;
+  hash.update(`config ${config}\n`).update(await readFile(config).catch(() => Buffer.from('(unreadable)'))).update('\n');
   return hash.digest('hex').slice(0, 24);
 }
 

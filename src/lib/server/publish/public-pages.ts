@@ -10,14 +10,14 @@ import type { PublicSite } from './public-site.ts';
  * except the set of reviews and what is counted from it. Whatever else PublicSite gains is in
  * here, so it counts towards these pages' keys unless it is taken out on purpose.
  */
-export type SiteContext = Omit<PublicSite, 'reviews' | 'languages'>;
+export type SiteContext = Omit<PublicSite, 'reviews' | 'languages' | 'ratings' | 'collection'>;
 
 /** Every public page of a build, with exactly what it is rendered from (its props). */
 export type PublicPage =
   | { route: 'wall'; path: string; props: { site: PublicSite } }
   | { route: 'how-we-collect'; path: string; props: { site: PublicSite } }
   | { route: 'listing'; path: string; props: { site: PublicSite; page: ListPage<PublicReview>; locale: string | null } }
-  | { route: 'testimonial'; path: string; props: { site: SiteContext; review: PublicReview } }
+  | { route: 'testimonial'; path: string; props: { site: SiteContext; review: PublicReview; former: boolean } }
   | { route: 'feed'; path: string; props: { site: PublicSite } }
   | { route: 'widget-feed'; path: string; props: { site: PublicSite } }
   | { route: 'sitemap'; path: string; props: { site: PublicSite } }
@@ -38,7 +38,8 @@ export type PublicPageProps<R extends PublicRoute> = PropsByRoute[R];
  * feeds, the widget, the sitemap and the photos. `uploadDir` is where stored photos live.
  */
 export function planPublicPages(site: PublicSite, uploadDir: string): PublicPage[] {
-  const { reviews, languages, ...context } = site;
+  // The ratings and the collection change with the set of reviews, and one review's page shows neither.
+  const { reviews, languages, ratings: _ratings, collection: _collection, ...context } = site;
   const pages: PublicPage[] = [
     { route: 'wall', path: '/', props: { site } },
     { route: 'how-we-collect', path: '/how-we-collect-reviews/', props: { site } },
@@ -50,7 +51,11 @@ export function planPublicPages(site: PublicSite, uploadDir: string): PublicPage
       pages.push({ route: 'listing', path: listingPagePath(base, page.page), props: { site, page, locale } });
     }
   }
-  for (const review of reviews) pages.push({ route: 'testimonial', path: testimonialPath(review.id), props: { site: context, review } });
+  for (const review of reviews) pages.push({ route: 'testimonial', path: testimonialPath(review.id), props: { site: context, review, former: false } });
+  // A redirect page at the old numeric address of each review published before public ids (src/lib/publish/former-urls.ts).
+  for (const review of reviews) {
+    if (review.formerId !== null) pages.push({ route: 'testimonial', path: testimonialPath(String(review.formerId)), props: { site: context, review, former: true } });
+  }
   pages.push(
     { route: 'feed', path: '/testimonials.json', props: { site } },
     { route: 'widget-feed', path: '/testimonials/featured.json', props: { site } },

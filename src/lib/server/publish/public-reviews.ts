@@ -1,12 +1,23 @@
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
-import { contacts, reviews } from '../../../../db/schema.ts';
+import { contacts, reviewRequests, reviews } from '../../../../db/schema.ts';
+import { isInviteAudience } from '../../ask/invite-audience.ts';
 import { formatDisplayName, type NameDisplay } from '../../collect/display-name.ts';
+import type { PublishedInvitation } from '../../publish/collection.ts';
 import { resolveStoredPhoto } from './public-photos.ts';
 
-/** A review as the public may see it: no email, no token, no contact id. */
+/** A review as the public may see it: no email, no token, no contact id, no row id. */
 export interface PublicReview {
-  id: number;
+  /**
+   * Its public id (reviews.public_id), used in every public address, feed and markup. Never the
+   * row id, whose numbers would tell how many reviews were never published.
+   */
+  id: string;
+  /**
+   * The row id it was published under before public ids existed (/testimonials/ROW_ID/, which now
+   * redirects); null for every review published since, whose row id stays private.
+   */
+  formerId: number | null;
   rating: number;
   body: string;
   /** The moderator removed personal data from the text. */
@@ -23,13 +34,24 @@ export interface PublicReview {
   locale: string;
   featured: boolean;
   submittedAt: Date;
+  /** The incentive this reviewer's invitation promised; null when sent before that was recorded. */
+  incentive: string | null;
 }
 
-/** Approved reviews, featured first, then newest. Selects public columns only. */
-export async function listApprovedReviews(db: Database): Promise<PublicReview[]> {
+/** The approved reviews, and the invitations they came through (for what the pages say about collection). */
+export interface ApprovedReviews {
+  /** Featured first, then newest. */
+  reviews: PublicReview[];
+  invitations: PublishedInvitation[];
+}
+
+/** Approved reviews and their invitations, read together so they always agree. Selects public columns only. */
+export async function listApprovedReviews(db: Database): Promise<ApprovedReviews> {
   const rows = await db
     .select({
-      id: reviews.id,
+      rowId: reviews.id,
+      publicId: reviews.publicId,
+      legacyNumericUrl: reviews.legacyNumericUrl,
       rating: reviews.rating,
       body: reviews.body,
       redactedAt: reviews.redactedAt,
@@ -41,15 +63,34 @@ export async function listApprovedReviews(db: Database): Promise<PublicReview[]>
       locale: reviews.locale,
       featured: reviews.featured,
       submittedAt: reviews.submittedAt,
+      incentive: reviewRequests.incentive,
+      audience: reviewRequests.audience,
+      // A crash between sending and recording it leaves sent_at empty; the request was made just before.
+      invitedAt: sql<number>`coalesce(${reviewRequests.sentAt}, ${reviewRequests.createdAt})`,
     })
     .from(reviews)
     .innerJoin(contacts, eq(contacts.id, reviews.contactId))
+    .innerJoin(reviewRequests, eq(reviewRequests.id, reviews.requestId))
     .where(and(eq(reviews.status, 'approved')))
     .orderBy(desc(reviews.featured), desc(reviews.submittedAt), desc(reviews.id));
-  return rows.map(({ name, nameDisplay, redactedAt, photoPath, ...row }) => {
-    const displayName = formatDisplayName(name, nameDisplay as NameDisplay);
-    return { ...row, redacted: redactedAt !== null, displayName, photoPath: displayName === null ? null : photoPath };
+  const invitations = rows.map(({ audience, invitedAt, incentive }): PublishedInvitation => {
+    if (!isInviteAudience(audience)) throw new Error(`review_requests.audience holds "${audience}", expected "promoters" or "all"`);
+    return { audience, sentAt: new Date(Number(invitedAt)), incentive };
   });
+  const publicReviews = rows.map(({ rowId, publicId, legacyNumericUrl, name, nameDisplay, redactedAt, photoPath, audience: _audience, invitedAt: _invitedAt, ...row }) => {
+    // The database sets it on approval (the review_public_ids migration): an approved review without one cannot be.
+    if (publicId === null) throw new Error(`review ${rowId} is approved but has no public_id; run the database migrations`);
+    const displayName = formatDisplayName(name, nameDisplay as NameDisplay);
+    return {
+      ...row,
+      id: publicId,
+      formerId: legacyNumericUrl ? rowId : null,
+      redacted: redactedAt !== null,
+      displayName,
+      photoPath: displayName === null ? null : photoPath,
+    };
+  });
+  return { reviews: publicReviews, invitations };
 }
 
 /**
@@ -57,9 +98,12 @@ export async function listApprovedReviews(db: Database): Promise<PublicReview[]>
  * every page of the build is rendered from this one read, so all pages agree. Photos whose file
  * is missing under `uploadDir` are dropped.
  */
-export async function loadReviewsForBuild(db: () => Promise<Database>, uploadDir: string): Promise<PublicReview[]> {
-  const list = await listApprovedReviews(await db());
-  return list.map((review) => (review.photoPath && !resolveStoredPhoto(uploadDir, review.photoPath) ? { ...review, photoPath: null } : review));
+export async function loadReviewsForBuild(db: () => Promise<Database>, uploadDir: string): Promise<ApprovedReviews> {
+  const { reviews: list, invitations } = await listApprovedReviews(await db());
+  return {
+    reviews: list.map((review) => (review.photoPath && !resolveStoredPhoto(uploadDir, review.photoPath) ? { ...review, photoPath: null } : review)),
+    invitations,
+  };
 }
 
 /** How many reviews are approved (and would be published). */

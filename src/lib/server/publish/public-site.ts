@@ -1,5 +1,6 @@
-import { getConfig, incentiveTextFor } from '../../config.ts';
+import { getConfig } from '../../config.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
+import { describeCollection, type CollectionDescription } from '../../publish/collection.ts';
 import { getDatabase } from '../platform/database.ts';
 import { getEnvironment } from '../platform/env.ts';
 import { loadReviewsForBuild, type PublicReview } from './public-reviews.ts';
@@ -11,8 +12,10 @@ export interface PublicSite {
   siteUrl: string;
   /** Approved reviews, featured first, then newest. */
   reviews: PublicReview[];
-  /** The incentive as the English pages name it. */
-  incentiveText: string;
+  /** The ratings of every approved review, for an average where one is allowed. */
+  ratings: number[];
+  /** How the approved reviews were collected, from the invitations they came through (not from the config). */
+  collection: CollectionDescription;
   /** Languages that have at least one approved review, most reviews first. */
   languages: { locale: string; count: number }[];
 }
@@ -21,9 +24,16 @@ export interface PublicSite {
 export async function loadPublicSite(): Promise<PublicSite> {
   const config = getConfig();
   const env = getEnvironment();
-  const reviews = await loadReviewsForBuild(getDatabase, env.UPLOAD_DIR);
+  const { reviews, invitations } = await loadReviewsForBuild(getDatabase, env.UPLOAD_DIR);
   const counts = new Map<string, number>();
   for (const review of reviews) counts.set(review.locale, (counts.get(review.locale) ?? 0) + 1);
   const languages = [...counts].map(([locale, count]) => ({ locale, count })).sort((a, b) => b.count - a.count || a.locale.localeCompare(b.locale));
-  return { config, siteUrl: env.SITE_URL, reviews, incentiveText: incentiveTextFor(config, 'en'), languages };
+  return {
+    config,
+    siteUrl: env.SITE_URL,
+    reviews,
+    ratings: reviews.map((review) => review.rating),
+    collection: describeCollection(invitations),
+    languages,
+  };
 }

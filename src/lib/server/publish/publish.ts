@@ -10,6 +10,7 @@ import { manifestName, readManifest, type RenderSummary } from './render-pages.t
 import { runRenderer } from './renderer-process.ts';
 import { liveServerBuilds } from './server-builds.ts';
 import { holdsErasedData, readPointer, reduceToServerCode, siteLayout, swapPointer, type SiteLayout } from './site-layout.ts';
+import { configFile } from '../../config.ts';
 
 export { readPointer, siteLayout, swapPointer, type SiteLayout } from './site-layout.ts';
 
@@ -66,9 +67,9 @@ export interface PublishOptions {
 
 const staleRunMilliseconds = 15 * 60 * 1000;
 
-/** The most telling line of a failed build's output. */
-function summarizeFailure(tail: string[]): string {
-  const telling = tail.find((line) => /^\s*(\[\w+\]\s*)?\w*Error\b|review-wall\.config|DATABASE_URL|environment:/.test(line));
+/** The most telling line of a failed build's output; `configSource` names the config file as messages do. */
+function summarizeFailure(tail: string[], configSource: string): string {
+  const telling = tail.find((line) => /^\s*(\[\w+\]\s*)?\w*Error\b|review-wall\.config|DATABASE_URL|environment:/.test(line) || line.includes(`${configSource}:`));
   return (telling ?? tail.at(-1) ?? 'the build failed').replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 500);
 }
 
@@ -229,7 +230,7 @@ async function publishOnce(options: PublishOptions, startedBy: string): Promise<
     let code = rebuild === 'everything' ? null : await findCodeBuild(layout, codeHash);
     if (!code) {
       const built = await buildCode(layout, codeHash, { projectRoot, env, onOutput: options.onOutput });
-      if (built.kind === 'failed') return await fail(summarizeFailure(built.tail));
+      if (built.kind === 'failed') return await fail(summarizeFailure(built.tail, configFile(env).source));
       code = built.build;
     }
 

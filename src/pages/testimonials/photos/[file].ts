@@ -3,7 +3,8 @@ import { renderPublishedPhoto } from '../../../lib/server/publish/public-photos.
 import { notPublished, publicPageProps } from '../../../lib/server/publish/public-pages.ts';
 
 // Reviewers' photos are copied from UPLOAD_DIR into each build, resized for srcset, so the
-// static site (or a CDN copy of it) needs nothing from the upload folder.
+// static site (or a CDN copy of it) needs nothing from the upload folder. Named by the review's
+// public id, like its page.
 export const prerender = false;
 
 export const GET: APIRoute = async (context) => {
