@@ -61,6 +61,7 @@ describe('isDirectReviewFormPost', () => {
     ['a chunked body', { headers: { 'transfer-encoding': 'chunked', 'content-length': '' } }],
     ['a large body', { headers: { 'content-length': String(65 * 1024) } }],
     ['a session cookie', { headers: { cookie: 'review_wall_session=abc' } }],
+    ['a __Host- session cookie', { headers: { cookie: '__Host-review_wall_session=abc' } }],
     ['the RPC endpoint', { url: '/_actions/review.submit' }],
     ['another action', { url: `/r/${token}?_action=review.other` }],
     ['a malformed token', { url: '/r/NOT-A-TOKEN?_action=review.submit' }],

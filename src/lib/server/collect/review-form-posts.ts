@@ -46,7 +46,8 @@ export function isDirectReviewFormPost(request: IncomingMessage): boolean {
   if (type.split(';')[0]!.trim().toLowerCase() !== 'application/x-www-form-urlencoded') return false;
   const length = Number(request.headers['content-length']);
   if (!Number.isInteger(length) || length > directBodyLimit || request.headers['transfer-encoding']) return false;
-  if ((request.headers.cookie ?? '').includes(`${sessionCookieName}=`)) return false;
+  // The plain name is the end of the __Host- one too (session.ts), so this finds either.
+  if ((request.headers.cookie ?? '').includes(`${sessionCookieName(false)}=`)) return false;
   const host = request.headers.host;
   const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
   if (!host || !request.headers.origin) return false;
