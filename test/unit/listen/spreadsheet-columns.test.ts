@@ -20,6 +20,21 @@ describe('mapCsvColumns', () => {
     expect(mapped(header).ignored).toEqual([]);
   });
 
+  // Every name docs/collecting-reviews.md lists.
+  it.each([
+    ['email', ['email', 'Email Address', 'E-mail', 'Customer Email', 'Person Email', 'Adres e-mail', 'E-pasts']],
+    ['name', ['name', 'Full Name', 'Customer Name']],
+    ['locale', ['locale', 'Language']],
+    ['score', ['score', 'Rating', 'NPS', 'Ocena', 'Vērtējums', 'Оценка']],
+    ['comment', ['comment', 'Comments', 'Feedback']],
+    ['responded_at', ['responded_at', 'Date', 'Created At', 'Submitted At', 'Timestamp', 'Data', 'Datums', 'Дата']],
+  ])('reads each documented name for %s', (field, names) => {
+    for (const name of names) {
+      const header = field === 'email' ? ['Agent', name] : ['email', name];
+      expect(mapped(header).indexOf, name).toHaveProperty(field, 1);
+    }
+  });
+
   it('prefers the column named exactly as the field, and lists the other as ignored', () => {
     const columns = mapped(['Date', 'Customer Email', 'email', 'responded_at']);
     expect(columns.indexOf).toEqual({ email: 2, responded_at: 3 });
