@@ -11,7 +11,8 @@ async function count(database: TemporaryDatabase, table: string): Promise<number
   return Number((await database.db.$client.execute(`select count(*) from ${table}`)).rows[0]?.[0]);
 }
 
-describe('npm run import', () => {
+// Each run of the command takes seconds on a shared, loaded machine; some tests run two.
+describe('npm run import', { timeout: 120_000 }, () => {
   let database: TemporaryDatabase;
   let env: Record<string, string>;
   let files: string;
