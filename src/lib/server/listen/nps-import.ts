@@ -78,7 +78,8 @@ export type CsvEncodingProblem =
   | { kind: 'workbook' }
   | { kind: 'byte-order-mark-conflict'; marked: string; asked: string }
   | { kind: 'not-utf16'; line: number; encoding: string }
-  | { kind: 'utf8-asked-as-code-page'; asked: string };
+  | { kind: 'utf8-asked-as-code-page'; asked: string }
+  | { kind: 'other-script'; line: number; asked: string; guess: string };
 
 const saveAsUtf8 = 'or save it from the spreadsheet as "CSV UTF-8"';
 
@@ -101,10 +102,14 @@ function describeEncodingProblem(problem: CsvEncodingProblem): string {
       return `starts with a ${problem.marked.toUpperCase()} byte-order mark, so it is ${problem.marked.toUpperCase()}, not ${problem.asked}: run without --encoding`;
     case 'not-utf16':
       return `is not valid ${problem.encoding.toUpperCase()} text, although it starts with that byte-order mark`;
+    case 'other-script':
+      return `is not ${problem.asked} text: its letters read as ${isCyrillicPage(problem.guess) ? 'Cyrillic' : 'Latin'} only in ${problem.guess}: use --encoding ${problem.guess}`;
     case 'utf8-asked-as-code-page':
       return `is UTF-8 text with accented or non-Latin letters, which read as ${problem.asked} would be garbled: run without --encoding`;
   }
 }
+
+const isCyrillicPage = (encoding: string) => encoding === 'windows-1251' || encoding === 'koi8-r' || encoding === 'ibm866';
 
 /** A file whose bytes are not text in the encoding asked for: nothing was stored. */
 export class CsvEncodingError extends CsvFormatError {
@@ -134,6 +139,7 @@ async function* decodeCsvBytes(
   // With a code page asked for, a file that is UTF-8 after all is noticed, not garbled.
   let utf8Witness: Utf8Checker | null = null;
   let linesDecoded = 1;
+  let scriptUnchecked = true;
   for await (const chunk of input) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     options.onBytes?.(bytes.length);
@@ -152,6 +158,18 @@ async function* decodeCsvBytes(
       // The rest of the chunk (up to 64 KiB of the file) tells the code page better than one line.
       const guess = guessCodePage(Buffer.concat([fault.lineBytes, bytes]), fault.lineBytes, options.defaultLocale);
       throw new CsvEncodingError({ kind: 'not-utf8', line: fault.line, byte: fault.byte, guess, preview: guess ? previewLine(fault.lineBytes, guess) : null });
+    }
+    if (scriptUnchecked && encoding !== 'utf-8' && !encoding.startsWith('utf-16')) {
+      const firstHigh = bytes.findIndex((byte) => byte >= 0x80);
+      if (firstHigh !== -1) {
+        scriptUnchecked = false;
+        // Cyrillic read through a Latin code page (or the reverse) would store every name garbled.
+        const guess = guessCodePage(bytes, new Uint8Array(0));
+        if (guess && guess !== encoding && isCyrillicPage(guess) !== isCyrillicPage(encoding)) {
+          const line = linesDecoded + bytes.subarray(0, firstHigh).filter((byte) => byte === 0x0a).length;
+          throw new CsvEncodingError({ kind: 'other-script', line, asked: encoding, guess });
+        }
+      }
     }
     const witnessed = utf8Witness?.check(bytes);
     if (witnessed?.kind === 'nul') throw new CsvEncodingError({ kind: 'nul-byte', line: witnessed.line });
