@@ -9,6 +9,33 @@ const hexColor = z
 
 const localeCode = z.enum(supportedLocales);
 
+/** Image types a logo may have: what browsers show and sharp can turn into the PNG emails use. */
+export const logoExtensions = ['svg', 'png', 'jpg', 'jpeg', 'webp', 'gif', 'avif'] as const;
+
+/**
+ * The logo: a file in public/, named by its path on the site ("/logo.svg"). Not a URL elsewhere:
+ * the build turns it into the PNG that emails and link previews need, so it must be at hand.
+ */
+const logoPath = z
+  .string()
+  .trim()
+  .refine((value) => !/^[a-z][a-z0-9+.-]*:/i.test(value), {
+    message: 'expected a file in public/, like "/logo.svg", not a URL: save the logo in public/ (the build makes a PNG of it for emails and link previews)',
+  })
+  .refine((value) => /^\/[^?#\\]*$/.test(value) && !value.split('/').includes('..'), {
+    message: 'expected the path of a file in public/, starting with "/", like "/logo.svg"',
+  })
+  .refine((value) => new RegExp(`\\.(${logoExtensions.join('|')})$`, 'i').test(value), {
+    message: `expected an image file: ${logoExtensions.map((extension) => `.${extension}`).join(', ')}`,
+  });
+
+/** A text for people, with translations by locale (written to fit the same sentence). */
+const translatedText = (what: string, maxLength: number) =>
+  z.strictObject({
+    text: z.string().trim().min(1, `expected ${what}`).max(maxLength, `expected at most ${maxLength} characters`),
+    translations: z.partialRecord(localeCode, z.string().trim().min(1).max(maxLength, `expected at most ${maxLength} characters`)).default({}),
+  });
+
 /**
  * schema.org types a business may name as the thing reviewed. Google ignores self-serving
  * review markup on Organization and LocalBusiness; docs/configuration.md explains each choice.
@@ -23,6 +50,13 @@ export const itemReviewedTypes = [
   'LocalBusiness',
 ] as const;
 
+/** A delay in days (fractions allowed, e.g. 0.5 for twelve hours). */
+const days = z.number().min(0).max(365, 'expected at most 365 days');
+/** A delay in days before a reminder, or false for no reminder. */
+const optionalDelayDays = z.union([z.number().gt(0, 'expected a number of days above 0, or false').max(365, 'expected at most 365 days'), z.literal(false)], {
+  message: 'expected a number of days, or false for no reminder',
+});
+
 /**
  * The shape of `review-wall.config.ts`. Every object is strict: a misspelt key would otherwise be
  * dropped without a word and its setting silently left at the default.
@@ -31,7 +65,7 @@ export const reviewWallConfigSchema = z.strictObject({
   business: z.strictObject({
     name: z.string().trim().min(1, 'expected the business name'),
     website: z.url({ message: 'expected an absolute URL like "https://example.com"' }),
-    logo: z.string().optional(),
+    logo: logoPath.optional(),
     colors: z
       .strictObject({ primary: hexColor.default('#1f6feb'), accent: hexColor.default('#f5a623') })
       .prefault({}),
@@ -55,13 +89,52 @@ export const reviewWallConfigSchema = z.strictObject({
        * public pages say about collection follows the invitations actually sent, not this value.
        */
       audience: z.enum(inviteAudiences, { message: 'expected "promoters" or "all"' }).default('promoters'),
+      /** Days after a survey answer in the audience before the review invitation email (unless they wrote the review already). */
+      afterAnswerDays: days.default(1),
+      /** Days after the invitation before one reminder for an unused review link; false for none. */
+      reminderAfterDays: optionalDelayDays.default(5),
     })
     .prefault({}),
-  incentive: z.strictObject({
-    /** What every reviewer receives, e.g. "a $10 gift card", with optional translations. */
-    text: z.string().trim().min(1, 'expected the incentive, e.g. "a $10 gift card"'),
-    translations: z.partialRecord(localeCode, z.string().trim().min(1)).default({}),
-  }),
+  surveys: z
+    .strictObject({
+      /** Nobody is surveyed again within this many days of their last survey, whatever triggers it. */
+      quietPeriodDays: z.number().int().min(0).max(3650, 'expected at most 3650 days').default(90),
+      /** Hours after a helpdesk ticket is resolved before its survey goes out. */
+      afterTicketResolvedHours: z.number().min(0).max(24 * 90, 'expected at most 2160 hours (90 days)').default(24),
+      /** Days after the survey before one reminder if it is unanswered; false for none. */
+      reminderAfterDays: optionalDelayDays.default(3),
+      /** Survey every contact again on this rhythm (rounds); leave out to survey only by hand or after tickets. */
+      autopilot: z.strictObject({ everyDays: z.number().int().min(1, 'expected at least 1 day').max(3650) }).optional(),
+    })
+    .prefault({})
+    .refine((surveys) => !surveys.autopilot || surveys.autopilot.everyDays >= surveys.quietPeriodDays, {
+      message: 'expected at least surveys.quietPeriodDays: nobody is surveyed again inside the quiet period',
+      path: ['autopilot', 'everyDays'],
+    }),
+  incentive: z
+    .strictObject({
+      /** What every reviewer receives, e.g. "a $10 gift card", with optional translations. */
+      text: z.string().trim().min(1, 'expected the incentive, e.g. "a $10 gift card"'),
+      translations: z.partialRecord(localeCode, z.string().trim().min(1)).default({}),
+      /**
+       * How to claim it, e.g. "Redeem the code at https://acme.example/gift before 31 March.", with
+       * translations: the thank-you email says it under the incentive (and the code, if any).
+       */
+      claimInstructions: translatedText('how to claim the incentive, e.g. "Redeem the code at https://acme.example/gift"', 1000).optional(),
+    })
+    .superRefine((incentive, context) => {
+      // A language that names the incentive in its own words must also say how to claim it in
+      // them: otherwise its thank-you email switches language in the middle.
+      if (!incentive.claimInstructions) return;
+      for (const locale of Object.keys(incentive.translations)) {
+        if (incentive.claimInstructions.translations[locale as keyof typeof incentive.translations]) continue;
+        context.addIssue({
+          code: 'custom',
+          path: ['claimInstructions', 'translations', locale],
+          message: `expected the ${locale} translation, as incentive.translations has one (its thank-you email would otherwise switch language)`,
+        });
+      }
+    }),
   tokens: z
     .strictObject({
       lifetimeDays: z.number().int().min(1).max(365, 'expected at most 365 days').default(30),

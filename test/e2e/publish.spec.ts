@@ -31,7 +31,7 @@ async function publish(page: Page, app: RunningApp): Promise<string> {
     await expect(page.getByTestId('publish-running')).toContainText(`Run ${runId}, started by ${app.adminEmail}`);
     await expect(page.locator('meta[http-equiv="refresh"]')).toHaveAttribute('content', '2');
   }
-  await expect(row).toHaveAttribute('data-status', /succeeded|failed/, { timeout: 60_000 });
+  await expect(row).toHaveAttribute('data-status', /succeeded|failed/, { timeout: 150_000 });
   await expect(row).toContainText(app.adminEmail!);
   return (await row.getAttribute('data-status'))!;
 }
@@ -77,15 +77,18 @@ test('an approved review appears on the wall, its own page and the widget only a
     // The history says how many reviews went out: the five demo ones and these two.
     await expect(page.locator('tr[data-run-id]').first().locator('td').nth(3)).toHaveText('7');
 
+    // Approval gave it a public id, which its address uses instead of the row id.
+    const publicId = String((await database.execute({ sql: 'select public_id from reviews where id = ?', args: [reviewId] })).rows[0]![0]);
+    expect(publicId).toMatch(/^[0-9a-f]{16}$/);
     await page.goto(`${app.url}/`);
-    const card = page.locator(`article.review[data-review-id="${reviewId}"]`);
+    const card = page.locator(`article.review[data-review-id="${publicId}"]`);
     await expect(card).toContainText(text);
     await expect(card).toContainText('Sofia Rossi');
     await expect(card).toContainText('regardless of rating');
     expect(await page.locator('script:not([type="application/ld+json"])').count()).toBe(0);
 
     await card.getByRole('link', { name: 'Sofia Rossi' }).click();
-    await expect(page).toHaveURL(`${app.url}/testimonials/${reviewId}/`);
+    await expect(page).toHaveURL(`${app.url}/testimonials/${publicId}/`);
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Sofia Rossi');
     const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as { reviewBody: string };
     expect(jsonLd.reviewBody).toContain(text);
@@ -100,7 +103,7 @@ test('an approved review appears on the wall, its own page and the widget only a
     await expect(widget.getByText(hostile)).toBeVisible();
     expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
     await expect(widget.locator('img[src="x"], b')).toHaveCount(0);
-    await expect(widget).toContainText('Received a $10 gift card for writing an honest review, regardless of rating.');
+    await expect(widget).toContainText('Offered a $10 gift card for writing an honest review, regardless of rating.');
     await expect(widget.getByRole('link', { name: 'How we collect reviews' })).toHaveAttribute('href', `${app.url}/how-we-collect-reviews/`);
     // Styles stay inside the widget's shadow root, both ways: the host page's red paragraphs do not leak in.
     const hasShadowRoot = await page.locator('[data-review-wall]').evaluate((element) => element.shadowRoot !== null);

@@ -11,6 +11,8 @@ export const projectRoot = resolve(import.meta.dirname, '..', '..');
 /** A running `npm start` with its own database, outbox, uploads and published pages. */
 export interface RunningApp {
   url: string;
+  /** The server's process id (its memory can be read from /proc/PID/status). */
+  pid: number;
   directory: string;
   env: Record<string, string>;
   adminEmail: string | null;
@@ -138,11 +140,16 @@ export async function startApp(options: { env?: Record<string, string>; args?: s
     if (Date.now() > deadline) throw new Error(`start did not serve in time: ${log}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  // The demo lines follow the "serving" line.
+  // The demo lines follow the "serving" line (on a loaded machine, not always at once).
+  const demoDeadline = Date.now() + 30_000;
+  while (!(options.args ?? []).includes('--no-demo') && !/Demo admin: /.test(log) && Date.now() < demoDeadline && child.exitCode === null) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   await new Promise((resolve) => setTimeout(resolve, 300));
   const match = (pattern: RegExp) => log.match(pattern)?.[1] ?? null;
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     directory,
     env,
     adminEmail: match(/Demo admin: (\S+) \//),

@@ -61,11 +61,40 @@ describe('review-wall.config.ts', () => {
     ['an unsupported locale', { locales: { default: 'de' } }, 'locales.default'],
     ['a token lifetime of zero', { tokens: { lifetimeDays: 0 } }, 'tokens.lifetimeDays'],
     ['no incentive text', { incentive: { text: ' ' } }, 'incentive.text'],
+    ['a logo on another site', { business: { ...rawConfig.business, logo: 'https://cdn.example/logo.svg' } }, 'business.logo'],
+    ['a logo path outside public/', { business: { ...rawConfig.business, logo: '/../secrets/logo.png' } }, 'business.logo'],
+    ['a logo path without its leading slash', { business: { ...rawConfig.business, logo: 'logo.svg' } }, 'business.logo'],
+    ['a logo that is not an image', { business: { ...rawConfig.business, logo: '/logo.pdf' } }, 'business.logo'],
+    ['empty claim instructions', { incentive: { text: 'a mug', claimInstructions: { text: ' ' } } }, 'incentive.claimInstructions.text'],
+    [
+      'claim instructions in a language that is not supported',
+      { incentive: { text: 'a mug', claimInstructions: { text: 'Show this email.', translations: { de: 'Zeigen Sie diese E-Mail.' } } } },
+      'incentive.claimInstructions.translations.de',
+    ],
+    [
+      'claim instructions missing a language the incentive is translated to',
+      { incentive: { text: 'a mug', translations: { pl: 'kubek' }, claimInstructions: { text: 'Show this email in our shop.' } } },
+      'incentive.claimInstructions.translations.pl',
+    ],
   ])('with %s', (_label, override, key) => {
     it(`stops with one line naming ${key}`, () => {
       expect(() => parseReviewWallConfig({ ...rawConfig, ...override })).toThrowError(
         new RegExp(`^review-wall\\.config\\.ts: ${key.replace(/\./g, '\\.')}: [^\\n]+$`),
       );
     });
+  });
+
+  it('says why a logo URL is refused: the build makes PNGs from a file in public/', () => {
+    expect(() => parseReviewWallConfig({ ...rawConfig, business: { ...rawConfig.business, logo: 'https://cdn.example/logo.svg' } })).toThrowError(
+      /business\.logo: expected a file in public\/, like "\/logo\.svg", not a URL/,
+    );
+  });
+
+  it('accepts claim instructions with a translation for each translated incentive', () => {
+    const config = parseReviewWallConfig({
+      ...rawConfig,
+      incentive: { text: 'a mug', translations: { pl: 'kubek' }, claimInstructions: { text: 'Show this email in our shop.', translations: { pl: 'Pokaż tę wiadomość w sklepie.' } } },
+    });
+    expect(config.incentive.claimInstructions).toEqual({ text: 'Show this email in our shop.', translations: { pl: 'Pokaż tę wiadomość w sklepie.' } });
   });
 });

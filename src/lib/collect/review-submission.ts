@@ -8,6 +8,12 @@ export const reviewFormLimits = {
   roleMaxLength: 80,
   companyMaxLength: 100,
   photoMaxBytes: 5 * 1024 * 1024,
+  /**
+   * The whole form post, photo included: room for a photo somewhat over its limit, so it is read
+   * and refused with the rest of the form kept. Both the server's body limit and Astro's
+   * actionBodySizeLimit use it.
+   */
+  postMaxBytes: 12 * 1024 * 1024,
 } as const;
 
 /**

@@ -1,4 +1,6 @@
 import { eq } from 'drizzle-orm';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adminUsers, rateLimits, sessions } from '../../../db/schema.ts';
 import {
@@ -7,6 +9,7 @@ import {
   listAdminUsers,
   resetAdminPassword,
   signIn,
+  signInRefusedUnread,
   unknownAccountHash,
   type SignInLimits,
 } from '../../../src/lib/server/auth/admin-users.ts';
@@ -63,23 +66,57 @@ describe('sessions', () => {
   });
 
   it('slide: used in its second half a session is extended to a full lifetime, used early it is not', async () => {
+    // An absolute lifetime longer than the sliding one (SESSION_MAX_AGE_DAYS=90), so sliding shows.
+    const maxAge = 90 * day;
     const start = Date.now();
-    const { token, session } = await createSession(temporary.db, userId, start);
-    const early = await validateSessionToken(temporary.db, token, start + 5 * day);
+    const { token, session } = await createSession(temporary.db, userId, start, maxAge);
+    const early = await validateSessionToken(temporary.db, token, start + 5 * day, maxAge);
     expect(early?.renewed).toBe(false);
     expect(early?.session.expiresAt.getTime()).toBe(session.expiresAt.getTime());
-    const late = await validateSessionToken(temporary.db, token, start + 20 * day);
+    const late = await validateSessionToken(temporary.db, token, start + 20 * day, maxAge);
     expect(late?.renewed).toBe(true);
     expect(late?.session.expiresAt.getTime()).toBe(start + 20 * day + sessionLifetimeMs);
     // Still valid after the original expiry, because it was extended.
-    expect(await validateSessionToken(temporary.db, token, start + 40 * day)).not.toBeNull();
+    expect(await validateSessionToken(temporary.db, token, start + 40 * day, maxAge)).not.toBeNull();
   });
 
-  it('sweep abandoned expired sessions of any user when a session is renewed', async () => {
+  it('end 30 days after sign-in however often they are used, and are never extended past that', async () => {
     const start = Date.now();
-    const abandoned = await createSession(temporary.db, userId, start - 40 * day);
-    const { token } = await createSession(temporary.db, userId, start - 20 * day);
-    expect(await validateSessionToken(temporary.db, token, start)).toMatchObject({ renewed: true });
+    const { token, session } = await createSession(temporary.db, userId, start);
+    expect(session.expiresAt.getTime()).toBe(start + 30 * day);
+    // Used every few days: each use is fine, and none moves the end.
+    for (const at of [1, 8, 16, 22, 27, 29]) {
+      const used = await validateSessionToken(temporary.db, token, start + at * day);
+      expect(used, `day ${at}`).not.toBeNull();
+      expect(used!.session.expiresAt.getTime(), `day ${at}`).toBe(start + 30 * day);
+    }
+    expect(await validateSessionToken(temporary.db, token, start + 30 * day)).toBeNull();
+    expect(await temporary.db.select().from(sessions).where(eq(sessions.id, session.id))).toHaveLength(0);
+  });
+
+  it('end at the absolute lifetime even while sliding: with 45 days, a session used daily ends on day 45', async () => {
+    const maxAge = 45 * day;
+    const start = Date.now();
+    const { token } = await createSession(temporary.db, userId, start, maxAge);
+    let last = null;
+    for (let at = 1; at < 45; at++) {
+      last = await validateSessionToken(temporary.db, token, start + at * day, maxAge);
+      expect(last, `day ${at}`).not.toBeNull();
+    }
+    // The cookie follows the session, so the browser forgets it at the same moment.
+    expect(last!.session.expiresAt.getTime()).toBe(start + 45 * day);
+    expect(await validateSessionToken(temporary.db, token, start + 45 * day, maxAge)).toBeNull();
+  });
+
+  it('sweep abandoned expired sessions of any user, and sessions past the absolute lifetime, when a session is renewed', async () => {
+    const maxAge = 90 * day;
+    const start = Date.now();
+    const abandoned = await createSession(temporary.db, userId, start - 40 * day, maxAge);
+    // Kept alive by use (its expiry moved), but signed in longer ago than the absolute lifetime.
+    const tooOld = await createSession(temporary.db, userId, start - 100 * day, maxAge);
+    await temporary.db.update(sessions).set({ expiresAt: new Date(start + 5 * day) }).where(eq(sessions.id, tooOld.session.id));
+    const { token } = await createSession(temporary.db, userId, start - 20 * day, maxAge);
+    expect(await validateSessionToken(temporary.db, token, start, maxAge)).toMatchObject({ renewed: true });
     const ids = (await temporary.db.select({ id: sessions.id }).from(sessions)).map((row) => row.id);
     expect(ids).toEqual([hashToken(token)]);
     expect(ids).not.toContain(abandoned.session.id);
@@ -133,23 +170,62 @@ describe('sign-in', () => {
     expect(parameters(unknownAccountHash)).toBe(parameters(await hashPassword('anything at all')));
   });
 
-  it('blocks a burst per account before checking the password, and lets through after the window', async () => {
+  it('refuses the addresses that gave an account its wrong passwords, and still lets its owner in from a clean address', async () => {
     const limits: SignInLimits = { perAddress: { limit: 100, windowMs: 60_000 }, perAccount: { limit: 3, windowMs: 60_000 } };
     const start = Date.now();
-    const outcomes = [];
-    for (let i = 0; i < 4; i++) {
-      outcomes.push(await signIn(temporary.db, { email, password: 'guess number ' + i, clientAddress: `10.0.1.${i}` }, { limits, now: start + i }));
+    const attempt = (clientAddress: string, guess: string, at: number) => signIn(temporary.db, { email, password: guess, clientAddress }, { limits, now: start + at });
+    // Three addresses of a botnet, one wrong password each: the account reaches its limit.
+    for (let i = 0; i < 3; i++) expect((await attempt(`10.0.1.${i}`, `guess number ${i}`, i)).kind).toBe('invalid');
+    // Each of them is refused from now on, even with the right password, before it is checked.
+    const refused = await attempt('10.0.1.0', password, 10);
+    expect(refused).toMatchObject({ kind: 'rate-limited' });
+    expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
+    // A new address of the botnet gets one guess, then it is refused too.
+    expect((await attempt('10.0.1.3', 'guess number 3', 11)).kind).toBe('invalid');
+    expect((await attempt('10.0.1.3', 'guess number 4', 12)).kind).toBe('rate-limited');
+    // The owner, from an address that gave no wrong password, signs in.
+    expect((await attempt('192.0.2.50', password, 13)).kind).toBe('signed-in');
+    // After the window the refused addresses may try again.
+    expect((await attempt('10.0.1.0', password, 60_000)).kind).toBe('signed-in');
+  });
+
+  it('lets one address give an account as many wrong passwords as the account limit, then refuses it', async () => {
+    const limits: SignInLimits = { perAddress: { limit: 100, windowMs: 60_000 }, perAccount: { limit: 3, windowMs: 60_000 } };
+    const kinds = [];
+    for (let i = 0; i < 4; i++) kinds.push((await signIn(temporary.db, { email, password: `guess ${i}`, clientAddress: '198.51.100.4' }, { limits })).kind);
+    expect(kinds).toEqual(['invalid', 'invalid', 'invalid', 'rate-limited']);
+    expect((await signIn(temporary.db, { email, password, clientAddress: '198.51.100.4' }, { limits })).kind).toBe('rate-limited');
+    // A success forgets only its own address's wrong passwords.
+    expect((await signIn(temporary.db, { email, password: 'guess 9', clientAddress: '198.51.100.5' }, { limits })).kind).toBe('invalid');
+    expect((await signIn(temporary.db, { email, password, clientAddress: '198.51.100.6' }, { limits })).kind).toBe('signed-in');
+    const keys = (await temporary.db.select({ key: rateLimits.key }).from(rateLimits)).map((row) => row.key).sort();
+    expect(keys).toEqual([
+      `signin:account:${email}`,
+      'signin:ip:198.51.100.4',
+      'signin:ip:198.51.100.5',
+      'signin:ip:198.51.100.6',
+      `signin:pair:198.51.100.4|${email}`,
+      `signin:pair:198.51.100.5|${email}`,
+    ]);
+  });
+
+  it('turns a refused address away without writing: 100 new emails leave the counters and the WAL as they were', async () => {
+    const limits: SignInLimits = { perAddress: { limit: 3, windowMs: 60_000 }, perAccount: { limit: 5, windowMs: 60_000 } };
+    for (let i = 0; i < 3; i++) await signIn(temporary.db, { email: `guess${i}@example.com`, password, clientAddress: '203.0.113.9' }, { limits });
+    const path = join(temporary.directory, 'test.db');
+    const countRows = async () => Number((await temporary.db.$client.execute('select count(*) as n from rate_limits')).rows[0]!.n);
+    const rowsBefore = await countRows();
+    const walBefore = statSync(`${path}-wal`).size;
+    const databaseBefore = statSync(path).size;
+    for (let i = 0; i < 100; i++) {
+      const outcome = await signIn(temporary.db, { email: `new-${i}@example.com`, password, clientAddress: '203.0.113.9' }, { limits });
+      expect(outcome.kind).toBe('rate-limited');
     }
-    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['invalid', 'invalid', 'invalid', 'rate-limited']);
-    // Even the right password is refused while limited: the limit comes before the verify.
-    const blocked = await signIn(temporary.db, { email, password, clientAddress: '10.0.1.9' }, { limits, now: start + 10 });
-    expect(blocked).toMatchObject({ kind: 'rate-limited' });
-    expect((blocked as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
-    const later = await signIn(temporary.db, { email, password, clientAddress: '10.0.1.9' }, { limits, now: start + 60_000 });
-    expect(later.kind).toBe('signed-in');
-    // A success forgets the account's failures.
-    const counters = await temporary.db.select().from(rateLimits).where(eq(rateLimits.key, `signin:account:${email}`));
-    expect(counters).toHaveLength(0);
+    expect(await countRows()).toBe(rowsBefore);
+    expect(statSync(`${path}-wal`).size).toBe(walBefore);
+    expect(statSync(path).size).toBe(databaseBefore);
+    expect(await signInRefusedUnread(temporary.db, '203.0.113.9', { limits })).toBeGreaterThan(0);
+    expect(await signInRefusedUnread(temporary.db, '203.0.113.10', { limits })).toBeNull();
   });
 
   it('blocks a burst per address across accounts', async () => {

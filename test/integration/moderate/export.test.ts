@@ -1,11 +1,12 @@
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contacts, incentives, reviewRequests, reviews } from '../../../db/schema.ts';
 import { loadDashboard } from '../../../src/lib/server/moderate/dashboard.ts';
-import { exportNpsAnswersCsv, exportReviewsCsv, neutralizeFormula, npsExportHeader } from '../../../src/lib/server/moderate/export.ts';
+import { exportNpsAnswersCsv, exportReviewsCsv, neutralizeFormula, npsExportHeader, toCsv } from '../../../src/lib/server/moderate/export.ts';
 import { importNpsCsv } from '../../../src/lib/server/listen/nps-import.ts';
 import { hashToken } from '../../../src/lib/tokens.ts';
 import { projectRoot } from '../../helpers/app.ts';
@@ -21,6 +22,8 @@ describe('neutralizeFormula', () => {
     ['-2+3', `'-2+3`],
     ['@SUM(A1)', `'@SUM(A1)`],
     ['\tcmd', `'\tcmd`],
+    ['\r=1+1', `'\r=1+1`],
+    ['\uFF1D1+1', `'\uFF1D1+1`],
     ['Great = fast', 'Great = fast'],
     ['', ''],
   ])('makes %j safe to open', (input, output) => {
@@ -31,6 +34,40 @@ describe('neutralizeFormula', () => {
     expect(neutralizeFormula(-3)).toBe(-3);
     expect(neutralizeFormula(null)).toBe('');
     expect(neutralizeFormula(true)).toBe('yes');
+  });
+});
+
+describe('toCsv', () => {
+  // Like a spreadsheet: an unquoted LF or CR ends a row as CRLF does (csv-parse alone would
+  // settle on the first delimiter it meets and read a bare LF as part of the cell).
+  const parseRows = (text: string) => parse(text, { bom: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'] }) as string[][];
+
+  it('keeps a review with bare line breaks in one cell, so its second line cannot start a row of its own', () => {
+    const body = "I liked it\n=cmd|' /C calc'!A0";
+    const rows = parseRows(toCsv(['id', 'body', 'company'], [[1, body, 'Acme'], [2, 'one\rtwo\r\n@SUM(A1)', 'x']]));
+    expect(rows).toEqual([
+      ['id', 'body', 'company'],
+      ['1', body, 'Acme'],
+      ['2', 'one\rtwo\r\n@SUM(A1)', 'x'],
+    ]);
+  });
+
+  it('gives back every cell as written, or with one apostrophe before a formula, and never a cell that starts one', () => {
+    const tricky = fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '\r\n', ',', '"', "'", ' ', 'a', 'é', '\uFF1D', '|');
+    const cell = fc.oneof(fc.string({ unit: tricky, maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null));
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { maxLength: 6 }), (rows) => {
+        const parsed = parseRows(toCsv(['a', 'b', 'c'], rows));
+        expect(parsed).toHaveLength(rows.length + 1);
+        parsed.slice(1).forEach((row, index) => {
+          expect(row).toEqual(rows[index]!.map((value) => String(neutralizeFormula(value))));
+          for (const [column, value] of row.entries()) {
+            if (typeof rows[index]![column] !== 'number') expect(value).not.toMatch(/^[=+\-@\t\r\uFF1D]/);
+          }
+        });
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

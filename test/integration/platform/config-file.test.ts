@@ -80,6 +80,23 @@ describe('REVIEW_WALL_CONFIG', () => {
     }
   }, 180_000);
 
+  it('stops a command and a build with one line when business.logo names a file that is not in public/', async () => {
+    const database = await createTemporaryDatabase();
+    try {
+      const missing = writeConfigVariant(database.directory, (config) => ({ ...config, business: { ...config.business, logo: '/brand/missing-logo.svg' } }), 'shop.ts');
+      const expected = `${missing}: business.logo: no such file: public/brand/missing-logo.svg (put the logo there, or remove business.logo)`;
+      const command = await runScript('invite', ['--dry-run'], { DATABASE_URL: database.url, REVIEW_WALL_CONFIG: missing });
+      expect(command.code).toBe(2);
+      expect(command.stderr).toBe(`invite: ${expected}\n`);
+      const siteDir = join(database.directory, 'site');
+      const env = { ...process.env, DATABASE_URL: database.url, SITE_DIR: siteDir, REVIEW_WALL_CONFIG: missing };
+      const result = await publishSite({ db: database.db, siteDir, startedBy: 'test', env, projectRoot });
+      expect(result.status === 'failed' ? result.error : result.status).toBe(expected);
+    } finally {
+      database.cleanup();
+    }
+  }, 180_000);
+
   describe('for the published site', () => {
     let app: RunningApp;
     beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../db/client.ts';
-import { consumeRateLimit, deleteStaleRateLimits, resetRateLimit, staleCounterAgeMs } from '../../../src/lib/server/platform/rate-limit.ts';
+import { consumeRateLimit, deleteStaleRateLimits, readRateLimits, resetRateLimit, staleCounterAgeMs, waitBeforeNextEvent } from '../../../src/lib/server/platform/rate-limit.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 
 let temporary: TemporaryDatabase;
@@ -41,6 +41,21 @@ describe('database rate limits', () => {
     expect((await consumeRateLimit(temporary.db, 'b', rule, 6)).allowed).toBe(true);
     await resetRateLimit(temporary.db, 'a');
     expect((await consumeRateLimit(temporary.db, 'a', rule, 7)).allowed).toBe(true);
+  });
+
+  it('reads counters without counting, and says when the next event would be refused', async () => {
+    const start = 2_000_000;
+    for (let i = 0; i < 2; i++) await consumeRateLimit(temporary.db, 'peek', rule, start);
+    const read = async () => (await readRateLimits(temporary.db, ['peek', 'absent'])).get('peek');
+    expect(await read()).toEqual({ count: 2, windowStartsAt: start });
+    expect(await read()).toEqual({ count: 2, windowStartsAt: start });
+    expect(waitBeforeNextEvent(await read(), rule, start + 1)).toBeNull();
+    await consumeRateLimit(temporary.db, 'peek', rule, start + 1);
+    // The third event used the last one allowed: the next would be refused for the rest of the window.
+    expect(waitBeforeNextEvent(await read(), rule, start + 30_000)).toBe(30);
+    expect(waitBeforeNextEvent(await read(), rule, start + 60_000)).toBeNull();
+    expect(waitBeforeNextEvent(undefined, rule, start)).toBeNull();
+    expect((await readRateLimits(temporary.db, ['absent'])).size).toBe(0);
   });
 
   it('is shared by separate connections (as by separate server processes)', async () => {

@@ -3,21 +3,34 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { contacts, incentives, npsResponses, reviews } from '../../../../db/schema.ts';
 
+/** First characters that make a spreadsheet read a cell as a formula (full-width forms too: Apple Numbers folds them). */
+const formulaStart = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
 /**
  * A cell a spreadsheet would run as a formula (=, +, -, @, or a leading tab or carriage
  * return) gets a leading apostrophe, so opening an export never executes what a customer typed
- * (OWASP "CSV injection"). Numbers are left alone.
+ * (OWASP "CSV injection"); a person still reads the original text after it. Numbers are left alone.
  */
 export function neutralizeFormula(value: string | number | boolean | null | undefined): string | number {
   if (value === null || value === undefined) return '';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number') return value;
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return formulaStart.test(value) ? `'${value}` : value;
 }
 
-/** CSV text with a header row; UTF-8 with a byte-order mark so spreadsheets read accents and Cyrillic right. */
+/**
+ * CSV text with a header row; UTF-8 with a byte-order mark so spreadsheets read accents and
+ * Cyrillic right. Every export goes through here. A field holding a line break (LF or CR alone
+ * too, not only CRLF), a quote or a comma is quoted: csv-stringify stops quoting lone LFs once a
+ * record delimiter is set, and a review's second line would then start a row of its own, whose
+ * first cell nothing neutralized.
+ */
 export function toCsv(header: string[], rows: (string | number | boolean | null | undefined)[][]): string {
-  return stringify([header, ...rows.map((row) => row.map(neutralizeFormula))], { bom: true, record_delimiter: 'windows' });
+  return stringify([header, ...rows.map((row) => row.map(neutralizeFormula))], {
+    bom: true,
+    record_delimiter: 'windows',
+    quote_record_delimiter: true,
+  });
 }
 
 const iso = (moment: Date | null) => (moment ? moment.toISOString() : '');

@@ -71,6 +71,41 @@ export async function consumeRateLimit(db: Database, key: string, rule: RateLimi
   return decideRateLimit({ count: Number(row.count), windowStartsAt: Number(row.window_starts_at) }, rule, now);
 }
 
+/** A counter as stored: events counted in the window that started at `windowStartsAt`. */
+export interface RateLimitCounter {
+  count: number;
+  windowStartsAt: number;
+}
+
+/**
+ * The counters of `keys` that exist, read without counting: no write, so turning a caller away
+ * on them costs one indexed read and leaves the database as it was.
+ */
+export async function readRateLimits(db: Database, keys: string[]): Promise<Map<string, RateLimitCounter>> {
+  const counters = new Map<string, RateLimitCounter>();
+  if (keys.length === 0) return counters;
+  const { rows } = await db.$client.execute({
+    sql: `select key, count, window_starts_at from rate_limits where key in (${keys.map(() => '?').join(', ')})`,
+    args: keys,
+  });
+  for (const row of rows) counters.set(String(row.key), { count: Number(row.count), windowStartsAt: Number(row.window_starts_at) });
+  return counters;
+}
+
+/** Whether a counter holds events of a window still running (a missing or ended one holds none). */
+export function isCounting(counter: RateLimitCounter | undefined, rule: RateLimitRule, now: number): counter is RateLimitCounter {
+  return counter !== undefined && counter.windowStartsAt > now - rule.windowMs;
+}
+
+/**
+ * Seconds to wait before `rule` allows one more event on `counter`, or null when it allows one
+ * now: the read-only twin of consumeRateLimit, for refusing a caller before anything is written.
+ */
+export function waitBeforeNextEvent(counter: RateLimitCounter | undefined, rule: RateLimitRule, now: number): number | null {
+  if (!isCounting(counter, rule, now) || counter.count < rule.limit) return null;
+  return Math.max(1, Math.ceil((counter.windowStartsAt + rule.windowMs - now) / 1000));
+}
+
 /** Forgets a key's counter (e.g. after a successful sign-in). */
 export async function resetRateLimit(db: Database, key: string): Promise<void> {
   await db.delete(rateLimits).where(eq(rateLimits.key, key));
