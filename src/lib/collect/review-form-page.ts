@@ -143,11 +143,19 @@ export function reviewFormPage(input: ReviewFormPageInput): ReviewFormPage {
   }
 }
 
+/** The photo limit as the form's texts state it, in whole megabytes. */
+export const photoMaxMegabytes = Math.floor(reviewFormLimits.photoMaxBytes / (1024 * 1024));
+
 /** The text of a field error in the form's language, with the limit it refers to. */
 export function reviewFormErrorText(t: ReviewFormStrings, key: ReviewFormErrorKey): string {
   const max =
     key === 'roleTooLong' ? reviewFormLimits.roleMaxLength : key === 'companyTooLong' ? reviewFormLimits.companyMaxLength : reviewFormLimits.bodyMaxLength;
-  return fill(t.errors[key], { min: reviewFormLimits.bodyMinLength, max });
+  return fill(t.errors[key], { min: reviewFormLimits.bodyMinLength, max, megabytes: photoMaxMegabytes });
+}
+
+/** The text of a message about the whole form, in the form's language. */
+export function reviewFormMessageText(t: ReviewFormStrings, key: ReviewFormMessage): string {
+  return fill(t[key], { megabytes: photoMaxMegabytes });
 }
 
 /** What was just posted, cut to a sane length (the form refused it, so it may be anything). */
