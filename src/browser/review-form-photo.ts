@@ -38,6 +38,8 @@ function enhancePhotoField(field: HTMLElement): void {
   const status = field.querySelector<HTMLElement>('[data-photo-status]');
   const form = input?.form;
   if (!input || !status || !form || typeof createImageBitmap !== 'function' || typeof DataTransfer !== 'function') return;
+  // A live region only where something will speak in it: without JavaScript it stays a plain, empty paragraph.
+  status.setAttribute('role', 'status');
   const maxBytes = Number(field.dataset.maxBytes);
   const text = (name: string) => field.dataset[name] ?? '';
   const locale = document.documentElement.lang || 'en';
