@@ -5,7 +5,7 @@
 // nothing typed is lost. Without JavaScript the field posts the file as chosen and the server
 // checks it (src/lib/server/collect/photos.ts). The texts come from the field's data attributes,
 // in the form's language.
-import { looksLikeHeic, megabytesText, photoShrink, shrunkDimensions, shrunkFileName } from '../lib/collect/photo-shrink.ts';
+import { keepsChosenFile, looksLikeHeic, megabytesText, photoShrink, shrunkDimensions, shrunkFileName } from '../lib/collect/photo-shrink.ts';
 
 /** Decodes a file upright (EXIF orientation applied); older browsers know no `imageOrientation` option and apply it anyway. */
 async function decodeUpright(file: File): Promise<ImageBitmap> {
@@ -65,8 +65,10 @@ function enhancePhotoField(field: HTMLElement): void {
   const prepare = async (file: File, turn: number): Promise<boolean> => {
     say(text('preparing'), 'busy');
     let shrunk: Blob | null = null;
+    let image = { width: 0, height: 0 };
     try {
       const bitmap = await decodeUpright(file);
+      image = { width: bitmap.width, height: bitmap.height };
       try {
         shrunk = await encodeShrunk(bitmap);
       } catch {
@@ -90,6 +92,11 @@ function enhancePhotoField(field: HTMLElement): void {
       return refuse(text('tooLarge'));
     }
     if (shrunk.size > maxBytes) return refuse(text('tooLarge'));
+    // A small photo that the redraw would only make heavier goes as chosen (the server strips its metadata).
+    if (keepsChosenFile(file, image, shrunk.size)) {
+      say('', 'idle');
+      return true;
+    }
     const transfer = new DataTransfer();
     transfer.items.add(new File([shrunk], shrunkFileName(file.name), { type: photoShrink.type, lastModified: file.lastModified }));
     input.files = transfer.files;

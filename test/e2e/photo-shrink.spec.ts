@@ -103,6 +103,23 @@ test('sent while the photo is still being shrunk, the form waits for it and send
   expect(review?.photoPath).toMatch(/^review-photos\/[a-z2-7]{32}\.webp$/);
 });
 
+test('a small photo that the redraw would only make heavier is sent as chosen, and the field says nothing', async ({ page }) => {
+  const link = await createReviewLink(db, { locale: 'en' });
+  await page.goto(`${app.url}/r/${link.token}`);
+  await fillReview(page, 'A small picture, already light enough to send.');
+  // One flat colour at a low quality: the browser's JPEG at 0.85 can only be larger.
+  const small = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#3a7bd5' } }).jpeg({ quality: 30 }).toBuffer();
+  await page.locator('#photo').setInputFiles({ name: 'small.png.jpg', mimeType: 'image/jpeg', buffer: small });
+  await expect(page.locator('#photo-status')).toHaveAttribute('data-state', 'idle');
+  await expect(page.locator('#photo-status')).toHaveText('');
+  const chosen = await page.locator('#photo').evaluate((input: HTMLInputElement) => ({ name: input.files![0]!.name, size: input.files![0]!.size }));
+  expect(chosen).toEqual({ name: 'small.png.jpg', size: small.byteLength });
+  await page.getByRole('button', { name: 'Send review' }).click();
+  await expect(page.getByText('Thank you! Your review has been saved.')).toBeVisible();
+  const [review] = await db.select().from(reviews).where(eq(reviews.requestId, link.requestId));
+  expect(review?.photoPath).toMatch(/^review-photos\/[a-z2-7]{32}\.webp$/);
+});
+
 test('a photo the browser cannot read is refused next to the field before anything is sent, and nothing typed is lost', async ({ page }) => {
   const link = await createReviewLink(db, { locale: 'en' });
   const posts = recordPosts(page);

@@ -16,6 +16,16 @@ export function shrunkDimensions(width: number, height: number, longEdge: number
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+/**
+ * Whether to send the chosen file as it is rather than its redrawn copy: only when the copy is no
+ * smaller, the image needed no shrinking (so the server's pixel limit cannot refuse it), and it is
+ * a format every part of the chain reads (not a HEIC that Safari could draw, nor an AVIF).
+ */
+export function keepsChosenFile(file: { type: string; size: number }, image: { width: number; height: number }, shrunkSize: number): boolean {
+  const alreadySmall = Math.max(image.width, image.height) <= photoShrink.longEdge;
+  return alreadySmall && shrunkSize >= file.size && /^image\/(jpeg|png|webp|gif)$/.test(file.type);
+}
+
 /** The shrunk file's name: the chosen one with a `.jpg` extension (`IMG_0042.HEIC` → `IMG_0042.jpg`). */
 export function shrunkFileName(name: string): string {
   const base = name.replace(/\.[^./\\]{1,5}$/, '') || 'photo';

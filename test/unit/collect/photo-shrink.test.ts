@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeHeic, megabytesText, shrunkDimensions, shrunkFileName } from '../../../src/lib/collect/photo-shrink.ts';
+import { keepsChosenFile, looksLikeHeic, megabytesText, shrunkDimensions, shrunkFileName } from '../../../src/lib/collect/photo-shrink.ts';
 
 // The decisions the review form's photo script makes in the browser before it sends a photo.
 describe('shrinking a photo before upload', () => {
@@ -31,6 +31,16 @@ describe('shrinking a photo before upload', () => {
     [{ type: 'image/avif', name: 'a.avif' }, false],
   ])('tells an iPhone HEIC photo by its type or name: %o', (file, expected) => {
     expect(looksLikeHeic(file)).toBe(expected);
+  });
+
+  it.each([
+    ['a small JPEG the redraw would make heavier', { type: 'image/jpeg', size: 40_000 }, { width: 640, height: 480 }, 52_000, true],
+    ['a small PNG the redraw makes lighter', { type: 'image/png', size: 400_000 }, { width: 640, height: 480 }, 90_000, false],
+    ['a large photo, however light its copy', { type: 'image/jpeg', size: 40_000 }, { width: 8064, height: 6048 }, 900_000, false],
+    ['a HEIC Safari could draw', { type: 'image/heic', size: 40_000 }, { width: 640, height: 480 }, 52_000, false],
+    ['an AVIF', { type: 'image/avif', size: 40_000 }, { width: 640, height: 480 }, 52_000, false],
+  ])('sends the chosen file as it is only when nothing is gained and nothing can fail: %s', (_, file, image, shrunkSize, expected) => {
+    expect(keepsChosenFile(file, image, shrunkSize)).toBe(expected);
   });
 
   it('states the new size with one decimal, as the reader’s language writes numbers', () => {
