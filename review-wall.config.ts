@@ -23,6 +23,17 @@ export default defineReviewWallConfig({
       lv: '10 $ dāvanu karti',
       bg: 'подаръчна карта за 10 $',
     },
+    // How to claim it: the thank-you email says this under the incentive (and the gift code, if any).
+    claimInstructions: {
+      text: 'Redeem it at https://acme.example/gift within 12 months. Questions? Just reply to this email.',
+      translations: {
+        pl: 'Kartę zrealizujesz na stronie https://acme.example/gift w ciągu 12 miesięcy. Masz pytania? Po prostu odpowiedz na tę wiadomość.',
+        ru: 'Активировать карту можно на https://acme.example/gift в течение 12 месяцев. Есть вопросы? Просто ответьте на это письмо.',
+        uk: 'Активувати картку можна на https://acme.example/gift протягом 12 місяців. Маєте запитання? Просто дайте відповідь на цей лист.',
+        lv: 'Karti varat izmantot vietnē https://acme.example/gift 12 mēnešu laikā. Jautājumi? Vienkārši atbildiet uz šo e-pastu.',
+        bg: 'Можете да използвате картата на https://acme.example/gift в рамките на 12 месеца. Имате въпроси? Просто отговорете на този имейл.',
+      },
+    },
   },
   tokens: { lifetimeDays: 30 },
   publish: { automaticallyAfterApproval: false },

@@ -115,7 +115,7 @@ try {
   const served = await fetch(`http://127.0.0.1:${sitePort}/`, { headers: { 'accept-encoding': 'gzip' } });
   const servedEncoding = served.headers.get('content-encoding');
   console.log(`Load: ${seconds} s per server, 20 connections, GET / and GET /testimonials/ID/…`);
-  const someId = /data-review-id="(\d+)"/.exec(wallText)?.[1];
+  const someId = /data-review-id="([0-9a-f]{16})"/.exec(wallText)?.[1];
   const site = await requestsPerSecond(`http://127.0.0.1:${sitePort}/`);
   const plain = await requestsPerSecond(`http://127.0.0.1:${plainPort}/`);
   const siteOne = await requestsPerSecond(`http://127.0.0.1:${sitePort}/testimonials/${someId}/`);

@@ -31,9 +31,12 @@ export const npsResponses = sqliteTable(
     respondedAt: integer('responded_at', { mode: 'timestamp_ms' }).notNull(),
     /** Where the answer came from: csv, webhook, email or demo. */
     source: text('source').notNull(),
+    /** The survey email it answers (source email); one answer per survey. */
+    surveyId: integer('survey_id').references(() => surveys.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (table) => [
+    uniqueIndex('nps_responses_survey_unique').on(table.surveyId),
     // Re-importing the same answer (same customer, same moment) is a no-op.
     uniqueIndex('nps_responses_contact_responded_unique').on(table.contactId, table.respondedAt),
     index('nps_responses_responded_idx').on(table.respondedAt),
@@ -65,6 +68,12 @@ export const reviewRequests = sqliteTable(
     audience: text('audience').notNull().default('promoters'),
     /** The incentive the invitation promised, as the public pages name it; null when sent before this was recorded. */
     incentive: text('incentive'),
+    /**
+     * The same promise in every language the site spoke when the invitation went out (JSON: locale
+     * → text), so the form and the thank-you email name what this customer was promised, in their
+     * language, even after the config changes; null when sent before this was recorded.
+     */
+    incentiveTranslations: text('incentive_translations', { mode: 'json' }).$type<Record<string, string>>(),
     createdAt: createdAt(),
   },
   // One request per contact: re-running the invitation never asks twice.
@@ -93,6 +102,17 @@ export const reviews = sqliteTable(
   'reviews',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    /**
+     * The review's id in every public address, feed and markup: 16 random hex characters, so it
+     * tells nobody how many reviews exist (the row id would). The database sets it when the review
+     * is first approved and it never changes (triggers in migration 0006); null until then.
+     */
+    publicId: text('public_id').unique(),
+    /**
+     * Published at /testimonials/ROW_ID/ before public ids existed (set by migration 0006): that
+     * old address redirects to the new one. Never set for later reviews, whose row ids stay private.
+     */
+    legacyNumericUrl: integer('legacy_numeric_url', { mode: 'boolean' }).notNull().default(false),
     requestId: integer('request_id')
       .notNull()
       .unique()
@@ -278,3 +298,98 @@ export const publishRuns = sqliteTable('publish_runs', {
   startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull().default(now),
   finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Surveys and scheduled work: our own NPS survey email, its answers, and everything time-based
+// (delayed surveys, reminders, autopilot rounds, delayed review invitations) as due rows.
+
+/**
+ * One survey email to one contact. The answer is an `nps_responses` row pointing back here
+ * (`survey_id`), so every NPS figure counts it like any other answer.
+ */
+export const surveys = sqliteTable(
+  'surveys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    /** The question asked: nps (CSAT and CES may follow). */
+    kind: text('kind').notNull().default('nps'),
+    /** Why it was sent: manual (npm run survey, the admin), ticket (a resolved ticket) or autopilot. */
+    trigger: text('trigger').notNull(),
+    /** What created it, e.g. `cli:RUN`, `campaign:JOB`, `ticket:ID`, `autopilot:DATE`: one survey per origin and contact. */
+    origin: text('origin').notNull(),
+    /** The helpdesk ticket behind a ticket survey. */
+    ticketId: text('ticket_id'),
+    /** The survey round it belongs to (see listen/surveys.ts): NPS is compared round by round. */
+    round: integer('round').notNull(),
+    locale: text('locale').notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    /** The first answer; the score may change while the link is valid. */
+    answeredAt: integer('answered_at', { mode: 'timestamp_ms' }),
+    /** The invite audience (promoters or all) under which the answer asked for a review; null when it did not. */
+    reviewAudience: text('review_audience'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('surveys_origin_contact_unique').on(table.origin, table.contactId),
+    // The quiet period and autopilot look up each contact's latest survey.
+    index('surveys_contact_created_idx').on(table.contactId, table.createdAt),
+    index('surveys_round_idx').on(table.round),
+  ],
+);
+
+/**
+ * The personal links of a survey, as SHA-256 hashes. Every email (the survey, a retry, the
+ * reminder) carries a fresh token; all of them keep working until the survey expires.
+ */
+export const surveyTokens = sqliteTable(
+  'survey_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (table) => [index('survey_tokens_survey_idx').on(table.surveyId)],
+);
+
+/**
+ * Work due at a time: a survey after a resolved ticket, a reminder, an autopilot round, a delayed
+ * review invitation. Any number of `npm run tick` processes claim due rows atomically (see
+ * platform/scheduler.ts); the unique key makes scheduling the same work twice a no-op.
+ */
+export const scheduledJobs = sqliteTable(
+  'scheduled_jobs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    /** Unique per piece of work, e.g. `survey-reminder:42`: scheduling it again changes nothing. */
+    key: text('key').notNull().unique(),
+    /** JSON with ids only, never personal data. */
+    payload: text('payload').notNull().default('{}'),
+    /** The customer it concerns, so erasing them removes their jobs too. */
+    contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    dueAt: integer('due_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The tick process working on it (`host:pid-namespace:pid`) until `claim_expires_at`. */
+    claimedBy: text('claimed_by'),
+    claimExpiresAt: integer('claim_expires_at', { mode: 'timestamp_ms' }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** The provider request its email goes out in; kept so a retry repeats exactly that request. */
+    batchKey: text('batch_key'),
+    /** What the finished job did: sent, or why it sent nothing. */
+    outcome: text('outcome'),
+    doneAt: integer('done_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    // Only unfinished rows: a tick with nothing due reads a few index pages, however long the history.
+    index('scheduled_jobs_due_idx').on(table.dueAt).where(sql`done_at is null`),
+    index('scheduled_jobs_contact_idx').on(table.contactId),
+    index('scheduled_jobs_done_idx').on(table.doneAt),
+  ],
+);

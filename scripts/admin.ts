@@ -12,6 +12,7 @@ import {
   resetAdminPassword,
 } from '../src/lib/server/auth/admin-users.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run admin -- COMMAND [EMAIL] [--dry-run]
 
@@ -80,6 +81,9 @@ async function readNewPassword(): Promise<string> {
   if (password === undefined || password === '') {
     if (process.stdin.isTTY) {
       password = await promptHidden('Password: ');
+      // Said at once: typing a password twice only to hear it was too short wastes both.
+      const problem = describePasswordProblem(password);
+      if (problem) throw new UsageError(problem);
       const again = await promptHidden('Password again: ');
       if (again !== password) throw new UsageError('the two passwords differ');
     } else {
@@ -146,7 +150,7 @@ runCommand('admin', async () => {
       }
       const result = await resetAdminPassword(db, email, password);
       if (!result) throw new UsageError(`no admin account for ${email}`);
-      console.log(`Set a new password for ${email}; ended ${result.sessionsEnded} session${result.sessionsEnded === 1 ? '' : 's'}.`);
+      console.log(`Set a new password for ${email}; ended ${counted(result.sessionsEnded, 'session')}.`);
       return 0;
     }
     case 'delete': {

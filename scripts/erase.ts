@@ -6,6 +6,7 @@ import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/plat
 import { forgetErasedEmail } from '../src/lib/server/moderate/erased-emails.ts';
 import { eraseContact, type ErasureReport } from '../src/lib/server/moderate/erasure.ts';
 import { publishSite } from '../src/lib/server/publish/publish.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run erase -- EMAIL [--dry-run]
        npm run erase -- --contact-id ID [--dry-run]
@@ -35,15 +36,15 @@ before, with --allow-again), 2 bad usage.`;
 
 function describe(report: ErasureReport): string {
   return [
-    `${report.npsAnswers} NPS answers`,
-    `${report.reviewRequests} review links`,
-    `${report.reviews} reviews`,
-    `${report.photoFiles} photos`,
-    `${report.incentives} incentive records (${report.giftCodes} gift codes stay used)`,
-    `${report.emails} logged emails`,
-    `${report.outboxFiles} outbox messages`,
-    `${report.publishedBuildFiles} files of older published builds`,
-    `${report.auditEntriesScrubbed} audit details`,
+    counted(report.npsAnswers, 'NPS answer'),
+    counted(report.reviewRequests, 'review link'),
+    counted(report.reviews, 'review'),
+    counted(report.photoFiles, 'photo'),
+    `${counted(report.incentives, 'incentive record')} (${report.giftCodes === 1 ? '1 gift code stays' : `${report.giftCodes} gift codes stay`} used)`,
+    counted(report.emails, 'logged email'),
+    counted(report.outboxFiles, 'outbox message'),
+    `${counted(report.publishedBuildFiles, 'file')} of older published builds`,
+    counted(report.auditEntriesScrubbed, 'audit detail'),
   ].join(', ');
 }
 

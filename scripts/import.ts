@@ -6,6 +6,7 @@ import { access, constants, stat } from 'node:fs/promises';
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
 import { CsvFormatError, importNpsCsv, type ImportProgress } from '../src/lib/server/listen/nps-import.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run import -- FILE.csv [--dry-run]
 
@@ -43,7 +44,7 @@ function progressReporter(totalBytes: number): { update: ImportProgress; stop: (
       const quarter = Math.floor((bytesRead / totalBytes) * 4);
       if (quarter > reported && quarter < 4) {
         reported = quarter;
-        console.log(`import: ${quarter * 25}% read (${rows} rows)`);
+        console.log(`import: ${quarter * 25}% read (${counted(rows, 'row')})`);
       }
     },
     stop: () => {},
@@ -89,11 +90,11 @@ runCommand('import', async () => {
   for (const row of report.rejected) process.stderr.write(`${file}:${row.line}: ${row.reason}\n`);
   const verb = dryRun ? 'Dry run, nothing written: would add' : 'Added';
   console.log(
-    `${verb} ${report.answersAdded} answers and ${report.contactsAdded} new customers. ` +
+    `${verb} ${counted(report.answersAdded, 'answer')} and ${counted(report.contactsAdded, 'new customer')}. ` +
       `Rows: ${report.rows}, added: ${report.answersAdded}, duplicates: ${report.duplicates}, rejected: ${report.rejected.length}.`,
   );
   if (report.erased > 0) {
-    console.log(`Left out ${report.erased} rows of customers erased on request (npm run erase -- --allow-again EMAIL if one of them asks to be included again).`);
+    console.log(`Left out ${counted(report.erased, 'row')} of customers erased on request (npm run erase -- --allow-again EMAIL if one of them asks to be included again).`);
   }
   return report.rejected.length > 0 ? 1 : 0;
 });

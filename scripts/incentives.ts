@@ -16,6 +16,7 @@ import {
   type DeliveryProgress,
 } from '../src/lib/server/thank/incentives.ts';
 import { createResendBatchSender } from '../src/lib/server/platform/mail.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run incentives [-- --dry-run] [-- --codes FILE.csv] [-- --rate N] [-- --max-attempts N]
 
@@ -86,9 +87,9 @@ async function send({ db, config, env, mailer }: AppContext, { lock, parsed, fil
       byLocale[locale] = (byLocale[locale] ?? 0) + 1;
     }
     console.log(`Ledger: ${formatCounts(await countIncentivesByState(db))}`);
-    console.log(`Would send ${recipients.length} incentive${recipients.length === 1 ? '' : 's'} (${formatCounts(byLocale)}) via ${env.RESEND_API_KEY ? 'Resend' : `the outbox ${env.OUTBOX_DIR}`}`);
+    console.log(`Would send ${counted(recipients.length, 'incentive')} (${formatCounts(byLocale)}) via ${env.RESEND_API_KEY ? 'Resend' : `the outbox ${env.OUTBOX_DIR}`}`);
     for (const recipient of recipients) {
-      const attempts = recipient.attempts ? `, ${recipient.attempts} attempt${recipient.attempts === 1 ? '' : 's'} so far` : '';
+      const attempts = recipient.attempts ? `, ${counted(recipient.attempts, 'attempt')} so far` : '';
       console.log(`  #${recipient.incentiveId} ${recipient.email} [${incentiveLocale(config, recipient.locale)}] ${recipient.state}${attempts}`);
     }
     if (codesInUse) {
@@ -121,19 +122,19 @@ async function send({ db, config, env, mailer }: AppContext, { lock, parsed, fil
     if (bar) bar.update(progress.sent, { failed: progress.failed });
     else console.log(`batch ${progress.batch}/${progress.batches}: ${progress.sent} sent, ${progress.failed} failed of ${progress.total}`);
   };
-  const summary = await deliverIncentives({ config, mailer, sendBatch, maxAttempts, onProgress, lock }).finally(() => bar?.stop());
+  const summary = await deliverIncentives({ config, mailer, sendBatch, maxAttempts, onProgress, lock, siteUrl: env.SITE_URL }).finally(() => bar?.stop());
 
   const counts = await countIncentivesByState(db);
   const via = summary.transport === 'resend' ? 'Resend' : `the outbox ${env.OUTBOX_DIR}`;
   const repeated = summary.repeatedBatches ? `, ${summary.repeatedBatches} repeated from an interrupted run` : '';
-  console.log(`Sent ${summary.sent} of ${summary.total} incentives via ${via} in ${summary.batches} batch${summary.batches === 1 ? '' : 'es'}${repeated}.`);
+  console.log(`Sent ${summary.sent} of ${counted(summary.total, 'incentive')} via ${via} in ${counted(summary.batches, 'batch', 'batches')}${repeated}.`);
   console.log(`Ledger: ${formatCounts(counts)}`);
   if (summary.stopped) {
     console.log('Stopped early: this run lost its lock (the database was out of reach for a while, or the run was paused) and sent nothing more; the run that took over, or the next run, sends the rest.');
     return 1;
   }
   if (summary.failed > 0) {
-    console.log(`${summary.failed} failed; the next run retries them (up to ${maxAttempts} attempts), and the admin shows why at /admin/incentives/.`);
+    console.log(`${summary.failed} failed; the next run retries them (up to ${counted(maxAttempts, 'attempt')}), and the admin shows why at /admin/incentives/.`);
     return 1;
   }
   return 0;
@@ -157,7 +158,7 @@ runCommand('incentives', async () => {
   // The file is checked before anything is opened or written.
   const parsed = file ? readCodes(file) : null;
   if (file && parsed?.duplicates.length) {
-    console.log(`${file}: ignored ${parsed.duplicates.length} duplicate code${parsed.duplicates.length === 1 ? '' : 's'} (each code is used once)`);
+    console.log(`${file}: ignored ${counted(parsed.duplicates.length, 'duplicate code')} (each code is used once)`);
   }
 
   const context = await openAppContext();

@@ -5,6 +5,7 @@ import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/plat
 import { createRequestPacer } from '../src/lib/server/thank/incentives.ts';
 import { isInviteAudience } from '../src/lib/ask/invite-audience.ts';
 import { inviteCandidate, isInFlight, selectInvitationCandidates } from '../src/lib/server/ask/invitations.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run invite [-- --audience promoters|all] [-- --dry-run]
 
@@ -50,7 +51,7 @@ runCommand('invite', async () => {
     enabledLocales: config.locales.enabled,
     defaultLocale: config.locales.default,
   });
-  const who = audience === 'all' ? 'respondents' : 'promoters';
+  const who = (count: number) => (audience === 'all' ? counted(count, 'respondent') : counted(count, 'promoter'));
 
   if (values['dry-run']) {
     for (const candidate of candidates) {
@@ -62,7 +63,7 @@ runCommand('invite', async () => {
             : ' (its earlier email never went out)';
       console.log(`would invite ${candidate.email} (${candidate.locale}, latest score ${candidate.score})${note}`);
     }
-    console.log(`Dry run, nothing written or sent: would invite ${candidates.length} ${who}.`);
+    console.log(`Dry run, nothing written or sent: would invite ${who(candidates.length)}.`);
     return 0;
   }
 
@@ -81,11 +82,11 @@ runCommand('invite', async () => {
   }
   const transport = mailer.transport.name === 'outbox' ? ` (written to ${env.OUTBOX_DIR})` : '';
   console.log(
-    `Invited ${counts.sent} ${who}${transport}; ${counts['already-sent']} had already been sent, ${counts.skipped} skipped, ${counts.failed} failed.`,
+    `Invited ${who(counts.sent)}${transport}; ${counts['already-sent']} had already been sent, ${counts.skipped} skipped, ${counts.failed} failed.`,
   );
   if (counts['in-flight'] > 0) {
     console.log(
-      `${counts['in-flight']} review requests were created in the last 10 minutes but not sent, by another run or one that stopped: run again after 10 minutes to send them.`,
+      `${counts['in-flight'] === 1 ? '1 review request was' : `${counts['in-flight']} review requests were`} created in the last 10 minutes but not sent, by another run or one that stopped: run again after 10 minutes to send them.`,
     );
   }
   return counts.failed > 0 ? 1 : 0;

@@ -5,6 +5,7 @@ import { parseCommandLine, runCommand } from '../src/lib/server/platform/cli.ts'
 import { publishSite, queuePublishRequest } from '../src/lib/server/publish/publish.ts';
 import { count, eq } from 'drizzle-orm';
 import { reviews } from '../db/schema.ts';
+import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run publish [-- --dry-run]
 
@@ -24,7 +25,7 @@ runCommand('publish', async () => {
   const { db, env } = await openAppContext();
   if (values['dry-run']) {
     const [row] = await db.select({ value: count() }).from(reviews).where(eq(reviews.status, 'approved'));
-    console.log(`Would publish ${row?.value ?? 0} approved reviews.`);
+    console.log(`Would publish ${counted(row?.value ?? 0, 'approved review')}.`);
     return 0;
   }
   const publish = () =>
@@ -46,5 +47,5 @@ runCommand('publish', async () => {
     return 0;
   }
   if (result.status === 'failed') throw new Error(`publish failed, the previous pages stay live: ${result.error}`);
-  console.log(`Published ${result.reviewCount} reviews in ${(result.durationMs / 1000).toFixed(1)} s.`);
+  console.log(`Published ${counted(result.reviewCount, 'review')} in ${(result.durationMs / 1000).toFixed(1)} s.`);
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm start: check the configuration, bind the port, migrate, load the demo on first run, publish, serve.
 import { ConfigError } from '../src/lib/config-schema.ts';
-import { getConfig, publicIncentiveText } from '../src/lib/config.ts';
+import { getConfig } from '../src/lib/config.ts';
+import { promiseOf } from '../src/lib/ask/promised-incentive.ts';
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand } from '../src/lib/server/platform/cli.ts';
 import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/platform/demo.ts';
@@ -9,8 +10,10 @@ import { publishSite, queuedPublishRequest, readPointer, siteLayout } from '../s
 import { deleteStaleRateLimits } from '../src/lib/server/platform/rate-limit.ts';
 import { bindSitePort, startSiteServer, type BoundPort } from '../src/lib/server/publish/site-server.ts';
 import { getEnvironment } from '../src/lib/server/platform/env.ts';
+import { jobContextFor, startTickLoop } from '../src/lib/server/schedule/tick.ts';
+import { counted } from '../src/lib/plural.ts';
 
-const help = `Usage: npm start [-- --no-demo] [-- --skip-publish]
+const help = `Usage: npm start [-- --no-demo] [-- --skip-publish] [-- --no-tick]
 
 Checks review-wall.config.ts and the environment, takes HOST:PORT (default localhost:4321;
 requests get 503 "starting" until the site is ready), applies database migrations, loads the
@@ -19,18 +22,23 @@ the site. When the port is in use it stops at once, having changed nothing.
 
   --no-demo        do not load demo data into an empty database
   --skip-publish   serve the pages already published instead of rebuilding them first
-                   (unless a publish was asked for and has not run yet)`;
+                   (unless a publish was asked for and has not run yet)
+  --no-tick        do not do the due work (delayed surveys, reminders, autopilot) in this
+                   process: for deployments that run npm run tick from cron instead. Same as
+                   TICK_INTERVAL_SECONDS=0; by default it runs every 60 seconds.`;
 
 runCommand('start', async () => {
-  const { values } = parseCommandLine({ 'no-demo': { type: 'boolean' }, 'skip-publish': { type: 'boolean' } });
+  const { values } = parseCommandLine({ 'no-demo': { type: 'boolean' }, 'skip-publish': { type: 'boolean' }, 'no-tick': { type: 'boolean' } });
   if (values.help) {
     console.log(help);
     return 0;
   }
+  // Before anything reads the environment: the server's pages read it too (the admin says whether ticks run here).
+  if (values['no-tick']) process.env.TICK_INTERVAL_SECONDS = '0';
   // The port first: a second start on a port in use must stop before it publishes or claims a build.
   getConfig();
-  const { HOST, PORT } = getEnvironment();
-  const bound = await bindSitePort(HOST, PORT);
+  const { HOST, PORT, SITE_URL } = getEnvironment();
+  const bound = await bindSitePort(HOST, PORT, SITE_URL);
   if (bound.kind === 'in-use') throw new Error(`port ${PORT} is in use (another npm start?)`);
   if (bound.kind === 'unavailable') throw new Error(`cannot listen on ${HOST}:${PORT}: ${bound.reason}`);
   try {
@@ -43,11 +51,12 @@ runCommand('start', async () => {
 
 /** Everything after the port is bound: migrate, demo, publish, then serve until stopped. */
 async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined; 'skip-publish'?: boolean | undefined }): Promise<never> {
-  const { config, env, db } = await openAppContext();
+  const app = await openAppContext();
+  const { config, env, db } = app;
   const lifetimeDays = config.tokens.lifetimeDays;
 
   if (!values['no-demo'] && (await isDatabaseEmpty(db))) {
-    await loadDemo(db, { lifetimeDays, incentive: publicIncentiveText(config) });
+    await loadDemo(db, { lifetimeDays, ...promiseOf(config) });
     console.log('Loaded the demo dataset (remove it with: npm run demo -- --clear).');
   }
 
@@ -60,7 +69,7 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
       if (!(await readPointer(layout.current))) throw new ConfigError(`publish failed: ${result.error}`);
       console.log(`failed (${result.error}); serving the previous pages.`);
     } else if (result.status === 'succeeded') {
-      console.log(`done: ${result.reviewCount} reviews in ${(result.durationMs / 1000).toFixed(1)} s.`);
+      console.log(`done: ${counted(result.reviewCount, 'review')} in ${(result.durationMs / 1000).toFixed(1)} s.`);
     } else {
       console.log('another publish is running; serving the current pages.');
     }
@@ -74,6 +83,7 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
     host: env.HOST,
     port: env.PORT,
     proxy: env.TRUST_PROXY > 0 ? { hops: env.TRUST_PROXY, publicUrl: env.SITE_URL } : undefined,
+    siteUrl: env.SITE_URL,
   });
   console.log(`Review wall on ${site.url}/  (admin: ${site.url}/admin/)`);
   if (demoAccess) {
@@ -87,8 +97,12 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
   sweep();
   setInterval(sweep, 60 * 60 * 1000).unref();
 
+  // The embedded scheduler: due surveys, reminders, autopilot rounds, delayed invitations.
+  const ticks = env.TICK_INTERVAL_SECONDS > 0 ? startTickLoop(jobContextFor(app), env.TICK_INTERVAL_SECONDS) : null;
+  console.log(ticks ? `Due work (surveys, reminders) runs here every ${env.TICK_INTERVAL_SECONDS} s.` : 'Due work is left to npm run tick (the in-process tick is off).');
+
   const stop = () => {
-    void site.close().then(() => process.exit(0));
+    void Promise.all([site.close(), ticks?.stop()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -6,20 +6,21 @@ import { getDatabase } from './lib/server/platform/database.ts';
 import { getEnvironment } from './lib/server/platform/env.ts';
 import { submissionRateLimits, submissionRefusedUnread } from './lib/server/collect/review-submissions.ts';
 import { applySecurityHeaders } from './lib/server/platform/security-headers.ts';
-import { deleteSessionCookie, sessionCookieName, setSessionCookie, useSecureCookies, validateSessionToken } from './lib/server/auth/session.ts';
+import { deleteSessionCookie, readSessionToken, setSessionCookie, useSecureCookies, validateSessionToken } from './lib/server/auth/session.ts';
 
-/** Adds CSP, frame-ancestors, no-sniff and referrer policy to every on-demand response. */
+/** Adds CSP, frame-ancestors, no-sniff, referrer policy and (on an https site) HSTS to every on-demand response. */
 const securityHeaders = defineMiddleware(async (context, next) => {
   // Prerendered pages get their headers from the static file server.
   if (context.isPrerendered) return next();
   const response = await next();
+  const { SITE_URL } = getEnvironment();
   try {
-    applySecurityHeaders(response.headers);
+    applySecurityHeaders(response.headers, SITE_URL);
     return response;
   } catch {
     // Some responses (redirects, fetch results) have immutable headers: copy them.
     const copy = new Response(response.body, response);
-    applySecurityHeaders(copy.headers);
+    applySecurityHeaders(copy.headers, SITE_URL);
     return copy;
   }
 });
@@ -27,7 +28,9 @@ const securityHeaders = defineMiddleware(async (context, next) => {
 /**
  * Reads the session cookie into `locals.user`/`locals.session`, then guards the admin: without a
  * session, admin pages redirect to the sign-in page and admin endpoints, form posts and actions
- * (any action group named admin…) answer 401, before any routing, page or action code runs.
+ * (any action group named admin…) answer 401, before any page or action code runs or a body is
+ * read. Which action a request calls is Astro's own answer (getActionContext), so a path such as
+ * `/_actions/review.submit/_actions/admin.hide` is judged by the action Astro would run.
  * Unknown /admin paths are routed to a catch-all page, so they are guarded too.
  */
 const auth = defineMiddleware(async (context, next) => {
@@ -35,7 +38,7 @@ const auth = defineMiddleware(async (context, next) => {
   context.locals.session = null;
   if (context.isPrerendered) return next();
   const secure = useSecureCookies(getEnvironment().SITE_URL);
-  const token = context.cookies.get(sessionCookieName)?.value;
+  const token = readSessionToken(context.cookies, secure);
   if (token) {
     const validated = await validateSessionToken(await getDatabase(), token);
     if (validated) {
@@ -47,7 +50,8 @@ const auth = defineMiddleware(async (context, next) => {
     }
   }
   if (!context.locals.user) {
-    const access = classifyAdminRequest(context.url, context.request.method);
+    const action = getActionContext(context).action?.name ?? null;
+    const access = classifyAdminRequest(context.url, context.request.method, action);
     if (access === 'endpoint') return unauthorizedResponse();
     if (access === 'page') return context.redirect(signInUrlFor(context.url), 303);
   }

@@ -1,10 +1,11 @@
 // Astro Actions, grouped by resource. Each group lives in its own file and is added here.
-// Admin groups are named admin… (admin, adminPublish, adminIncentives, adminErasure): the middleware refuses any
+// Admin groups are named admin… (admin, adminPublish, adminIncentives, adminErasure, adminSurveys): the middleware refuses any
 // action whose group name starts with "admin" with 401 when nobody is signed in.
 import { adminErasure } from './erasure.ts';
 import { adminIncentives } from './incentives.ts';
 import { admin } from './moderation.ts';
 import { adminPublish } from './publish.ts';
 import { review } from './review.ts';
+import { adminSurveys } from './surveys.ts';
 
-export const server = { review, admin, adminPublish, adminIncentives, adminErasure };
+export const server = { review, admin, adminPublish, adminIncentives, adminErasure, adminSurveys };

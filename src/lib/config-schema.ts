@@ -1,4 +1,5 @@
 import { z } from 'astro/zod';
+import { closestMatch } from './edit-distance.ts';
 import { inviteAudiences } from './ask/invite-audience.ts';
 import { supportedLocales } from './locales.ts';
 
@@ -7,6 +8,33 @@ const hexColor = z
   .regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour like "#1f6feb"');
 
 const localeCode = z.enum(supportedLocales);
+
+/** Image types a logo may have: what browsers show and sharp can turn into the PNG emails use. */
+export const logoExtensions = ['svg', 'png', 'jpg', 'jpeg', 'webp', 'gif', 'avif'] as const;
+
+/**
+ * The logo: a file in public/, named by its path on the site ("/logo.svg"). Not a URL elsewhere:
+ * the build turns it into the PNG that emails and link previews need, so it must be at hand.
+ */
+const logoPath = z
+  .string()
+  .trim()
+  .refine((value) => !/^[a-z][a-z0-9+.-]*:/i.test(value), {
+    message: 'expected a file in public/, like "/logo.svg", not a URL: save the logo in public/ (the build makes a PNG of it for emails and link previews)',
+  })
+  .refine((value) => /^\/[^?#\\]*$/.test(value) && !value.split('/').includes('..'), {
+    message: 'expected the path of a file in public/, starting with "/", like "/logo.svg"',
+  })
+  .refine((value) => new RegExp(`\\.(${logoExtensions.join('|')})$`, 'i').test(value), {
+    message: `expected an image file: ${logoExtensions.map((extension) => `.${extension}`).join(', ')}`,
+  });
+
+/** A text for people, with translations by locale (written to fit the same sentence). */
+const translatedText = (what: string, maxLength: number) =>
+  z.strictObject({
+    text: z.string().trim().min(1, `expected ${what}`).max(maxLength, `expected at most ${maxLength} characters`),
+    translations: z.partialRecord(localeCode, z.string().trim().min(1).max(maxLength, `expected at most ${maxLength} characters`)).default({}),
+  });
 
 /**
  * schema.org types a business may name as the thing reviewed. Google ignores self-serving
@@ -22,49 +50,98 @@ export const itemReviewedTypes = [
   'LocalBusiness',
 ] as const;
 
-/** The shape of `review-wall.config.ts`. */
-export const reviewWallConfigSchema = z.object({
-  business: z.object({
+/** A delay in days (fractions allowed, e.g. 0.5 for twelve hours). */
+const days = z.number().min(0).max(365, 'expected at most 365 days');
+/** A delay in days before a reminder, or false for no reminder. */
+const optionalDelayDays = z.union([z.number().gt(0, 'expected a number of days above 0, or false').max(365, 'expected at most 365 days'), z.literal(false)], {
+  message: 'expected a number of days, or false for no reminder',
+});
+
+/**
+ * The shape of `review-wall.config.ts`. Every object is strict: a misspelt key would otherwise be
+ * dropped without a word and its setting silently left at the default.
+ */
+export const reviewWallConfigSchema = z.strictObject({
+  business: z.strictObject({
     name: z.string().trim().min(1, 'expected the business name'),
     website: z.url({ message: 'expected an absolute URL like "https://example.com"' }),
-    logo: z.string().optional(),
+    logo: logoPath.optional(),
     colors: z
-      .object({ primary: hexColor.default('#1f6feb'), accent: hexColor.default('#f5a623') })
+      .strictObject({ primary: hexColor.default('#1f6feb'), accent: hexColor.default('#f5a623') })
       .prefault({}),
   }),
-  itemReviewed: z.object({
+  itemReviewed: z.strictObject({
     type: z.enum(itemReviewedTypes, {
       message: `expected one of ${itemReviewedTypes.join(', ')}`,
     }),
     name: z.string().trim().min(1, 'expected the name of the product or service reviewed'),
   }),
   locales: z
-    .object({
+    .strictObject({
       default: localeCode.default('en'),
       enabled: z.array(localeCode).min(1).default([...supportedLocales]),
     })
     .prefault({}),
   invite: z
-    .object({
+    .strictObject({
       /**
        * Who `npm run invite` asks by default: promoters (9–10) only, or every respondent. What the
        * public pages say about collection follows the invitations actually sent, not this value.
        */
       audience: z.enum(inviteAudiences, { message: 'expected "promoters" or "all"' }).default('promoters'),
+      /** Days after a survey answer in the audience before the review invitation email (unless they wrote the review already). */
+      afterAnswerDays: days.default(1),
+      /** Days after the invitation before one reminder for an unused review link; false for none. */
+      reminderAfterDays: optionalDelayDays.default(5),
     })
     .prefault({}),
-  incentive: z.object({
-    /** What every reviewer receives, e.g. "a $10 gift card", with optional translations. */
-    text: z.string().trim().min(1, 'expected the incentive, e.g. "a $10 gift card"'),
-    translations: z.partialRecord(localeCode, z.string().trim().min(1)).default({}),
-  }),
+  surveys: z
+    .strictObject({
+      /** Nobody is surveyed again within this many days of their last survey, whatever triggers it. */
+      quietPeriodDays: z.number().int().min(0).max(3650, 'expected at most 3650 days').default(90),
+      /** Hours after a helpdesk ticket is resolved before its survey goes out. */
+      afterTicketResolvedHours: z.number().min(0).max(24 * 90, 'expected at most 2160 hours (90 days)').default(24),
+      /** Days after the survey before one reminder if it is unanswered; false for none. */
+      reminderAfterDays: optionalDelayDays.default(3),
+      /** Survey every contact again on this rhythm (rounds); leave out to survey only by hand or after tickets. */
+      autopilot: z.strictObject({ everyDays: z.number().int().min(1, 'expected at least 1 day').max(3650) }).optional(),
+    })
+    .prefault({})
+    .refine((surveys) => !surveys.autopilot || surveys.autopilot.everyDays >= surveys.quietPeriodDays, {
+      message: 'expected at least surveys.quietPeriodDays: nobody is surveyed again inside the quiet period',
+      path: ['autopilot', 'everyDays'],
+    }),
+  incentive: z
+    .strictObject({
+      /** What every reviewer receives, e.g. "a $10 gift card", with optional translations. */
+      text: z.string().trim().min(1, 'expected the incentive, e.g. "a $10 gift card"'),
+      translations: z.partialRecord(localeCode, z.string().trim().min(1)).default({}),
+      /**
+       * How to claim it, e.g. "Redeem the code at https://acme.example/gift before 31 March.", with
+       * translations: the thank-you email says it under the incentive (and the code, if any).
+       */
+      claimInstructions: translatedText('how to claim the incentive, e.g. "Redeem the code at https://acme.example/gift"', 1000).optional(),
+    })
+    .superRefine((incentive, context) => {
+      // A language that names the incentive in its own words must also say how to claim it in
+      // them: otherwise its thank-you email switches language in the middle.
+      if (!incentive.claimInstructions) return;
+      for (const locale of Object.keys(incentive.translations)) {
+        if (incentive.claimInstructions.translations[locale as keyof typeof incentive.translations]) continue;
+        context.addIssue({
+          code: 'custom',
+          path: ['claimInstructions', 'translations', locale],
+          message: `expected the ${locale} translation, as incentive.translations has one (its thank-you email would otherwise switch language)`,
+        });
+      }
+    }),
   tokens: z
-    .object({
+    .strictObject({
       lifetimeDays: z.number().int().min(1).max(365, 'expected at most 365 days').default(30),
     })
     .prefault({}),
   publish: z
-    .object({
+    .strictObject({
       /** Rebuild the public pages after every approval instead of waiting for Publish. */
       automaticallyAfterApproval: z.boolean().default(false),
     })
@@ -81,10 +158,49 @@ export function defineReviewWallConfig(config: ReviewWallConfigInput): ReviewWal
   return config;
 }
 
+/** The keys a config object at `path` may have (object keys, or a record's allowed keys). */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  // Zod 4 keeps the parts of a schema in `_zod.def`; wrappers (default, prefault, optional) hold
+  // the schema they wrap in `innerType`.
+  type Definition = { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType>; keyType?: z.ZodType; element?: z.ZodType; entries?: Record<string, string> };
+  let current: z.ZodType | undefined = schema;
+  const rest = [...path];
+  while (current) {
+    const def: Definition = (current as unknown as { _zod: { def: Definition } })._zod.def;
+    if (def.innerType) {
+      current = def.innerType;
+      continue;
+    }
+    if (rest.length === 0) {
+      if (def.type === 'object') return Object.keys(def.shape ?? {});
+      if (def.type === 'record' && def.keyType) return knownKeysAt(def.keyType, []);
+      if (def.type === 'enum') return Object.values(def.entries ?? {});
+      return [];
+    }
+    const key = rest.shift()!;
+    if (def.type === 'object') current = def.shape?.[String(key)];
+    else if (def.type === 'array') current = def.element;
+    else return [];
+  }
+  return [];
+}
+
+/** "did you mean …?" for a misspelt key, else the keys allowed there. */
+function describeUnknownKey(key: string, known: string[]): string {
+  const suggestion = closestMatch(key, known);
+  if (suggestion) return `unknown key; did you mean "${suggestion}"?`;
+  return known.length > 0 ? `unknown key; expected one of ${known.join(', ')}` : 'unknown key';
+}
+
 /** Turns a zod error into one line: the first failing key and what it expects. */
-export function describeFirstIssue(source: string, error: z.ZodError): string {
+export function describeFirstIssue(source: string, error: z.ZodError, schema: z.ZodType = reviewWallConfigSchema): string {
   const issue = error.issues[0];
   if (!issue) return `${source}: invalid`;
+  if (issue.code === 'unrecognized_keys') {
+    const [key = ''] = issue.keys;
+    const keyPath = [...issue.path.map(String), key].join('.');
+    return `${source}: ${keyPath}: ${describeUnknownKey(key, knownKeysAt(schema, issue.path))}`;
+  }
   const key = issue.path.map(String).join('.') || '(root)';
   return `${source}: ${key}: ${issue.message}`;
 }

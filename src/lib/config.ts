@@ -1,9 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { describeConfigLoadError } from './config-load-error.ts';
+import type { LogoSize } from './brand-logo.ts';
 import { ConfigError, parseReviewWallConfig, type ReviewWallConfig } from './config-schema.ts';
+import { normalizeLocale, type Locale } from './locales.ts';
 
-/** Set by astro.config.mjs (Vite `define`) in an Astro build: the config file's contents. */
-declare const __REVIEW_WALL_CONFIG__: { source: string; raw: unknown } | undefined;
+/** Set by astro.config.mjs (Vite `define`) in an Astro build: the config file's contents, and its logo's size. */
+declare const __REVIEW_WALL_CONFIG__: { source: string; raw: unknown; logoSize?: LogoSize | null } | undefined;
 
 /** The config file's name as the person starting the site wrote it, and where it is. */
 export interface ConfigFile {
@@ -22,17 +26,32 @@ export function configFile(env: NodeJS.ProcessEnv = process.env): ConfigFile {
   return { source: 'review-wall.config.ts', path: resolve(import.meta.dirname, '..', '..', 'review-wall.config.ts') };
 }
 
-/** Imports a config file's default export; a missing file is a ConfigError. */
-export async function readConfigFile(file: ConfigFile): Promise<unknown> {
+/** A file's text, or undefined if it cannot be read. */
+function readText(path: string): string | undefined {
   try {
-    const module = (await import(/* @vite-ignore */ pathToFileURL(file.path).href)) as { default?: unknown };
-    return module.default;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const missing = (code === 'ERR_MODULE_NOT_FOUND' || code === 'ENOENT') && String((error as Error).message).includes(file.path);
-    if (missing) throw new ConfigError(`${file.source}: no such file (${file.path})`);
-    throw error;
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * Imports a config file's default export. Anything that stops it (no such file, a syntax error,
+ * an error thrown while it runs, no default export) is a ConfigError with one line naming the
+ * file, and the line and column where Node reports them.
+ */
+export async function readConfigFile(file: ConfigFile): Promise<unknown> {
+  if (!existsSync(file.path)) throw new ConfigError(`${file.source}: no such file (${file.path})`);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(/* @vite-ignore */ pathToFileURL(file.path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(describeConfigLoadError({ ...file, text: readText(file.path) }, error, readText));
+  }
+  if (!('default' in module)) {
+    throw new ConfigError(`${file.source}: no default export (expected "export default defineReviewWallConfig({ … })")`);
+  }
+  return module.default;
 }
 
 /** The file's contents, or why they could not be read. */
@@ -52,16 +71,49 @@ const loaded = typeof __REVIEW_WALL_CONFIG__ !== 'undefined' ? __REVIEW_WALL_CON
 
 let cached: ReviewWallConfig | undefined;
 
-/** The site configuration (review-wall.config.ts or REVIEW_WALL_CONFIG), validated once. */
+/** The project's public/ folder, where business.logo names a file (for scripts: a build has its own copy). */
+export const projectPublicDirectory = resolve(import.meta.dirname, '..', '..', 'public');
+
+/** The file a logo path names: "/logo.svg" is public/logo.svg. */
+export function logoFilePath(logo: string, publicDirectory = projectPublicDirectory): string {
+  return resolve(publicDirectory, `.${logo}`);
+}
+
+/** Why business.logo cannot be used, in one line naming the config file, or null when its file is there. */
+export function logoFileProblem(source: string, logo: string, publicDirectory = projectPublicDirectory): string | null {
+  if (existsSync(logoFilePath(logo, publicDirectory))) return null;
+  return `${source}: business.logo: no such file: public${logo} (put the logo there, or remove business.logo)`;
+}
+
+/**
+ * The site configuration (review-wall.config.ts or REVIEW_WALL_CONFIG), validated once. Outside a
+ * build, the logo file it names must exist too (a build checked it when it was made).
+ */
 export function getConfig(): ReviewWallConfig {
   if ('error' in loaded) throw loaded.error;
-  cached ??= parseReviewWallConfig(loaded.raw, loaded.source);
+  if (!cached) {
+    const config = parseReviewWallConfig(loaded.raw, loaded.source);
+    const problem = config.business.logo && typeof __REVIEW_WALL_CONFIG__ === 'undefined' ? logoFileProblem(loaded.source, config.business.logo) : null;
+    if (problem) throw new ConfigError(problem);
+    cached = config;
+  }
   return cached;
+}
+
+/** The logo's size in pixels, known in a build (astro.config.mjs reads it); null without a logo. */
+export function builtLogoSize(): LogoSize | null {
+  return typeof __REVIEW_WALL_CONFIG__ !== 'undefined' ? (__REVIEW_WALL_CONFIG__.logoSize ?? null) : null;
 }
 
 /** The incentive text in a locale, falling back to the default text. */
 export function incentiveTextFor(config: ReviewWallConfig, locale: string): string {
   return config.incentive.translations[locale as keyof typeof config.incentive.translations] ?? config.incentive.text;
+}
+
+/** The language to write to a contact in: theirs ("pl-PL" counts as pl) if the site speaks it, else the default. */
+export function contactLocale(config: ReviewWallConfig, tag: string | null | undefined): Locale {
+  const normalized = normalizeLocale(tag, config.locales.default);
+  return config.locales.enabled.includes(normalized) ? normalized : config.locales.default;
 }
 
 /** The incentive as the public pages, which are in English, name it. */

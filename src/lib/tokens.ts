@@ -17,3 +17,11 @@ export function hashToken(token: string): string {
 export function isWellFormedToken(value: string): boolean {
   return /^[a-z2-7]{32}$/.test(value);
 }
+
+/**
+ * A second token that follows from `token` alone, for another purpose (the review link offered
+ * after a survey answer): as random as its source, and its source cannot be worked out from it.
+ */
+export function deriveToken(token: string, purpose: string): string {
+  return encodeBase32LowerCaseNoPadding(sha256(new TextEncoder().encode(`review-wall:${purpose}:${token}`)).slice(0, 20));
+}

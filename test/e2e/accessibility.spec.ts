@@ -9,6 +9,7 @@ import { reviews } from '../../db/schema.ts';
 import { startApp, type RunningApp } from '../helpers/app.ts';
 import { writeConfigVariant } from '../helpers/config.ts';
 import { createReviewLink } from '../helpers/review-links.ts';
+import { createSurveyLink } from '../helpers/surveys.ts';
 
 // axe-core's WCAG 2.0/2.1/2.2 A and AA rules on every kind of page, in light and dark mode.
 // Automated rules find only part of real problems (hence the keyboard-only test below), but a
@@ -62,7 +63,36 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expectNoViolations(page, 'unknown link');
     });
 
+    test('survey pages: confirm, thank-you with the reason and the review, errors, unsubscribe', async ({ page }) => {
+      const db = await openDatabase({ url: app.env.DATABASE_URL! });
+      try {
+        const link = await createSurveyLink(db, { locale: 'ru' });
+        await page.goto(`${app.url}/s/${link.token}/9`);
+        await expectNoViolations(page, 'survey confirm page');
+        await page.locator('form button[type="submit"]').click();
+        await expect(page.locator('#reason')).toBeVisible();
+        await expectNoViolations(page, 'survey thank-you page with the review offer');
+        // A reason past the limit, past the browser's own check, so the server answers with its error.
+        await page.locator('#reason').evaluate((box: HTMLTextAreaElement) => box.removeAttribute('maxlength'));
+        await page.locator('#reason').fill('x'.repeat(2001));
+        await page.locator('form.reason button[type="submit"]').click();
+        await expect(page.locator('#reason-error')).toBeVisible();
+        await expectNoViolations(page, 'survey reason too long');
+        await page.goto(`${app.url}/s/${link.token}/unsubscribe`);
+        await expectNoViolations(page, 'survey unsubscribe');
+        const expired = await createSurveyLink(db, { expired: true });
+        await page.goto(`${app.url}/s/${expired.token}/5`);
+        await expectNoViolations(page, 'expired survey link');
+        await page.goto(`${app.url}/s/${'a'.repeat(32)}/5`);
+        await expectNoViolations(page, 'unknown survey link');
+      } finally {
+        db.$client.close();
+      }
+    });
+
     test('admin pages', async ({ page }) => {
+      // Eleven pages, each analysed by axe: slow on a busy machine.
+      test.slow();
       await page.goto(`${app.url}/admin/sign-in`);
       await expectNoViolations(page, 'sign-in');
       await page.getByLabel('Email').fill(app.adminEmail!);
@@ -73,7 +103,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByLabel('Password').fill(app.adminPassword!);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await expect(page).toHaveURL(/\/admin\/$/);
-      for (const path of ['/admin/', '/admin/?status=approved', '/admin/dashboard/', '/admin/publish/', '/admin/incentives/', '/admin/erase/']) {
+      for (const path of ['/admin/', '/admin/?status=approved', '/admin/dashboard/', '/admin/dashboard/?from=2026-01-01&to=2026-12-31&email=nobody@example.com', '/admin/publish/', '/admin/incentives/', '/admin/erase/', '/admin/surveys/', '/admin/scheduled/']) {
         await page.goto(`${app.url}${path}`);
         await expectNoViolations(page, path);
       }

@@ -111,7 +111,8 @@ test('a marketer signs in, approves, rejects with a reason, redacts a phone numb
 test('once published, the redacted review shows the removal note and not the phone number', async ({ page }) => {
   const published = await runScript('publish', [], app.env);
   expect(published.code, published.stderr).toBe(0);
-  await page.goto(`${app.url}/testimonials/${phoneReviewId}/`);
+  const [review] = await db.select({ publicId: reviews.publicId }).from(reviews).where(eq(reviews.id, phoneReviewId));
+  await page.goto(`${app.url}/testimonials/${review!.publicId}/`);
   await expect(page.locator('body')).toContainText('Zadzwońcie do mnie: […], chętnie opowiem więcej.');
   await expect(page.locator('body')).toContainText('[edited to remove personal data]');
   expect(await page.content()).not.toContain('601 234');

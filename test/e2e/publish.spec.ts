@@ -1,6 +1,6 @@
 import { createClient } from '@libsql/client';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,15 +77,18 @@ test('an approved review appears on the wall, its own page and the widget only a
     // The history says how many reviews went out: the five demo ones and these two.
     await expect(page.locator('tr[data-run-id]').first().locator('td').nth(3)).toHaveText('7');
 
+    // Approval gave it a public id, which its address uses instead of the row id.
+    const publicId = String((await database.execute({ sql: 'select public_id from reviews where id = ?', args: [reviewId] })).rows[0]![0]);
+    expect(publicId).toMatch(/^[0-9a-f]{16}$/);
     await page.goto(`${app.url}/`);
-    const card = page.locator(`article.review[data-review-id="${reviewId}"]`);
+    const card = page.locator(`article.review[data-review-id="${publicId}"]`);
     await expect(card).toContainText(text);
     await expect(card).toContainText('Sofia Rossi');
     await expect(card).toContainText('regardless of rating');
     expect(await page.locator('script:not([type="application/ld+json"])').count()).toBe(0);
 
     await card.getByRole('link', { name: 'Sofia Rossi' }).click();
-    await expect(page).toHaveURL(`${app.url}/testimonials/${reviewId}/`);
+    await expect(page).toHaveURL(`${app.url}/testimonials/${publicId}/`);
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Sofia Rossi');
     const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as { reviewBody: string };
     expect(jsonLd.reviewBody).toContain(text);
@@ -131,6 +134,15 @@ test('a build that fails leaves the old wall serving and the admin says why', as
     const failed = page.locator('tr[data-status="failed"]').first();
     await expect(failed).toContainText('itemReviewed.type: expected one of');
     await expect(failed).toContainText('the previous pages stayed live');
+
+    // A syntax error (a comma left out): the admin sees the file, the line and the column.
+    const good = readFileSync(writeConfigVariant(directory, (config) => config), 'utf8');
+    writeFileSync(configFile, good.replace(/},\n(\s*)"locales"/, '}\n$1"locales"'));
+    const line = good.split('\n').findIndex((text) => text.includes('"locales"')) + 1;
+    expect(await publish(page, app)).toBe('failed');
+    await expect(page.locator('tr[data-status="failed"]').first()).toContainText(
+      `${configFile}:${line}:3: syntax error: Expected ',', got 'string literal' (is a comma missing at the end of line ${line - 1}?)`,
+    );
 
     await page.goto(`${app.url}/`);
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Selected testimonials');

@@ -96,3 +96,19 @@ export async function topAndBottomColours(image: Buffer | string): Promise<{ top
   };
   return { top: row(Math.floor(info.height * 0.1)), bottom: row(Math.floor(info.height * 0.9)) };
 }
+
+/**
+ * The chunks of a WebP file, by name (`VP8 `, `EXIF`, `XMP `, `ICCP`, …). A stored avatar of a
+ * noisy photo is random-looking bytes where `hasGpsDirectory`'s two-byte tag turns up by chance;
+ * its chunk list says for sure whether any metadata was written.
+ */
+export function webpChunkNames(webp: Buffer): string[] {
+  if (webp.toString('latin1', 0, 4) !== 'RIFF' || webp.toString('latin1', 8, 12) !== 'WEBP') throw new Error('not a WebP file');
+  const names: string[] = [];
+  for (let offset = 12; offset + 8 <= webp.byteLength; ) {
+    names.push(webp.toString('latin1', offset, offset + 4));
+    const size = webp.readUInt32LE(offset + 4);
+    offset += 8 + size + (size % 2);
+  }
+  return names;
+}

@@ -13,6 +13,9 @@ export interface SubmissionSeed {
   featured?: boolean;
   redacted?: boolean;
   unsubscribed?: boolean;
+  /** What the invitation promised, as its review request records it (nothing recorded when left out). */
+  incentive?: string;
+  incentiveTranslations?: Record<string, string>;
 }
 
 /** Ids of a seeded submission. */
@@ -52,6 +55,8 @@ export async function seedSubmissions(db: Database, seeds: SubmissionSeed[]): Pr
           expiresAt: new Date(now.getTime() + 86_400_000),
           sentAt: now,
           submittedAt: now,
+          incentive: seed.incentive ?? null,
+          incentiveTranslations: seed.incentiveTranslations ?? null,
         })),
       )
       .returning({ id: reviewRequests.id });

@@ -1,3 +1,4 @@
+import { inArray } from 'drizzle-orm';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -87,4 +88,11 @@ export async function writeStoredPhoto(uploadDir: string, color = '#2a9d8f'): Pr
   mkdirSync(join(uploadDir, 'review-photos'), { recursive: true });
   writeFileSync(join(uploadDir, relative), await sharp({ create: { width: 256, height: 256, channels: 3, background: color } }).webp().toBuffer());
   return relative;
+}
+
+/** The public ids of reviews by row id, in the same order (null for a review never approved). */
+export async function publicIdsOf(db: Database, rowIds: number[]): Promise<(string | null)[]> {
+  const rows = await db.select({ id: reviews.id, publicId: reviews.publicId }).from(reviews).where(inArray(reviews.id, rowIds));
+  const byRow = new Map(rows.map((row) => [row.id, row.publicId]));
+  return rowIds.map((id) => byRow.get(id) ?? null);
 }

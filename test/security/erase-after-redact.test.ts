@@ -122,6 +122,9 @@ describe('erasure after a redaction, against a started server', () => {
     const databaseFiles = () => [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`].filter((file) => existsSync(file));
     expect(traces(databaseFiles()).length).toBeGreaterThan(0);
 
+    const publicId = after!.publicId!;
+    expect(publicId).toMatch(/^[0-9a-f]{16}$/);
+    expect(live).toContain(`/testimonials/${publicId}/`);
     const erased = await post('/admin/erase/?_action=adminErasure.erase', new URLSearchParams({ email, confirm: 'yes' }));
     expect(erased.status).toBe(303);
     expect(erased.headers.get('location')).toMatch(/^\/admin\/erase\/\?erased=\d+&publishing=1$/);
@@ -130,16 +133,18 @@ describe('erasure after a redaction, against a started server', () => {
     const everything = [...filesUnder(siteDir), ...filesUnder(uploadDir), ...filesUnder(outboxDir), ...databaseFiles()];
     expect(everything).toContain(databaseFile);
     expect(traces(everything)).toEqual([]);
-    // Found by id: no page or photo of the review in any build.
+    // Found by id: no page or photo of the review in any build, by public id or row id.
     for (const build of readdirSync(join(siteDir, 'builds'))) {
-      expect(existsSync(join(siteDir, 'builds', build, 'client', 'testimonials', String(reviewId))), build).toBe(false);
-      const photos = join(siteDir, 'builds', build, 'client', 'testimonials', 'photos');
-      expect(existsSync(photos) ? readdirSync(photos).filter((file) => file.startsWith(`${reviewId}-`)) : [], build).toEqual([]);
+      for (const id of [publicId, String(reviewId)]) {
+        expect(existsSync(join(siteDir, 'builds', build, 'client', 'testimonials', id)), `${build} ${id}`).toBe(false);
+        const photos = join(siteDir, 'builds', build, 'client', 'testimonials', 'photos');
+        expect(existsSync(photos) ? readdirSync(photos).filter((file) => file.startsWith(`${id}-`)) : [], build).toEqual([]);
+      }
     }
 
     // The site still works: the other review is on the wall, the admin and its erasure page answer.
     expect(await (await fetch(`${app.url}/`)).text()).toContain('Another customer, who stays on the wall.');
     expect((await fetch(`${app.url}/admin/`, { headers: { Cookie: cookie } })).status).toBe(200);
-    expect((await fetch(`${app.url}/testimonials/${reviewId}/`)).status).toBe(404);
+    expect((await fetch(`${app.url}/testimonials/${publicId}/`)).status).toBe(404);
   }, 300_000);
 });

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../helpers/app.ts';
 import { anchorsOf, brokenLinks, headingSlug, markdownFilesUnder } from '../helpers/markdown-links.ts';
 
-const pages = [join(projectRoot, 'README.md'), ...markdownFilesUnder(join(projectRoot, 'docs'))];
+const pages = [join(projectRoot, 'README.md'), join(projectRoot, 'SECURITY.md'), ...markdownFilesUnder(join(projectRoot, 'docs'))];
 
 describe('README and docs/', () => {
   it.each(pages.map((page) => [page.slice(projectRoot.length + 1), page]))('every relative link, image, #anchor and repository path in %s resolves', (_name, page) => {
@@ -17,6 +17,11 @@ describe('README and docs/', () => {
     const linked = new Set([...readme.matchAll(/\]\((docs\/[^)#]+\.md)/g)].map((match) => match[1]));
     const docsPages = markdownFilesUnder(join(projectRoot, 'docs')).map((page) => page.slice(projectRoot.length + 1));
     expect(docsPages.filter((page) => !linked.has(page))).toEqual([]);
+  });
+
+  it('the README and docs/security.md link to SECURITY.md', () => {
+    expect(readFileSync(join(projectRoot, 'README.md'), 'utf8')).toContain('](SECURITY.md)');
+    expect(readFileSync(join(projectRoot, 'docs', 'security.md'), 'utf8')).toContain('](../SECURITY.md)');
   });
 
   it('the README stays a two-minute read: under 10 KB', () => {

@@ -21,14 +21,28 @@ function decode(value: string): string {
   }
 }
 
+/** Decodes until nothing changes (a few rounds at most), so `%2561dmin` reads as `admin` too. */
+function decodeFully(value: string): string {
+  let decoded = value;
+  for (let round = 0; round < 4; round++) {
+    const next = decode(decoded);
+    if (next === decoded) break;
+    decoded = next;
+  }
+  return decoded;
+}
+
 /**
  * Whether an Astro action name belongs to an admin group. Every action group whose name starts
- * with "admin" (`admin.approve`, `adminPublish.run`, …) needs a session. Astro decodes each
- * dotted part before looking the action up, so the check decodes too.
+ * with "admin" (`admin.approve`, `adminPublish.run`, …) needs a session. Astro decodes each dotted
+ * part once before looking the action up; the check decodes fully and looks at every
+ * slash-separated part, so no spelling that could ever reach an admin action passes as public
+ * (one that reaches none is merely refused early).
  */
 export function isAdminActionName(name: string): boolean {
-  const group = decode(name.replace(/^\/+/, '').split('.')[0] ?? '');
-  return /^admin/i.test(group.trim());
+  return decodeFully(name)
+    .split('/')
+    .some((part) => /^admin/i.test((part.split('.')[0] ?? '').trim()));
 }
 
 /** The path as the router will see it: decoded, with repeated slashes folded, lower-cased for comparison. */
@@ -42,17 +56,14 @@ export function isAdminPath(pathname: string): boolean {
   return path === '/admin' || path.startsWith('/admin/');
 }
 
-/** The action a request calls, from the RPC path (/_actions/NAME) or the form query (?_action=NAME). */
-export function calledActionName(url: URL, method: string): string | null {
-  const rpc = routedPath(url.pathname).match(/\/_actions\/(.*)$/);
-  if (rpc) return rpc[1] ?? '';
-  if (method === 'POST') return url.searchParams.get('_action');
-  return null;
-}
-
-/** How the guard treats a request without a session. */
-export function classifyAdminRequest(url: URL, method: string): AdminAccess {
-  const action = calledActionName(url, method);
+/**
+ * How the guard treats a request without a session. `action` is the name of the action Astro will
+ * run for this request, as Astro itself reads it (`getActionContext(context).action?.name`: the
+ * part after the last `/_actions/` of an RPC path, or the `_action` query of a form post), or null
+ * when it runs none. It is taken from Astro rather than parsed here, so the guard and the action
+ * router can never disagree about which action a request calls.
+ */
+export function classifyAdminRequest(url: URL, method: string, action: string | null): AdminAccess {
   if (action !== null && isAdminActionName(action)) return 'endpoint';
   if (!isAdminPath(url.pathname)) return 'public';
   const path = routedPath(url.pathname).replace(/\/+$/, '');

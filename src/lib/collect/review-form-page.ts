@@ -1,7 +1,7 @@
 // What the review form's page (/r/TOKEN) shows, decided from the link, the post it answers and the
 // request, so the page itself only renders.
-import { fill } from '../i18n/index.ts';
-import type { ReviewFormStrings } from '../i18n/messages.ts';
+import { formatDateInSentence } from '../i18n/dates.ts';
+import { fill, fillCounted, messagesFor } from '../i18n/index.ts';
 import { chooseLocale, type Locale } from '../locales.ts';
 import { nameDisplayChoices, type NameDisplay } from './display-name.ts';
 import type { OwnReview, ReviewLinkState } from './review-link.ts';
@@ -64,15 +64,15 @@ export interface ReviewFormState {
 export type ReviewFormPage = { locale: Locale; status: number } & (
   | { kind: 'not-found' }
   | { kind: 'expired' }
-  /** The review was moderated: the page says how it ended. */
-  | { kind: 'status'; review: OwnReview }
+  /** The review was moderated: the page says how it ended, and what became of the incentive. */
+  | { kind: 'status'; review: OwnReview; incentiveSentAt: Date | null }
   | { kind: 'form'; form: ReviewFormState; retryAfterSeconds?: number }
 );
 
 /** What the page knows when it answers a request. */
 export interface ReviewFormPageInput {
   /** The link and what it can do now; null for a token we never issued. */
-  link: { state: ReviewLinkState; locale: string; contactName: string | null; review: OwnReview | null } | null;
+  link: { state: ReviewLinkState; locale: string; contactName: string | null; review: OwnReview | null; incentiveSentAt?: Date | null } | null;
   /** Why the post this page answers failed; null for a GET. */
   failure: ReviewFormFailure | null;
   /** The fields of that post, when its body was read (see mayShowPostedForm). */
@@ -103,7 +103,7 @@ export function reviewFormPage(input: ReviewFormPageInput): ReviewFormPage {
     fallback: input.locales.default,
   });
   if (!link || failure?.code === 'NOT_FOUND') return { kind: 'not-found', locale, status: 404 };
-  if (link.state === 'moderated' && link.review) return { kind: 'status', locale, status: 200, review: link.review };
+  if (link.state === 'moderated' && link.review) return { kind: 'status', locale, status: 200, review: link.review, incentiveSentAt: link.incentiveSentAt ?? null };
   if (link.state === 'expired' || failure?.code === 'GONE') return { kind: 'expired', locale, status: 410 };
 
   const form: ReviewFormState = {
@@ -146,16 +146,34 @@ export function reviewFormPage(input: ReviewFormPageInput): ReviewFormPage {
 /** The photo limit as the form's texts state it, in whole megabytes. */
 export const photoMaxMegabytes = Math.floor(reviewFormLimits.photoMaxBytes / (1024 * 1024));
 
-/** The text of a field error in the form's language, with the limit it refers to. */
-export function reviewFormErrorText(t: ReviewFormStrings, key: ReviewFormErrorKey): string {
+/** The text of a field error in the form's language, with the limit it refers to (and the plural form that limit takes). */
+export function reviewFormErrorText(locale: Locale, key: ReviewFormErrorKey): string {
   const max =
     key === 'roleTooLong' ? reviewFormLimits.roleMaxLength : key === 'companyTooLong' ? reviewFormLimits.companyMaxLength : reviewFormLimits.bodyMaxLength;
-  return fill(t.errors[key], { min: reviewFormLimits.bodyMinLength, max, megabytes: photoMaxMegabytes });
+  const min = reviewFormLimits.bodyMinLength;
+  return fillCounted(locale, messagesFor(locale).reviewForm.errors[key], key === 'bodyTooShort' ? min : max, { min, max, megabytes: photoMaxMegabytes });
 }
 
 /** The text of a message about the whole form, in the form's language. */
-export function reviewFormMessageText(t: ReviewFormStrings, key: ReviewFormMessage): string {
-  return fill(t[key], { megabytes: photoMaxMegabytes });
+export function reviewFormMessageText(locale: Locale, key: ReviewFormMessage): string {
+  return fill(messagesFor(locale).reviewForm[key], { megabytes: photoMaxMegabytes });
+}
+
+/**
+ * What the status page says about the incentive: that it was emailed, and when, or that it will
+ * be. The reviewer gets it whatever the moderation outcome, so a rejected review's page says so too.
+ */
+export function incentiveStatusText(locale: Locale, incentive: string, sentAt: Date | null): string {
+  const t = messagesFor(locale).reviewForm;
+  return sentAt
+    ? fill(t.statusIncentiveSent, { incentive, date: formatDateInSentence(locale, sentAt, 'on') })
+    : fill(t.statusIncentivePending, { incentive });
+}
+
+/** The hint under the review's text box: how long it may be. */
+export function reviewBodyHint(locale: Locale): string {
+  const { bodyMinLength: min, bodyMaxLength: max } = reviewFormLimits;
+  return fillCounted(locale, messagesFor(locale).reviewForm.bodyHint, max, { min, max });
 }
 
 /** What was just posted, cut to a sane length (the form refused it, so it may be anything). */

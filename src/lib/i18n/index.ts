@@ -2,6 +2,7 @@ import { bg } from './bg.ts';
 import { en } from './en.ts';
 import { lv } from './lv.ts';
 import type { Messages } from './messages.ts';
+import { pluralForm, type PluralForms } from '../plural.ts';
 import { pl } from './pl.ts';
 import { ru } from './ru.ts';
 import { uk } from './uk.ts';
@@ -21,4 +22,9 @@ export function messagesFor(locale: keyof typeof catalogs): Messages {
 /** Replaces each `{name}` in a text with its value. */
 export function fill(text: string, values: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match));
+}
+
+/** `fill` for a text that may have plural forms: the form `count` takes in `locale`. */
+export function fillCounted(locale: string, text: string | PluralForms, count: number, values: Record<string, string | number>): string {
+  return fill(typeof text === 'string' ? text : pluralForm(locale, count, text), values);
 }

@@ -1,7 +1,12 @@
 import type { ReviewFormErrorKey } from '../collect/review-submission.ts';
+import type { PluralForms } from '../plural.ts';
 
 // The shape every language's catalog (en.ts, pl.ts, …) must have, feature by feature: TypeScript
-// rejects a catalog with a missing or misspelt key. `{name}` in a text marks a value filled in by `fill`.
+// rejects a catalog with a missing or misspelt key. `{name}` in a text marks a value filled in by
+// `fill`. A text with a number in it has a form for each plural category its language uses
+// (PluralForms: one, few, many, other…), chosen by the number its comment names (see fillCounted).
+// A sentence with a {date} ends with it: some languages end a date with an abbreviation ("2026 г.")
+// whose dot is also the sentence's full stop.
 
 /** Every text of the review form and its link pages. */
 export interface ReviewFormStrings {
@@ -16,12 +21,12 @@ export interface ReviewFormStrings {
   ratingLegend: string;
   starLabels: [string, string, string, string, string];
   bodyLabel: string;
-  bodyHint: string;
+  /** By {max}. */
+  bodyHint: PluralForms;
   nameDisplayLegend: string;
   nameFull: string;
   nameFirstInitial: string;
   nameAnonymous: string;
-  anonymousName: string;
   shownAs: string;
   roleLabel: string;
   companyLabel: string;
@@ -38,7 +43,8 @@ export interface ReviewFormStrings {
   submit: string;
   saveChanges: string;
   errorSummaryTitle: string;
-  errors: Record<ReviewFormErrorKey, string>;
+  /** Texts with a limit in them have plural forms, by that limit ({min} or {max}). */
+  errors: Record<ReviewFormErrorKey, string | PluralForms>;
   rateLimited: string;
   formTooLarge: string;
   alreadyModerated: string;
@@ -49,11 +55,15 @@ export interface ReviewFormStrings {
   notFoundTitle: string;
   notFoundBody: string;
   expiredTitle: string;
-  expiredBody: string;
+  /** By {days}. */
+  expiredBody: PluralForms;
   statusTitle: string;
   statusApproved: string;
   statusNotPublished: string;
-  statusIncentive: string;
+  /** The incentive is still to be sent (whatever the moderation outcome). */
+  statusIncentivePending: string;
+  /** The incentive was emailed on {date}. */
+  statusIncentiveSent: string;
 }
 
 /** Every text of the invitation email. */
@@ -104,6 +114,11 @@ export interface AdminReplyStrings {
 export interface Messages {
   /** The language's own name, for language switchers ("Polski", not "Polish"). */
   languageName: string;
+  /**
+   * The name shown for a reviewer who chose to stay anonymous: in the form's preview, and with
+   * their review wherever it is published (in the review's language).
+   */
+  anonymousAuthor: string;
   reviewForm: ReviewFormStrings;
   inviteEmail: InviteEmailStrings;
   unsubscribePage: UnsubscribePageStrings;

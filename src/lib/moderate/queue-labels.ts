@@ -1,4 +1,5 @@
 // How the moderation queue words what it shows (the admin speaks English only).
+import { counted } from '../plural.ts';
 import type { NameDisplay } from '../collect/display-name.ts';
 import { isLocale, localeNames } from '../locales.ts';
 import { rejectionReasonLabel } from './review-status.ts';
@@ -21,7 +22,7 @@ const auditActionLabels: Record<string, string> = {
 export function describeAuditDetail(detail: Record<string, unknown> | null): string {
   if (!detail) return '';
   if (typeof detail.reason === 'string') return rejectionReasonLabel(detail.reason);
-  if (typeof detail.occurrences === 'number') return `${detail.occurrences} passage${detail.occurrences === 1 ? '' : 's'} replaced by […]`;
+  if (typeof detail.occurrences === 'number') return `${counted(detail.occurrences, 'passage')} replaced by […]`;
   return '';
 }
 

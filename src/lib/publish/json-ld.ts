@@ -55,7 +55,7 @@ export function reviewJsonLd(review: PublicReview, config: ReviewWallConfig, sit
     // The page URL names the page; the review inside it gets a fragment of its own.
     '@id': `${absolute(siteUrl, testimonialPath(review.id))}#review`,
     url: absolute(siteUrl, testimonialPath(review.id)),
-    author: { '@type': 'Person', name: authorName(review.displayName) },
+    author: { '@type': 'Person', name: authorName(review.displayName, review.locale) },
     reviewRating: { '@type': 'Rating', ratingValue: review.rating, bestRating: 5, worstRating: 1 },
     datePublished: publishedDate(review.submittedAt),
     reviewBody: review.body,

@@ -17,7 +17,8 @@ import type { PublicReview } from '../server/publish/public-reviews.ts';
 
 /** One testimonial in the feed. */
 export interface FeedReview {
-  id: number;
+  /** The public id, as in `url` (never the database's row id). */
+  id: string;
   url: string;
   author: string;
   byline: string | null;
@@ -58,7 +59,7 @@ export function toFeedReview(review: PublicReview, siteUrl: string): FeedReview 
   return {
     id: review.id,
     url: `${siteUrl}${testimonialPath(review.id)}`,
-    author: authorName(review.displayName),
+    author: authorName(review.displayName, review.locale),
     byline: byline(review.role, review.company),
     rating: review.rating,
     body: review.body,
@@ -93,6 +94,7 @@ export function buildFeed(
 /** The widget's testimonials: featured first, then the newest, at most `widgetReviewLimit`. */
 export function selectWidgetReviews(reviews: readonly PublicReview[]): PublicReview[] {
   const featured = reviews.filter((review) => review.featured);
-  const rest = reviews.filter((review) => !review.featured).sort((a, b) => b.submittedAt.getTime() - a.submittedAt.getTime() || b.id - a.id);
+  // Ties keep the order they came in (the database's: newest row first); the sort is stable.
+  const rest = reviews.filter((review) => !review.featured).sort((a, b) => b.submittedAt.getTime() - a.submittedAt.getTime());
   return [...featured, ...rest].slice(0, widgetReviewLimit);
 }

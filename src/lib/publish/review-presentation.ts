@@ -1,9 +1,16 @@
 // How a public review is worded wherever it appears (pages, JSON-LD, feed, widget), so that
 // the markup and the visible page can never disagree.
+import { messagesFor } from '../i18n/index.ts';
+import { normalizeLocale } from '../locales.ts';
 import { incentiveName } from './collection.ts';
 
-/** The author shown for a reviewer who chose to stay anonymous. */
-export const anonymousAuthorName = 'Verified customer';
+/**
+ * The author shown for a reviewer who chose to stay anonymous, in their review's language: the
+ * words the form showed them ("Shown as: Verified customer"), from the same catalog.
+ */
+export function anonymousAuthorName(locale: string): string {
+  return messagesFor(normalizeLocale(locale, 'en')).anonymousAuthor;
+}
 
 /** Testimonials per listing page and on the wall. */
 export const reviewsPerPage = 24;
@@ -11,9 +18,9 @@ export const reviewsPerPage = 24;
 /** Photo widths published for each avatar (CSS pixels 64, at 1×, 2× and 4×). */
 export const photoWidths = [64, 128, 256] as const;
 
-/** The author as displayed. */
-export function authorName(displayName: string | null): string {
-  return displayName ?? anonymousAuthorName;
+/** The author as displayed, for a review written in `locale`. */
+export function authorName(displayName: string | null, locale: string): string {
+  return displayName ?? anonymousAuthorName(locale);
 }
 
 /** "Head of Support, Brightlane", or null. */
@@ -59,14 +66,19 @@ export function summarizeRatings(ratings: readonly number[]): { average: number;
   return { average: Math.round((sum / ratings.length) * 10) / 10, count: ratings.length };
 }
 
-/** The public path of one testimonial. */
-export function testimonialPath(id: number): string {
-  return `/testimonials/${id}/`;
+/** The public path of one testimonial, by its public id (never the row id: see PublicReview.id). */
+export function testimonialPath(publicId: string): string {
+  return `/testimonials/${publicId}/`;
 }
 
-/** The public path of a published photo of one width. */
-export function photoPath(id: number, width: number): string {
-  return `/testimonials/photos/${id}-${width}.webp`;
+/** The address a testimonial published before public ids had, by its row id: it redirects to `testimonialPath`. */
+export function formerTestimonialPath(rowId: number): string {
+  return `/testimonials/${rowId}/`;
+}
+
+/** The public path of a published photo of one width, by the testimonial's public id. */
+export function photoPath(publicId: string, width: number): string {
+  return `/testimonials/photos/${publicId}-${width}.webp`;
 }
 
 /** One page of a list, 1-based; pages past the end are empty. */

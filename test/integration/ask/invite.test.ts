@@ -165,13 +165,13 @@ describe('npm run invite', () => {
     const soon = await runScript('invite', [], env);
     expect(soon.code, soon.stderr).toBe(0);
     expect(soon.stdout).toContain('Invited 0 promoters');
-    expect(soon.stdout).toContain('1 review requests were created in the last 10 minutes but not sent');
+    expect(soon.stdout).toContain('1 review request was created in the last 10 minutes but not sent');
     expect(() => emailTo('late.promoter@example.com')).toThrow();
 
     await query('update review_requests set created_at = created_at - 11 * 60 * 1000 where id = ?', [crashed!.id]);
     const result = await runScript('invite', [], env);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Invited 1 promoters');
+    expect(result.stdout).toContain('Invited 1 promoter ');
     const email = emailTo('late.promoter@example.com');
     expect(email.text).toContain('Labdien, Late Promoter!');
     const token = email.text.match(linkPattern)?.[1];

@@ -56,6 +56,14 @@ describe('npm run admin', () => {
     expect(mismatch.output).toContain('admin: the two passwords differ');
   }, 30_000);
 
+  it.runIf(existsSync('/usr/bin/script'))('says a password is too short right after the first entry, without asking again', async () => {
+    const result = await runOnTerminal(['create', 'short@example.com'], ['short', 'short']);
+    expect(result.code, result.output).toBe(2);
+    expect(result.output).toContain('admin: the password must have at least 12 characters');
+    expect(result.output).not.toContain('Password again');
+    expect((await listAdminUsers(temporary.db)).map((account) => account.email)).not.toContain('short@example.com');
+  }, 30_000);
+
   it('refuses bad input with one line and exit code 2, writing nothing', async () => {
     const cases: [string[], string, string][] = [
       [['create', 'not-an-email'], 'long-enough-password', '"not-an-email" is not an email address'],

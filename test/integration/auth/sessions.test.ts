@@ -66,23 +66,57 @@ describe('sessions', () => {
   });
 
   it('slide: used in its second half a session is extended to a full lifetime, used early it is not', async () => {
+    // An absolute lifetime longer than the sliding one (SESSION_MAX_AGE_DAYS=90), so sliding shows.
+    const maxAge = 90 * day;
     const start = Date.now();
-    const { token, session } = await createSession(temporary.db, userId, start);
-    const early = await validateSessionToken(temporary.db, token, start + 5 * day);
+    const { token, session } = await createSession(temporary.db, userId, start, maxAge);
+    const early = await validateSessionToken(temporary.db, token, start + 5 * day, maxAge);
     expect(early?.renewed).toBe(false);
     expect(early?.session.expiresAt.getTime()).toBe(session.expiresAt.getTime());
-    const late = await validateSessionToken(temporary.db, token, start + 20 * day);
+    const late = await validateSessionToken(temporary.db, token, start + 20 * day, maxAge);
     expect(late?.renewed).toBe(true);
     expect(late?.session.expiresAt.getTime()).toBe(start + 20 * day + sessionLifetimeMs);
     // Still valid after the original expiry, because it was extended.
-    expect(await validateSessionToken(temporary.db, token, start + 40 * day)).not.toBeNull();
+    expect(await validateSessionToken(temporary.db, token, start + 40 * day, maxAge)).not.toBeNull();
   });
 
-  it('sweep abandoned expired sessions of any user when a session is renewed', async () => {
+  it('end 30 days after sign-in however often they are used, and are never extended past that', async () => {
     const start = Date.now();
-    const abandoned = await createSession(temporary.db, userId, start - 40 * day);
-    const { token } = await createSession(temporary.db, userId, start - 20 * day);
-    expect(await validateSessionToken(temporary.db, token, start)).toMatchObject({ renewed: true });
+    const { token, session } = await createSession(temporary.db, userId, start);
+    expect(session.expiresAt.getTime()).toBe(start + 30 * day);
+    // Used every few days: each use is fine, and none moves the end.
+    for (const at of [1, 8, 16, 22, 27, 29]) {
+      const used = await validateSessionToken(temporary.db, token, start + at * day);
+      expect(used, `day ${at}`).not.toBeNull();
+      expect(used!.session.expiresAt.getTime(), `day ${at}`).toBe(start + 30 * day);
+    }
+    expect(await validateSessionToken(temporary.db, token, start + 30 * day)).toBeNull();
+    expect(await temporary.db.select().from(sessions).where(eq(sessions.id, session.id))).toHaveLength(0);
+  });
+
+  it('end at the absolute lifetime even while sliding: with 45 days, a session used daily ends on day 45', async () => {
+    const maxAge = 45 * day;
+    const start = Date.now();
+    const { token } = await createSession(temporary.db, userId, start, maxAge);
+    let last = null;
+    for (let at = 1; at < 45; at++) {
+      last = await validateSessionToken(temporary.db, token, start + at * day, maxAge);
+      expect(last, `day ${at}`).not.toBeNull();
+    }
+    // The cookie follows the session, so the browser forgets it at the same moment.
+    expect(last!.session.expiresAt.getTime()).toBe(start + 45 * day);
+    expect(await validateSessionToken(temporary.db, token, start + 45 * day, maxAge)).toBeNull();
+  });
+
+  it('sweep abandoned expired sessions of any user, and sessions past the absolute lifetime, when a session is renewed', async () => {
+    const maxAge = 90 * day;
+    const start = Date.now();
+    const abandoned = await createSession(temporary.db, userId, start - 40 * day, maxAge);
+    // Kept alive by use (its expiry moved), but signed in longer ago than the absolute lifetime.
+    const tooOld = await createSession(temporary.db, userId, start - 100 * day, maxAge);
+    await temporary.db.update(sessions).set({ expiresAt: new Date(start + 5 * day) }).where(eq(sessions.id, tooOld.session.id));
+    const { token } = await createSession(temporary.db, userId, start - 20 * day, maxAge);
+    expect(await validateSessionToken(temporary.db, token, start, maxAge)).toMatchObject({ renewed: true });
     const ids = (await temporary.db.select({ id: sessions.id }).from(sessions)).map((row) => row.id);
     expect(ids).toEqual([hashToken(token)]);
     expect(ids).not.toContain(abandoned.session.id);

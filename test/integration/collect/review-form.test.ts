@@ -132,6 +132,15 @@ describe('review link states', () => {
     const rejectedHtml = await (await fetch(formUrl(link.token))).text();
     expect(rejectedHtml).toContain('your review will not be published');
     expect(rejectedHtml).not.toContain('off-topic');
+    // The incentive, whatever the outcome: still to come, then sent, and the page says which.
+    expect(rejectedHtml).toContain('You will receive a $10 gift card as promised, whatever the outcome.');
+    const [review] = await db.select().from(reviews).where(eq(reviews.requestId, link.requestId));
+    await db.update(incentives).set({ state: 'sent', sentAt: new Date('2026-12-21T09:30:00Z') }).where(eq(incentives.reviewId, review!.id));
+    const thankedHtml = await (await fetch(formUrl(link.token))).text();
+    expect(thankedHtml).toContain('As promised, whatever the outcome, we emailed you a $10 gift card on December 21, 2026.');
+    expect(thankedHtml).not.toContain('You will receive');
+    const latvian = await (await fetch(formUrl(link.token, '?lang=lv'))).text();
+    expect(latvian).toContain('mēs jums e-pastā nosūtījām 10 $ dāvanu karti 2026. gada 21. decembrī.');
 
     const late = await post(link.token, { rating: '5' });
     expect(late.status).not.toBe(303);
@@ -152,6 +161,21 @@ describe('the form page', () => {
     expect(html).toContain('Olena S.');
     expect(html).toContain('Перевірений клієнт');
     for (const code of ['en', 'pl', 'ru', 'uk', 'lv', 'bg']) expect(html).toContain(`href="?lang=${code}"`);
+  });
+
+  it('names the incentive the customer’s invitation promised, in the page’s language, not today’s config', async () => {
+    const honey = await createReviewLink(db, {
+      locale: 'uk',
+      terms: { audience: 'promoters', incentive: 'a jar of honey', incentiveTranslations: { en: 'a jar of honey', uk: 'банку меду', pl: 'słoik miodu' } },
+    });
+    const ukrainian = await (await fetch(formUrl(honey.token))).text();
+    expect(ukrainian).toContain('На подяку за ваш час ви отримаєте банку меду.');
+    expect(ukrainian).not.toContain('подарункову картку');
+    expect(await (await fetch(formUrl(honey.token, '?lang=pl'))).text()).toContain('otrzymasz słoik miodu.');
+    // A language the invitation had no words for: its English promise, not today's gift.
+    const russian = await (await fetch(formUrl(honey.token, '?lang=ru'))).text();
+    expect(russian).toContain('вы получите a jar of honey.');
+    expect(russian).not.toContain('подарочную карту');
   });
 
   it.each([

@@ -96,6 +96,8 @@ describe('npm run import', () => {
     const result = await runScript('import', [file], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Rows: 1, added: 1, duplicates: 0, rejected: 0.');
+    // One of each: singular nouns.
+    expect(result.stdout).toContain('Added 1 answer and 1 new customer.');
     const [row] = (await database.db.$client.execute(`select c.name, c.locale, r.comment from contacts c join nps_responses r on r.contact_id = c.id where c.email = 'semi.colon@example.com'`)).rows;
     expect(row).toMatchObject({ name: 'Jan Średnik', locale: 'pl', comment: 'Szybko, miło; polecam' });
   });

@@ -4,7 +4,7 @@ import { erasedEmailHash } from '../../../src/lib/server/moderate/erased-emails.
 import { signWebhookBody } from '../../../src/lib/server/listen/nps-webhook.ts';
 import { startApp, type RunningApp } from '../../helpers/app.ts';
 
-const secret = 'test-webhook-secret-0123456789';
+const secret = 'test-webhook-secret-0123456789abcdef';
 
 describe('POST /api/nps (signed NPS webhook)', () => {
   let app: RunningApp;

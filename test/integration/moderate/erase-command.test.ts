@@ -80,7 +80,7 @@ describe('npm run erase', () => {
     expect(notErased.stderr).toBe('erase: anna.kowalska0@example.com was not erased before: nothing to allow\n');
 
     const back = await runScript('import', [fixtureCopy], env);
-    expect(back.stdout).toContain('Added 2 answers and 1 new customers.');
+    expect(back.stdout).toContain('Added 2 answers and 1 new customer.');
     expect(back.stdout).not.toContain('Left out');
     expect(await contactCount(database, email)).toBe(1);
     // Erased again, for the tests below.

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, contacts, giftCodes, incentives, publishRuns, reviewLinkTokens, reviewRequests, reviews } from '../../../db/schema.ts';
 import { loadDashboard } from '../../../src/lib/server/moderate/dashboard.ts';
 import { eraseContact, erasureAuditAction } from '../../../src/lib/server/moderate/erasure.ts';
+import { formerUrlPage } from '../../../src/lib/publish/former-urls.ts';
 import { countUnusedGiftCodes } from '../../../src/lib/server/thank/gift-codes.ts';
 import { createOutboxTransport, sendMail, type Mailer } from '../../../src/lib/server/platform/mail.ts';
 import { importNpsCsv } from '../../../src/lib/server/listen/nps-import.ts';
@@ -75,7 +76,9 @@ describe('eraseContact', () => {
       { actorLabel: 'moderator@example.com', action: 'review.approved', subjectType: 'review', subjectId: review!.id, detail: JSON.stringify({ before: body }) },
       { actorLabel: 'moderator@example.com', action: 'reply.sent', subjectType: 'message', detail: JSON.stringify({ to: email }) },
     ]);
-    return { contactId: contact!.id, reviewId: review!.id, photoPath };
+    // The database gives an approved review its public id (a trigger: not in the insert's returning row).
+    const [published] = await db.select({ publicId: reviews.publicId }).from(reviews).where(eq(reviews.id, review!.id));
+    return { contactId: contact!.id, reviewId: review!.id, publicId: published!.publicId!, photoPath };
   }
 
   beforeEach(async () => {
@@ -211,7 +214,9 @@ describe('eraseContact', () => {
     const kept = await giveHistory(keptEmail, 'Obsługa klienta jest naprawdę szybka.', 'GIFT-KEPT-3');
     const siteDir = join(database.directory, 'site');
     const builds = join(siteDir, 'builds');
-    // Three published builds, as publishSite lays them out: 1 older, 2 a running server's code, 3 live.
+    // Three published builds, as publishSite lays them out: 1 older, 2 a running server's code (both
+    // made before public ids: pages by row id), 3 live (pages by public id, and the former address
+    // of a review published before public ids as a redirect page).
     const card = (id: number, name: string, body: string) => `<article class="review"><a href="/testimonials/${id}/">${name}</a><p>${body.replace(/,/g, '&#44;')}</p></article>`;
     const escaped = (text: string) => text.replace(/&/g, '&amp;');
     for (const run of [1, 2, 3]) {
@@ -223,15 +228,21 @@ describe('eraseContact', () => {
       };
       const padding = 'x'.repeat(400);
       write('index.html', `<html>${card(erased.reviewId, escaped(erasedName), erasedReviewText)}${card(kept.reviewId, 'Anna K.', 'Obsługa')}${padding}</html>`);
-      write(`testimonials/${erased.reviewId}/index.html`, `<h1>${erasedName}</h1><p>${erasedReviewText}</p>${padding}`);
-      write(`testimonials/${kept.reviewId}/index.html`, `<h1>Anna K.</h1>${padding}`);
+      const byPublicId = run === 3;
+      const pageOf = (review: { reviewId: number; publicId: string }) => (byPublicId ? review.publicId : String(review.reviewId));
+      write(`testimonials/${pageOf(erased)}/index.html`, `<h1>${erasedName}</h1><p>${erasedReviewText}</p>${padding}`);
+      write(`testimonials/${pageOf(kept)}/index.html`, `<h1>Anna K.</h1>${padding}`);
+      if (byPublicId) {
+        write(`testimonials/${erased.reviewId}/index.html`, formerUrlPage(`/testimonials/${erased.publicId}/`, 'https://example.com'));
+        write(`testimonials/${kept.reviewId}/index.html`, formerUrlPage(`/testimonials/${kept.publicId}/`, 'https://example.com'));
+      }
       write('testimonials/page/2/index.html', `<p>${erasedReviewText}</p>${padding}`);
       write('testimonials/lang/pl/index.html', `<p>${erasedReviewText}</p>${padding}`);
       write('testimonials.json', JSON.stringify({ reviews: [{ name: erasedName, body: erasedReviewText }], padding }));
       write('testimonials/featured.json', JSON.stringify([{ body: erasedReviewText }, padding]));
       write('sitemap.xml', `<urlset><url><loc>https://example.com/testimonials/${erased.reviewId}/</loc></url>${padding}</urlset>`);
-      write(`testimonials/photos/${erased.reviewId}-abc.webp`, `photo of ${erasedName}`);
-      write(`testimonials/photos/${kept.reviewId}-def.webp`, 'photo');
+      write(`testimonials/photos/${pageOf(erased)}-64.webp`, `photo of ${erasedName}`);
+      write(`testimonials/photos/${pageOf(kept)}-64.webp`, 'photo');
       write('_astro/app.css', `body{}${padding}`);
       mkdirSync(join(builds, String(run), 'server'), { recursive: true });
       writeFileSync(join(builds, String(run), 'server', 'entry.mjs'), 'export {}');
@@ -255,8 +266,9 @@ describe('eraseContact', () => {
         expect(traces(join(builds, '2'), needles)).toEqual([]);
         expect(existsSync(join(builds, '3', 'holds-erased-data'))).toBe(true);
         expect(existsSync(join(builds, '3', 'client', 'index.html'))).toBe(true);
-        expect(existsSync(join(builds, '3', 'client', 'testimonials', String(erased.reviewId)))).toBe(false);
-        expect(existsSync(join(builds, '3', 'client', 'testimonials', 'photos', `${erased.reviewId}-abc.webp`))).toBe(false);
+        const live = join(builds, '3', 'client', 'testimonials');
+        for (const gone of [erased.publicId, String(erased.reviewId), `photos/${erased.publicId}-64.webp`]) expect(existsSync(join(live, gone)), gone).toBe(false);
+        for (const keptPath of [kept.publicId, String(kept.reviewId), `photos/${kept.publicId}-64.webp`]) expect(existsSync(join(live, keptPath)), keptPath).toBe(true);
         const [run] = await db.insert(publishRuns).values({ startedBy: 'test', status: 'succeeded' }).returning();
         mkdirSync(join(builds, String(run!.id), 'client'), { recursive: true });
         writeFileSync(join(builds, String(run!.id), 'client', 'index.html'), card(kept.reviewId, 'Anna K.', 'Obsługa'));

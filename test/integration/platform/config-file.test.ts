@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,42 @@ describe('REVIEW_WALL_CONFIG', () => {
       expect(result.status).toBe('failed');
       const error = result.status === 'failed' ? result.error : '';
       expect(error.startsWith(`${broken}: itemReviewed.type: expected one of Product,`), error).toBe(true);
+    } finally {
+      database.cleanup();
+    }
+  }, 180_000);
+
+  it('records the syntax error, with its line and column, when a build stops on one', async () => {
+    const database = await createTemporaryDatabase();
+    try {
+      const good = readFileSync(writeConfigVariant(database.directory, (config) => config, 'shop.ts'), 'utf8');
+      const broken = join(database.directory, 'shop.ts');
+      writeFileSync(broken, good.replace(/},\n(\s*)"tokens"/, '}\n$1"tokens"'));
+      const line = good.split('\n').findIndex((text) => text.includes('"tokens"')) + 1;
+      const siteDir = join(database.directory, 'site');
+      const env = { ...process.env, DATABASE_URL: database.url, SITE_DIR: siteDir, REVIEW_WALL_CONFIG: broken };
+      const result = await publishSite({ db: database.db, siteDir, startedBy: 'test', env, projectRoot });
+      expect(result.status).toBe('failed');
+      // The admin's publish page shows this line for the failed run.
+      const [run] = (await database.db.$client.execute('select error from publish_runs order by id desc limit 1')).rows;
+      expect(run?.error).toBe(`${broken}:${line}:3: syntax error: Expected ',', got 'string literal' (is a comma missing at the end of line ${line - 1}?)`);
+    } finally {
+      database.cleanup();
+    }
+  }, 180_000);
+
+  it('stops a command and a build with one line when business.logo names a file that is not in public/', async () => {
+    const database = await createTemporaryDatabase();
+    try {
+      const missing = writeConfigVariant(database.directory, (config) => ({ ...config, business: { ...config.business, logo: '/brand/missing-logo.svg' } }), 'shop.ts');
+      const expected = `${missing}: business.logo: no such file: public/brand/missing-logo.svg (put the logo there, or remove business.logo)`;
+      const command = await runScript('invite', ['--dry-run'], { DATABASE_URL: database.url, REVIEW_WALL_CONFIG: missing });
+      expect(command.code).toBe(2);
+      expect(command.stderr).toBe(`invite: ${expected}\n`);
+      const siteDir = join(database.directory, 'site');
+      const env = { ...process.env, DATABASE_URL: database.url, SITE_DIR: siteDir, REVIEW_WALL_CONFIG: missing };
+      const result = await publishSite({ db: database.db, siteDir, startedBy: 'test', env, projectRoot });
+      expect(result.status === 'failed' ? result.error : result.status).toBe(expected);
     } finally {
       database.cleanup();
     }

@@ -1,8 +1,11 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import sirv from 'sirv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishRuns } from '../../../db/schema.ts';
 import { publishSite, readPointer, siteLayout } from '../../../src/lib/server/publish/publish.ts';
@@ -10,7 +13,7 @@ import { startSiteServer, type SiteServer } from '../../../src/lib/server/publis
 import { projectRoot } from '../../helpers/app.ts';
 import { writeConfigVariant } from '../../helpers/config.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
-import { seedReviews, writeStoredPhoto } from '../../helpers/reviews.ts';
+import { publicIdsOf, seedReviews, writeStoredPhoto } from '../../helpers/reviews.ts';
 
 // Publishes real builds (astro build) from a temp database with approved reviews, serves them
 // with the real site server, and reads them in Chromium.
@@ -22,7 +25,12 @@ interface Built {
   database: TemporaryDatabase;
   siteDir: string;
   server: SiteServer;
-  ids: Record<'featured' | 'attack' | 'redacted' | 'anonymous' | 'withPhoto' | 'polish' | 'pending', number>;
+  /** Public ids of the published reviews. */
+  ids: Record<'featured' | 'attack' | 'redacted' | 'anonymous' | 'withPhoto' | 'polish', string>;
+  /** Row ids: the pending review's, and every published review's with its public id. */
+  rowIds: { pending: number; published: Map<number, string> };
+  /** A review published before public ids existed: its row id (its former address) and public id. */
+  legacy: { rowId: number; publicId: string };
   emails: string[];
 }
 
@@ -45,15 +53,29 @@ async function buildSite(options: { audience: 'promoters' | 'all' }): Promise<Bu
     { name: 'Pending Pete', email: 'pete@example.com', status: 'pending', body: 'PENDING-TEXT-MUST-NOT-APPEAR', audience: 'promoters' },
   ]);
   // Enough ordinary approved reviews for a second page.
-  await seedReviews(database.db, Array.from({ length: 24 }, (_, index) => ({ rating: (index % 5) + 1, submittedAt: new Date(Date.UTC(2025, 0, 1 + index)), audience })));
-  const [featured, attackId, redacted, anonymous, withPhoto, polish, pending] = special as [number, number, number, number, number, number, number];
+  const ordinary = await seedReviews(database.db, Array.from({ length: 24 }, (_, index) => ({ rating: (index % 5) + 1, submittedAt: new Date(Date.UTC(2025, 0, 1 + index)), audience })));
+  // One review as the public-ids migration leaves a review that was published under its row id before.
+  const legacyRowId = ordinary[3]!;
+  await database.db.$client.execute({ sql: 'update reviews set legacy_numeric_url = 1 where id = ?', args: [legacyRowId] });
+  const publishedRows = [...special.slice(0, 6), ...ordinary];
+  const publicIds = (await publicIdsOf(database.db, publishedRows)) as string[];
+  const [featured, attackId, redacted, anonymous, withPhoto, polish] = publicIds as [string, string, string, string, string, string];
+  const published = new Map(publishedRows.map((rowId, index) => [rowId, publicIds[index]!]));
 
   const env = { ...process.env, DATABASE_URL: database.url, UPLOAD_DIR: uploadDir, SITE_DIR: siteDir, SITE_URL: 'https://reviews.example.com' };
   const result = await publishSite({ db: database.db, siteDir, startedBy: 'test', env, projectRoot });
   if (result.status !== 'succeeded') throw new Error(`publish failed: ${JSON.stringify(result)}`);
   const server = await startSiteServer({ siteDir, host: '127.0.0.1', port: 0 });
   const emails = (await database.db.$client.execute('select email from contacts')).rows.map((row) => String(row[0]));
-  return { database, siteDir, server, ids: { featured, attack: attackId, redacted, anonymous, withPhoto, polish, pending }, emails };
+  return {
+    database,
+    siteDir,
+    server,
+    ids: { featured, attack: attackId, redacted, anonymous, withPhoto, polish },
+    rowIds: { pending: special[6]!, published },
+    legacy: { rowId: legacyRowId, publicId: published.get(legacyRowId)! },
+    emails,
+  };
 }
 
 type JsonLdNode = Record<string, unknown> & { '@type': string };
@@ -69,7 +91,7 @@ async function readJsonLd(page: Page): Promise<JsonLdNode[]> {
 }
 
 /** What a review card shows. */
-async function readCard(page: Page, id: number) {
+async function readCard(page: Page, id: string) {
   const card = page.locator(`article.review[data-review-id="${id}"]`);
   return {
     author: (await card.locator('.author').textContent())?.trim(),
@@ -131,7 +153,7 @@ describe('published pages', () => {
     expect(nodes).toHaveLength(24);
     for (const node of nodes) {
       expectCompleteReview(node);
-      const id = Number(String(node.url).match(/\/testimonials\/(\d+)\/$/)?.[1]);
+      const id = String(node.url).match(/\/testimonials\/([0-9a-f]{16})\/$/)?.[1] ?? 'no public id in the URL';
       const card = await readCard(page, id);
       expect(card.author).toBe((node.author as { name: string }).name);
       expect(card.ratingLabel).toBe(`Rated ${(node.reviewRating as { ratingValue: number }).ratingValue} out of 5`);
@@ -140,7 +162,7 @@ describe('published pages', () => {
       expect(card.date).toBe(node.datePublished);
     }
     // Featured first, and the disclosure on every card.
-    expect(await page.locator('article.review').first().getAttribute('data-review-id')).toBe(String(promoters.ids.featured));
+    expect(await page.locator('article.review').first().getAttribute('data-review-id')).toBe(promoters.ids.featured);
     expect(await page.getByText('Received a $10 gift card for writing an honest review, regardless of rating.').count()).toBe(24);
     await page.close();
   });
@@ -233,8 +255,8 @@ describe('published pages', () => {
     for (const path of ['/', '/testimonials/', '/testimonials/page/2/', '/testimonials/lang/pl/', `/testimonials/${promoters.ids.polish}/`, '/how-we-collect-reviews/']) {
       expect(sitemap).toContain(`<loc>https://reviews.example.com${path}</loc>`);
     }
-    expect(sitemap).not.toContain(`/testimonials/${promoters.ids.pending}/`);
-    expect((await fetch(`${promoters.server.url}/testimonials/${promoters.ids.pending}/`)).status).toBe(404);
+    expect(sitemap).not.toContain(`/testimonials/${promoters.rowIds.pending}/`);
+    expect((await fetch(`${promoters.server.url}/testimonials/${promoters.rowIds.pending}/`)).status).toBe(404);
   });
 
   it('publishes a feed with public fields only, readable from any origin', async () => {
@@ -251,9 +273,10 @@ describe('published pages', () => {
     expect(Object.keys(feed.reviews[0]!).sort()).toEqual(
       ['author', 'body', 'byline', 'datePublished', 'disclosure', 'edited', 'featured', 'id', 'language', 'photo', 'rating', 'url'].sort(),
     );
-    const featured = (await (await fetch(`${promoters.server.url}/testimonials/featured.json`)).json()) as { reviews: { id: number }[] };
+    const featured = (await (await fetch(`${promoters.server.url}/testimonials/featured.json`)).json()) as { reviews: { id: string }[] };
     // Featured first, then the newest: the widget's six.
-    expect(featured.reviews.map((review) => review.id)).toEqual([promoters.ids.featured, promoters.ids.pending - 1, promoters.ids.pending - 2, promoters.ids.pending - 3, promoters.ids.pending - 4, promoters.ids.pending - 5]);
+    const { ids } = promoters;
+    expect(featured.reviews.map((review) => review.id)).toEqual([ids.featured, ids.polish, ids.withPhoto, ids.anonymous, ids.redacted, ids.attack]);
     const widget = await fetch(`${promoters.server.url}/widget.js`);
     expect(widget.headers.get('access-control-allow-origin')).toBe('*');
     expect(await widget.text()).not.toContain('innerHTML');
@@ -262,6 +285,56 @@ describe('published pages', () => {
     expect(wallResponse.headers.get('content-encoding')).toBe('br');
     const wall = await wallResponse.text();
     for (const email of promoters.emails) expect(wall).not.toContain(email);
+  });
+
+  it('name every testimonial by its public id, in pages, feeds, photos and the sitemap, and nowhere by its row id', async () => {
+    const live = (await readPointer(siteLayout(promoters.siteDir).current))!;
+    const client = join(live, 'client');
+    const files = readdirSync(client, { recursive: true, encoding: 'utf8' }).filter((file) => /\.(html|json|xml|js)$/.test(file));
+    const text = files.map((file) => readFileSync(join(client, file), 'utf8')).join('\n');
+    const sitemap = readFileSync(join(client, 'sitemap.xml'), 'utf8');
+    for (const [rowId, publicId] of promoters.rowIds.published) {
+      expect(publicId).toMatch(/^[0-9a-f]{16}$/);
+      expect(sitemap).toContain(`/testimonials/${publicId}/`);
+      if (rowId === promoters.legacy.rowId) continue;
+      for (const trace of [`/testimonials/${rowId}/`, `"id":${rowId},`, `data-review-id="${rowId}"`, `/photos/${rowId}-`]) expect(text, trace).not.toContain(trace);
+      expect((await fetch(`${promoters.server.url}/testimonials/${rowId}/`, { redirect: 'manual' })).status).toBe(404);
+    }
+    // Photos by public id.
+    expect(readdirSync(join(client, 'testimonials', 'photos')).sort()).toEqual([64, 128, 256].map((width) => `${promoters.ids.withPhoto}-${width}.webp`).sort());
+  });
+
+  it('send the old numeric address of a review published before public ids on to its new one: 301 from the site server, a redirect page for a CDN', async () => {
+    const { rowId, publicId } = promoters.legacy;
+    for (const path of [`/testimonials/${rowId}/`, `/testimonials/${rowId}`, `/testimonials/${rowId}/index.html`]) {
+      for (const method of ['GET', 'HEAD']) {
+        const response = await fetch(`${promoters.server.url}${path}`, { method, redirect: 'manual' });
+        expect(response.status, `${method} ${path}`).toBe(301);
+        expect(response.headers.get('location')).toBe(`/testimonials/${publicId}/`);
+      }
+    }
+    const withQuery = await fetch(`${promoters.server.url}/testimonials/${rowId}/?utm_source=newsletter`, { redirect: 'manual' });
+    expect(withQuery.headers.get('location')).toBe(`/testimonials/${publicId}/?utm_source=newsletter`);
+    const sitemap = await (await fetch(`${promoters.server.url}/sitemap.xml`)).text();
+    expect(sitemap).not.toContain(`/testimonials/${rowId}/`);
+
+    // A CDN serves the build's files as they are: the page at the old address sends a browser on.
+    const live = (await readPointer(siteLayout(promoters.siteDir).current))!;
+    const cdn = createServer(sirv(join(live, 'client'), { extensions: ['html'] }));
+    await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve));
+    try {
+      const cdnUrl = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}`;
+      const redirectPage = await (await fetch(`${cdnUrl}/testimonials/${rowId}/`)).text();
+      expect(redirectPage).toContain(`<link rel="canonical" href="https://reviews.example.com/testimonials/${publicId}/">`);
+      expect(redirectPage).toContain('<meta name="robots" content="noindex">');
+      const page = await browser.newPage();
+      await page.goto(`${cdnUrl}/testimonials/${rowId}/`);
+      await page.waitForURL(`${cdnUrl}/testimonials/${publicId}/`);
+      await expect(page.locator(`article.review[data-review-id="${publicId}"]`).count()).resolves.toBe(1);
+      await page.close();
+    } finally {
+      await new Promise((resolve) => cdn.close(resolve));
+    }
   });
 
   it('a failed build leaves the previous pages live and records why', async () => {

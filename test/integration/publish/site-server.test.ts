@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formerUrlPage } from '../../../src/lib/publish/former-urls.ts';
 import { swapPointer } from '../../../src/lib/server/publish/site-layout.ts';
 import { bindSitePort, startSiteServer, type BoundPort } from '../../../src/lib/server/publish/site-server.ts';
 
@@ -49,6 +50,25 @@ describe('the site server', () => {
     opened.length = 0;
     // A clean stop removes the server's pointer to its build.
     expect(readdirSync(join(siteDir, 'servers'))).toEqual([]);
+  });
+
+  it('answers the former numeric address of a testimonial with a 301 while its redirect page is in the live build, and serves any other page there as it is', async () => {
+    const client = join(siteDir, 'builds', '1', 'client');
+    mkdirSync(join(client, 'testimonials', '5'), { recursive: true });
+    writeFileSync(join(client, 'testimonials', '5', 'index.html'), formerUrlPage('/testimonials/0123456789abcdef/', 'https://reviews.example.com'));
+    const site = await startSiteServer({ siteDir, host: '127.0.0.1', port: 0, siteUrl: 'https://reviews.example.com' });
+    opened.push(site);
+    const moved = await fetch(`${site.url}/testimonials/5/`, { redirect: 'manual' });
+    expect(moved.status).toBe(301);
+    expect(moved.headers.get('location')).toBe('/testimonials/0123456789abcdef/');
+    expect(moved.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    // A page of a build from before public ids is no redirect page: served as it is.
+    expect(await (await fetch(`${site.url}/testimonials/7/`)).text()).toBe('<p>review 7</p>');
+    // Gone from the build (an erasure): no redirect any more (the static handler, which had listed
+    // the file, cuts the answer off).
+    rmSync(join(client, 'testimonials', '5'), { recursive: true });
+    const gone = await fetch(`${site.url}/testimonials/5/`, { redirect: 'manual' }).then((response) => response.status, () => 'cut off');
+    expect(gone).not.toBe(301);
   });
 
   it('survives a request for a page an erasure deleted from the live build after the server listed it', async () => {

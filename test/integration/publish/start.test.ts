@@ -1,7 +1,8 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyProject, isolatedEnvironment, runScript, startApp } from '../../helpers/app.ts';
+import { copyProject, isolatedEnvironment, runNpm, runScript, startApp } from '../../helpers/app.ts';
 import { hashToken } from '../../../src/lib/tokens.ts';
 import { createTemporaryDatabase } from '../../helpers/database.ts';
 
@@ -38,6 +39,17 @@ describe('start-up', () => {
     expect(result.stderr).toMatch(expected);
   });
 
+  it('stops with one line naming NPS_WEBHOOK_SECRET when it is shorter than 32 bytes', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'review-wall-secret-'));
+    copies.push(directory);
+    const result = await runScript('start', ['--no-demo'], { ...isolatedEnvironment(directory, 0), NPS_WEBHOOK_SECRET: 'x' });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^start: environment: NPS_WEBHOOK_SECRET: must be at least 32 bytes long/);
+    // Stopped before anything was created.
+    expect(existsSync(join(directory, 'db'))).toBe(false);
+  });
+
   it('npm run demo -- --clear removes every demo row, and npm run demo loads it again', async () => {
     const temporary = await createTemporaryDatabase();
     const env = { ...isolatedEnvironment(temporary.directory, 4321), DATABASE_URL: temporary.url };
@@ -57,6 +69,35 @@ describe('start-up', () => {
     }
     temporary.cleanup();
   });
+
+  it('npm run demo -- --clear removes the emails the demo customers were sent from the outbox, and only those', async () => {
+    const temporary = await createTemporaryDatabase();
+    const env: Record<string, string> = { ...isolatedEnvironment(temporary.directory, 4321), DATABASE_URL: temporary.url };
+    const outbox = env.OUTBOX_DIR!;
+    expect((await runScript('demo', [], env)).code).toBe(0);
+    // A real customer beside the demo ones, and a file in the outbox that no email log row names.
+    const csv = join(temporary.directory, 'real.csv');
+    writeFileSync(csv, 'email,name,score,responded_at\nreal.customer@example.com,Real Customer,10,2026-05-01T10:00:00Z\n');
+    expect((await runScript('import', [csv], env)).code).toBe(0);
+    await temporary.db.$client.execute('update review_requests set created_at = created_at - 3600000');
+    const invited = await runScript('invite', [], env);
+    expect(invited.code, invited.stderr).toBe(0);
+    writeFileSync(join(outbox, 'kept-by-hand.eml'), 'Subject: not ours\n\nhello\n');
+    const logged = await temporary.db.$client.execute('select e.outbox_file, c.is_demo from email_log e join contacts c on c.id = e.contact_id');
+    const demoFiles = logged.rows.filter((row) => Number(row.is_demo) === 1).map((row) => String(row.outbox_file));
+    const realFiles = logged.rows.filter((row) => Number(row.is_demo) === 0).map((row) => String(row.outbox_file));
+    expect(demoFiles.length).toBeGreaterThan(1);
+    expect(realFiles).toHaveLength(1);
+
+    const dryRun = await runNpm('demo', ['--', '--clear', '--dry-run'], env);
+    expect(dryRun.stdout).toContain(`Would remove the demo dataset and ${demoFiles.length} demo emails from ${outbox}.`);
+    expect(readdirSync(outbox)).toEqual(expect.arrayContaining(demoFiles));
+    const cleared = await runNpm('demo', ['--', '--clear'], env);
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(cleared.stdout).toContain(`and ${demoFiles.length} emails to them from ${outbox}.`);
+    expect(readdirSync(outbox).sort()).toEqual([...realFiles, 'kept-by-hand.eml'].sort());
+    temporary.cleanup();
+  }, 120_000);
 
   it('keeps the printed demo review link working when npm run invite runs later', async () => {
     const temporary = await createTemporaryDatabase();

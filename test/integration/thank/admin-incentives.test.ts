@@ -55,6 +55,12 @@ describe('/admin/incentives/', () => {
     expect(html).toContain('Invalid `to` field.');
     expect(html).toContain('5 (limit reached)');
     expect(html).toContain('Retry 2 failed incentives');
+    // The words around numbers: a space before the count, and the noun agreeing with it.
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('up to 5 attempts; after that it waits here');
+    await db.update(incentives).set({ state: 'pending', attempts: 0, lastError: null }).where(eq(incentives.id, second!.id));
+    expect(await page()).toContain('Retry 1 failed incentive<');
+    await db.update(incentives).set({ state: 'failed', attempts: 2, lastError: 'Invalid `to` field.' }).where(eq(incentives.id, second!.id));
 
     const response = await retry({ Cookie: cookie });
     expect(response.status).toBe(303);

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contacts, emailLog, incentives, reviews } from '../../../db/schema.ts';
 import { getConfig } from '../../../src/lib/config.ts';
+import { parseReviewWallConfig } from '../../../src/lib/config-schema.ts';
 import { supportedLocales } from '../../../src/lib/locales.ts';
 import { acquireCommandLock } from '../../../src/lib/server/platform/command-lock.ts';
 import { eraseContact } from '../../../src/lib/server/moderate/erasure.ts';
@@ -21,6 +22,7 @@ import {
 import { createOutboxTransport, sendMail, type Mailer, type MailMessage, type MailTransport } from '../../../src/lib/server/platform/mail.ts';
 import { projectRoot } from '../../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
+import { testConfig } from '../../helpers/config.ts';
 import { seedSubmissions, type SubmissionSeed } from '../../helpers/incentive-fixtures.ts';
 
 const config = getConfig();
@@ -46,7 +48,7 @@ async function recipientsAndEmails() {
 }
 
 describe('who gets an incentive', () => {
-  it('reads only the ledger and contacts: the query cannot see ratings or moderation', () => {
+  it('reads only the ledger, contacts and what the invitation promised: the query cannot see ratings or moderation', () => {
     const { sql } = incentiveRecipientsQuery(temporary.db).toSQL();
     expect(sql).toMatch(/from "incentives"/);
     expect(sql).not.toMatch(/"reviews"/);
@@ -146,6 +148,44 @@ describe('what they get', () => {
     expect(email.html).toContain(config.business.colors.primary);
     expect(email.subject).toContain(config.business.name);
     if (locale !== 'en') expect(email.text).not.toContain(renderIncentiveEmail(config, { name: 'Ana', locale: 'en', code: null }).text.split('\n')[2]);
+  });
+
+  it('names the incentive the invitation promised, in the email’s language, not today’s config', async () => {
+    await seedSubmissions(temporary.db, [
+      // Invited when the business gave a jar of honey, in every language it spoke then.
+      { email: 'honey.pl@example.com', locale: 'pl', incentive: 'a jar of honey', incentiveTranslations: { en: 'a jar of honey', pl: 'słoik miodu' } },
+      // Invited before translations were recorded, with a promise that is still today's.
+      { email: 'same.uk@example.com', locale: 'uk', incentive: config.incentive.text },
+      // Invited before translations were recorded, with a promise that is not today's.
+      { email: 'mug.ru@example.com', locale: 'ru', incentive: 'a mug' },
+      // Invited before anything was recorded.
+      { email: 'old.lv@example.com', locale: 'lv' },
+    ]);
+    const texts = new Map((await selectIncentiveRecipients(temporary.db)).map((recipient) => [recipient.email, incentiveMessage(config, recipient).text]));
+    expect(texts.get('honey.pl@example.com')).toContain('Zgodnie z obietnicą otrzymujesz słoik miodu.');
+    expect(texts.get('honey.pl@example.com')).not.toContain(config.incentive.translations.pl!);
+    expect(texts.get('same.uk@example.com')).toContain(`ви отримуєте ${config.incentive.translations.uk}.`);
+    expect(texts.get('mug.ru@example.com')).toContain('вы получаете a mug.');
+    expect(texts.get('old.lv@example.com')).toContain(`jūs saņemat ${config.incentive.translations.lv}.`);
+  });
+
+  it('says how to claim the incentive, in the email’s language, when the config says how', () => {
+    const claiming = parseReviewWallConfig({
+      ...testConfig,
+      incentive: {
+        ...testConfig.incentive,
+        claimInstructions: {
+          text: 'Redeem the code at https://acme.example/gift within a year.',
+          translations: { pl: 'Zrealizuj kod na https://acme.example/gift w ciągu roku.', ru: 'Активируйте код на https://acme.example/gift в течение года.', uk: 'Активуйте код на https://acme.example/gift протягом року.', lv: 'Izmantojiet kodu vietnē https://acme.example/gift viena gada laikā.', bg: 'Използвайте кода на https://acme.example/gift в рамките на една година.' },
+        },
+      },
+    });
+    const english = renderIncentiveEmail(claiming, { name: 'Ana', locale: 'en', code: 'GIFT-1' });
+    expect(english.text).toContain('Your code: GIFT-1\n\nRedeem the code at https://acme.example/gift within a year.\n\n');
+    expect(english.html).toContain('Redeem the code at https://acme.example/gift within a year.');
+    expect(renderIncentiveEmail(claiming, { name: 'Ana', locale: 'pl', code: null }).text).toContain('Zrealizuj kod na https://acme.example/gift w ciągu roku.');
+    const silent = parseReviewWallConfig({ ...testConfig, incentive: { text: testConfig.incentive.text, translations: testConfig.incentive.translations } });
+    expect(renderIncentiveEmail(silent, { name: 'Ana', locale: 'en', code: null }).text).not.toContain('Redeem');
   });
 
   it('falls back to the default language for one the site does not speak', () => {

@@ -62,3 +62,25 @@ it('greets without a name when the contact has none', () => {
   expect(message.text.startsWith('Hello,\n')).toBe(true);
   expect(message.text).toContain('It works until December 22, 2026.');
 });
+
+it.each([
+  ['en', 'It works until December 22, 2026.'],
+  ['pl', 'Jest ważny do 22 grudnia 2026.'],
+  ['ru', 'Она действует до 22 декабря 2026\u202fг.'],
+  ['uk', 'Воно дійсне до 22 грудня 2026\u202fр.'],
+  // "līdz" takes the dative: "decembrim", not the nominative "decembris" Intl writes.
+  ['lv', 'Tā ir derīga līdz 2026. gada 22. decembrim.'],
+  ['bg', 'Валидна е до 22 декември 2026\u202fг.'],
+] as const)('in %s, says until when the link works as the sentence needs the date', (locale, sentence) => {
+  const message = buildInvitationEmail(config, {
+    requestId: 1,
+    contactId: 1,
+    to: 'x@example.com',
+    name: null,
+    locale,
+    siteUrl: 'https://reviews.example',
+    token,
+    expiresAt: new Date('2026-12-22T10:00:00Z'),
+  });
+  expect(message.text).toContain(sentence);
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { messagesFor } from '../../../src/lib/i18n/index.ts';
 import {
   mayShowPostedForm,
+  reviewBodyHint,
   reviewFormErrorText,
   reviewFormPage,
   type ReviewFormFailure,
@@ -179,11 +179,12 @@ describe('reading a failed post back', () => {
 
 describe('field error texts', () => {
   it('name the limit each field has, in the form’s language', () => {
-    const t = messagesFor('en').reviewForm;
-    expect(reviewFormErrorText(t, 'bodyTooShort')).toBe('Write at least 20 characters.');
-    expect(reviewFormErrorText(t, 'bodyTooLong')).toBe('Keep the review to 2000 characters or fewer.');
-    expect(reviewFormErrorText(t, 'roleTooLong')).toBe('Keep the role to 80 characters or fewer.');
-    expect(reviewFormErrorText(t, 'companyTooLong')).toBe('Keep the company name to 100 characters or fewer.');
-    expect(reviewFormErrorText(messagesFor('pl').reviewForm, 'bodyTooShort')).toBe('Napisz co najmniej 20 znaków.');
+    expect(reviewFormErrorText('en', 'bodyTooShort')).toBe('Write at least 20 characters.');
+    expect(reviewFormErrorText('en', 'bodyTooLong')).toBe('Keep the review to 2000 characters or fewer.');
+    expect(reviewFormErrorText('en', 'roleTooLong')).toBe('Keep the role to 80 characters or fewer.');
+    expect(reviewFormErrorText('en', 'companyTooLong')).toBe('Keep the company name to 100 characters or fewer.');
+    expect(reviewFormErrorText('pl', 'bodyTooShort')).toBe('Napisz co najmniej 20 znaków.');
+    expect(reviewFormErrorText('ru', 'bodyTooLong')).toBe('Отзыв должен быть не длиннее 2000 символов.');
+    expect(reviewBodyHint('lv')).toBe('No 20 līdz 2000 rakstzīmēm. Kas izdevās labi un ko varētu uzlabot?');
   });
 });

@@ -3,10 +3,17 @@ import { catalogs, fill, messagesFor } from '../../../src/lib/i18n/index.ts';
 import { parseReviewWallConfig } from '../../../src/lib/config-schema.ts';
 import { localeNames, supportedLocales } from '../../../src/lib/locales.ts';
 
-/** Every text of a catalog by its path ("reviewForm.errors.bodyTooShort"). */
-function texts(value: unknown, path = ''): Map<string, string> {
-  const found = new Map<string, string>();
-  if (typeof value === 'string') found.set(path, value);
+const pluralCategories = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
+
+/** Whether a catalog value is a text with plural forms ({ one: …, other: … }). */
+function isPluralForms(value: unknown): value is Record<string, string> {
+  return !!value && typeof value === 'object' && !Array.isArray(value) && 'other' in value && Object.keys(value).every((key) => pluralCategories.has(key));
+}
+
+/** Every text of a catalog by its path ("reviewForm.errors.bodyTooShort"); plural forms under one path, by category. */
+function texts(value: unknown, path = ''): Map<string, string | Record<string, string>> {
+  const found = new Map<string, string | Record<string, string>>();
+  if (typeof value === 'string' || isPluralForms(value)) found.set(path, value);
   else if (value && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
       for (const [innerPath, text] of texts(inner, path ? `${path}.${key}` : key)) found.set(innerPath, text);
@@ -15,6 +22,8 @@ function texts(value: unknown, path = ''): Map<string, string> {
   return found;
 }
 
+/** Each single text of an entry: the text itself, or every plural form. */
+const forms = (entry: string | Record<string, string> | undefined) => (entry === undefined ? [] : typeof entry === 'string' ? [entry] : Object.values(entry));
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 const english = texts(catalogs.en);
 const translations = supportedLocales.filter((locale) => locale !== 'en');
@@ -27,11 +36,36 @@ describe.each(translations)('the %s catalog', (locale) => {
   });
 
   it('fills in the same values as English (a translation cannot drop the incentive or the business name)', () => {
-    for (const [path, text] of english) expect({ path, uses: placeholders(own.get(path) ?? '') }).toEqual({ path, uses: placeholders(text) });
+    for (const [path, text] of english) {
+      const expected = placeholders(forms(text)[0]!);
+      for (const form of forms(own.get(path))) expect({ path, uses: placeholders(form) }).toEqual({ path, uses: expected });
+    }
   });
 
   it('leaves no text empty', () => {
-    for (const [path, text] of own) expect({ path, empty: text.trim() === '' }).toEqual({ path, empty: false });
+    for (const [path, text] of own) for (const form of forms(text)) expect({ path, empty: form.trim() === '' }).toEqual({ path, empty: false });
+  });
+});
+
+describe.each(supportedLocales)('texts with a number in %s', (locale) => {
+  const own = texts(messagesFor(locale));
+  const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
+
+  it('have a form for every plural category the language has, and only those', () => {
+    for (const [path, text] of english) {
+      const entry = own.get(path);
+      if (typeof text === 'string') {
+        expect({ path, plural: typeof entry }).toEqual({ path, plural: 'string' });
+        continue;
+      }
+      expect({ path, categories: Object.keys(entry as object).sort() }).toEqual({ path, categories: [...categories].sort() });
+    }
+  });
+
+  it('put a date last in its sentence, where a final abbreviation dot ("2026 г.") is the full stop', () => {
+    for (const [path, entry] of own) {
+      for (const form of forms(entry)) if (form.includes('{date}')) expect({ path, form }).toEqual({ path, form: expect.stringMatching(/\{date\}\.$/) });
+    }
   });
 });
 

@@ -6,7 +6,7 @@ describe('reply links', () => {
     const names = { item: 'Acme Helpdesk & Co', business: 'Acme' };
     expect(replySubject('review', 'en', names)).toBe('Re: your review of Acme Helpdesk & Co');
     expect(replySubject('review', 'pl', names)).toBe('Re: Twoja opinia o Acme Helpdesk & Co');
-    expect(replySubject('feedback', 'uk-UA', names)).toBe('Re: ваша оцінка Acme');
+    expect(replySubject('feedback', 'uk-UA', names)).toBe('Re: ваша оцінка компанії Acme');
     expect(replySubject('review', 'xx', names)).toBe('Re: your review of Acme Helpdesk & Co');
     const link = replyMailto('anna+shop@example.com', replySubject('review', 'bg', names));
     expect(link).toBe(`mailto:anna%2Bshop@example.com?subject=${encodeURIComponent('Re: вашият отзив за Acme Helpdesk & Co')}`);

@@ -17,6 +17,19 @@ describe('bodyLimitFor', () => {
     ['/_actions/review.submit/', defaultBodyLimit.maxBytes],
     ['/_actions/review.submit/_actions/admin.hide', defaultBodyLimit.maxBytes],
     ['/x/_actions/review.submit', defaultBodyLimit.maxBytes],
+    // Astro runs the action named after the last /_actions/; only the exact path is the review action.
+    ['/_actions/admin.hide/_actions/review.submit', defaultBodyLimit.maxBytes],
+    ['/_actions/review.submit%2F_actions%2Fadmin.hide', defaultBodyLimit.maxBytes],
+    ['/_actions/review.submit/../admin.hide', defaultBodyLimit.maxBytes],
+    ['/_actions/review.submit/%2E%2E/admin.hide', defaultBodyLimit.maxBytes],
+    // Dot segments resolve before routing, for Astro as here: this is the review action.
+    ['/_actions/admin.hide/../review.submit', reviewFormLimits.postMaxBytes],
+    // The RPC path decides which action runs, whatever the query says.
+    ['/_actions/review.submit?_action=admin.hide', reviewFormLimits.postMaxBytes],
+    // A form post runs the first _action, its name decoded (Astro reads searchParams the same way).
+    [`/r/${token}?%5Faction=admin.hide&_action=review.submit`, defaultBodyLimit.maxBytes],
+    [`/r/${token}?_action=admin.hide&_action=review.submit`, defaultBodyLimit.maxBytes],
+    [`/r/${token}?_action=review%2Esubmit`, reviewFormLimits.postMaxBytes],
     [`/r/${token}/unsubscribe?_action=review.submit`, defaultBodyLimit.maxBytes],
     [`/r/${token.toUpperCase()}?_action=review.submit`, defaultBodyLimit.maxBytes],
     ['/r/not-a-token?_action=review.submit', defaultBodyLimit.maxBytes],

@@ -14,7 +14,8 @@ const baseConfig = {
 } as const;
 
 const review = (overrides: Partial<PublicReview> = {}): PublicReview => ({
-  id: 7,
+  id: '3f9a0c1b7e2d4a56',
+  formerId: null,
   rating: 4,
   body: 'Solid anvil.',
   redacted: false,
@@ -58,8 +59,8 @@ describe('review markup', () => {
     expect(testimonialPageJsonLd(review(), config, 'https://reviews.example')).toEqual({
       '@context': 'https://schema.org',
       '@type': 'Review',
-      '@id': 'https://reviews.example/testimonials/7/#review',
-      url: 'https://reviews.example/testimonials/7/',
+      '@id': 'https://reviews.example/testimonials/3f9a0c1b7e2d4a56/#review',
+      url: 'https://reviews.example/testimonials/3f9a0c1b7e2d4a56/',
       author: { '@type': 'Person', name: 'Anna K.' },
       reviewRating: { '@type': 'Rating', ratingValue: 4, bestRating: 5, worstRating: 1 },
       datePublished: '2026-03-12',
@@ -69,9 +70,10 @@ describe('review markup', () => {
     });
   });
 
-  it('names an anonymous reviewer "Verified customer", as the card does', () => {
+  it('names an anonymous reviewer as the card and the form did, in the review’s language ("Verified customer")', () => {
     const config = parseReviewWallConfig(baseConfig);
-    expect(testimonialPageJsonLd(review({ displayName: null }), config, 'https://r.example').author).toEqual({ '@type': 'Person', name: 'Verified customer' });
+    expect(testimonialPageJsonLd(review({ displayName: null, locale: 'en' }), config, 'https://r.example').author).toEqual({ '@type': 'Person', name: 'Verified customer' });
+    expect(testimonialPageJsonLd(review({ displayName: null, locale: 'pl' }), config, 'https://r.example').author).toEqual({ '@type': 'Person', name: 'Zweryfikowany klient' });
   });
 
   it('adds AggregateRating over all published reviews only when every one came from an invitation of every respondent, whatever the config says', () => {

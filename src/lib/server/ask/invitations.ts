@@ -1,14 +1,21 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
-import { contacts, emailLog, reviewRequests } from '../../../../db/schema.ts';
+import { contacts, emailLog } from '../../../../db/schema.ts';
+import { formatDateInSentence } from '../../i18n/dates.ts';
 import { fill, messagesFor } from '../../i18n/index.ts';
+import { surveyStrings } from '../../i18n/survey.ts';
 import type { InviteAudience } from '../../ask/invite-audience.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
-import { incentiveTextFor, publicIncentiveText } from '../../config.ts';
-import { renderEmail } from '../../email-layout.ts';
+import { promiseOf } from '../../ask/promised-incentive.ts';
+import { incentiveTextFor } from '../../config.ts';
+import { renderEmail, type EmailLogo } from '../../email-layout.ts';
 import { isLocale, type Locale } from '../../locales.ts';
 import { MailDeliveryError, sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
+import { scheduleJobStatement } from '../schedule/scheduler.ts';
+import { emailLogoFor } from '../publish/brand-logo.ts';
 import { createReviewRequest, renewReviewRequestToken, type InvitationTerms } from './review-requests.ts';
+
+export type { InviteAudience };
 
 /** A respondent about to be invited. */
 export interface InvitationCandidate {
@@ -48,6 +55,8 @@ export async function selectInvitationCandidates(
           left join review_requests q on q.contact_id = c.id
           where c.unsubscribed_at is null
             and (q.id is null or (q.sent_at is null and q.submitted_at is null))
+            -- A survey answer already scheduled their invitation (see review-follow-up.ts).
+            and not exists (select 1 from scheduled_jobs j where j.contact_id = c.id and j.kind = 'review.invitation' and j.done_at is null)
             and (? = 'all' or r.score >= 9)
           order by c.id`,
     args: [options.audience],
@@ -77,28 +86,45 @@ export function unsubscribeLink(siteUrl: string, token: string): string {
   return `${siteUrl}/r/${token}/unsubscribe`;
 }
 
-/** The invitation email in the contact's language, with List-Unsubscribe headers. */
+/**
+ * The invitation email in the contact's language, with List-Unsubscribe headers; with `reminder`,
+ * the one reminder for an unused link: the same email, the same incentive words, under its own key.
+ */
 export function buildInvitationEmail(
   config: ReviewWallConfig,
-  input: { requestId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date },
+  input: {
+    requestId: number;
+    contactId: number;
+    to: string;
+    name: string | null;
+    locale: Locale;
+    siteUrl: string;
+    token: string;
+    expiresAt: Date;
+    logo?: EmailLogo | null;
+    reminder?: boolean;
+    /** The incentive as the request recorded it (a reminder); by default today's, which a new invitation records. */
+    incentive?: string;
+  },
 ): MailMessage {
   const t = messagesFor(input.locale).inviteEmail;
+  const reminder = input.reminder ? surveyStrings(input.locale).reviewReminder : null;
   const business = config.business.name;
   const values = {
     business,
     name: input.name ?? '',
-    incentive: incentiveTextFor(config, input.locale),
-    // Some locales end a date with an abbreviation ("2026 р."); the sentence brings its own full stop.
-    date: new Intl.DateTimeFormat(input.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(input.expiresAt).replace(/\.$/, ''),
+    incentive: input.incentive ?? incentiveTextFor(config, input.locale),
+    // "It works until …": Latvian puts the month in the dative ("līdz 2026. gada 21. decembrim").
+    date: formatDateInSentence(input.locale, input.expiresAt, 'until'),
   };
   const unsubscribeUrl = unsubscribeLink(input.siteUrl, input.token);
   const rendered = renderEmail(
     {
       locale: input.locale,
-      subject: fill(t.subject, values),
+      subject: fill(reminder?.subject ?? t.subject, values),
       paragraphs: [
         fill(input.name ? t.greeting : t.greetingWithoutName, values),
-        fill(t.thanks, values),
+        fill(reminder?.intro ?? t.thanks, values),
         fill(t.ask, values),
         fill(t.incentive, values),
         fill(t.linkNote, values),
@@ -106,12 +132,12 @@ export function buildInvitationEmail(
       action: { label: t.action, url: reviewLink(input.siteUrl, input.token) },
       footer: { text: fill(t.footer, values), link: { label: t.unsubscribe, url: unsubscribeUrl } },
     },
-    { businessName: business, primaryColor: config.business.colors.primary },
+    { businessName: business, primaryColor: config.business.colors.primary, logo: input.logo },
   );
   return {
     ...rendered,
-    idempotencyKey: `invite:${input.requestId}`,
-    kind: 'invite',
+    idempotencyKey: `${input.reminder ? 'invite-reminder' : 'invite'}:${input.requestId}`,
+    kind: input.reminder ? 'invite-reminder' : 'invite',
     to: input.to,
     contactId: input.contactId,
     headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
@@ -141,7 +167,7 @@ export async function inviteCandidate(
 ): Promise<InvitationOutcome> {
   const { db, mailer, config } = context;
   const lifetimeDays = config.tokens.lifetimeDays;
-  const terms: InvitationTerms = { audience: context.audience, incentive: publicIncentiveText(config) };
+  const terms: InvitationTerms = { audience: context.audience, ...promiseOf(config) };
   let requestId: number;
   let token: string;
   let renewedAfterInterruption = false;
@@ -163,7 +189,7 @@ export async function inviteCandidate(
     const [logged] = await db.select({ status: emailLog.status }).from(emailLog).where(eq(emailLog.idempotencyKey, `invite:${requestId}`));
     if (logged?.status === 'sent') {
       // The email went out with the old token; only recording it was interrupted. Keep that token alive.
-      await markInvitationSent(db, requestId, now);
+      await markInvitationSent(context, candidate.contactId, requestId, now);
       return 'already-sent';
     }
     if (isInFlight(candidate, now)) return 'in-flight';
@@ -184,6 +210,7 @@ export async function inviteCandidate(
     siteUrl: context.siteUrl,
     token,
     expiresAt,
+    logo: await emailLogoFor(config.business, context.siteUrl),
   });
   let outcome;
   try {
@@ -194,19 +221,49 @@ export async function inviteCandidate(
     // link works: record the email as sent and send nothing more.
     if (!(renewedAfterInterruption && error instanceof MailDeliveryError && error.statusCode === 409)) throw error;
     await db.update(emailLog).set({ status: 'sent', error: null, sentAt: now }).where(eq(emailLog.idempotencyKey, message.idempotencyKey));
-    await markInvitationSent(db, requestId, now);
+    await markInvitationSent(context, candidate.contactId, requestId, now);
     return 'already-sent';
   }
   // The email this run sent is the one that counts: its audience and promise replace the interrupted run's.
-  await markInvitationSent(db, requestId, now, renewedAfterInterruption && outcome.status === 'sent' ? terms : undefined);
+  await markInvitationSent(context, candidate.contactId, requestId, now, renewedAfterInterruption && outcome.status === 'sent' ? terms : undefined);
   return outcome.status === 'sent' ? 'sent' : 'already-sent';
 }
 
-async function markInvitationSent(db: Database, requestId: number, now: Date, terms?: InvitationTerms): Promise<void> {
-  await db
-    .update(reviewRequests)
-    .set({ sentAt: now, ...(terms ? { audience: terms.audience, incentive: terms.incentive } : {}) })
-    .where(and(eq(reviewRequests.id, requestId), isNull(reviewRequests.sentAt)));
+/**
+ * Records the invitation as sent (with the terms of the email that went out, when a run replaced
+ * an interrupted one's), and schedules the one reminder for the link (invite.reminderAfterDays).
+ */
+async function markInvitationSent(
+  context: { db: Database; config: ReviewWallConfig },
+  contactId: number,
+  requestId: number,
+  now: Date,
+  terms?: InvitationTerms,
+): Promise<void> {
+  const reminderDays = context.config.invite.reminderAfterDays;
+  const sent = terms
+    ? {
+        sql: 'update review_requests set sent_at = ?, audience = ?, incentive = ?, incentive_translations = ? where id = ? and sent_at is null',
+        args: [now.getTime(), terms.audience, terms.incentive, terms.incentiveTranslations ? JSON.stringify(terms.incentiveTranslations) : null, requestId],
+      }
+    : { sql: 'update review_requests set sent_at = ? where id = ? and sent_at is null', args: [now.getTime(), requestId] };
+  await context.db.$client.batch(
+    [
+      sent,
+      ...(reminderDays === false
+        ? []
+        : [
+            scheduleJobStatement({
+              kind: 'review.reminder',
+              key: `review-reminder:${requestId}`,
+              payload: { requestId },
+              contactId,
+              dueAt: new Date(now.getTime() + reminderDays * 24 * 60 * 60 * 1000),
+            }),
+          ]),
+    ],
+    'write',
+  );
 }
 
 /** Stops every further email to the contact behind a review link; unsubscribing twice keeps the first time. */
@@ -214,11 +271,11 @@ export async function unsubscribeContact(db: Database, contactId: number, now = 
   await db.update(contacts).set({ unsubscribedAt: now, updatedAt: now }).where(and(eq(contacts.id, contactId), isNull(contacts.unsubscribedAt)));
 }
 
-const oneClickUnsubscribePath = /^\/r\/[a-z2-7]{32}\/unsubscribe\/?$/;
+const oneClickUnsubscribePath = /^\/[rs]\/[a-z2-7]{32}\/unsubscribe\/?$/;
 
 /**
- * Whether a request is an RFC 8058 one-click unsubscribe: a POST to a link's unsubscribe address,
- * with no query string. Mail providers send it from their servers without our Origin, which
+ * Whether a request is an RFC 8058 one-click unsubscribe: a POST to the unsubscribe address of a
+ * review link (/r/…) or a survey link (/s/…), with no query string. Mail providers send it from their servers without our Origin, which
  * Astro's security.checkOrigin would refuse as a cross-site form post. The query string must be
  * empty because Astro runs `?_action=NAME` form actions on any on-demand page: with one, this
  * exemption would let a cross-site form call any action.

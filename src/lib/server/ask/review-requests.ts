@@ -20,18 +20,22 @@ export interface CreatedReviewRequest {
 export interface InvitationTerms {
   audience: InviteAudience;
   incentive: string;
+  /** The incentive in each language the site speaks (see promiseOf in promised-incentive.ts). */
+  incentiveTranslations?: Record<string, string> | null | undefined;
 }
 
 /**
  * Creates the review request for a contact, unless they already have one (then null).
  * The token is returned once and never stored. Every way of asking for a review (an invitation
- * run, the demo, a survey or webhook that offers one) must say under which terms it asks.
+ * run, the demo, a survey or webhook that offers one) must say under which terms it asks. `token`
+ * gives one made elsewhere (the link a survey answer offers, derived from the survey's own token);
+ * by default a fresh one.
  */
 export async function createReviewRequest(
   db: Database,
-  input: { contactId: number; responseId: number | null; locale: string; lifetimeDays: number; terms: InvitationTerms; now?: Date },
+  input: { contactId: number; responseId: number | null; locale: string; lifetimeDays: number; terms: InvitationTerms; now?: Date; token?: string },
 ): Promise<CreatedReviewRequest | null> {
-  const token = generateToken();
+  const token = input.token ?? generateToken();
   const now = input.now ?? new Date();
   const [row] = await db
     .insert(reviewRequests)
@@ -42,6 +46,7 @@ export async function createReviewRequest(
       locale: input.locale,
       audience: input.terms.audience,
       incentive: input.terms.incentive,
+      incentiveTranslations: input.terms.incentiveTranslations ?? null,
       expiresAt: new Date(now.getTime() + input.lifetimeDays * dayInMilliseconds),
       createdAt: now,
     })

@@ -1,22 +1,39 @@
 import type { AstroCookies } from 'astro';
-import { eq, lte } from 'drizzle-orm';
+import { eq, lte, or } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { adminUsers, sessions } from '../../../../db/schema.ts';
 import { generateToken, hashToken, isWellFormedToken } from '../../tokens.ts';
+import { getEnvironment } from '../platform/env.ts';
 
 // Sessions follow the Lucia guide (lucia-auth.com/sessions): a random token in an httpOnly
-// cookie, only its SHA-256 in the database, sliding expiry.
+// cookie, only its SHA-256 in the database, sliding expiry up to an absolute lifetime.
 
 const day = 24 * 60 * 60 * 1000;
 
 /** How long a session lasts without use. */
 export const sessionLifetimeMs = 30 * day;
 
+/**
+ * How long after sign-in a session ends however much it is used (SESSION_MAX_AGE_DAYS, default
+ * 30): a stolen cookie cannot be kept alive by using it, and the admin signs in again.
+ */
+export function sessionMaxAgeMs(): number {
+  return getEnvironment().SESSION_MAX_AGE_DAYS * day;
+}
+
 /** A session used when less than this remains is extended to a full lifetime again. */
 export const sessionRenewalThresholdMs = 15 * day;
 
-/** The cookie that carries the session token. */
-export const sessionCookieName = 'review_wall_session';
+/**
+ * The cookie that carries the session token. Where cookies are Secure (https) it has the
+ * `__Host-` prefix: browsers then keep it only if it is Secure, for Path=/ and without Domain, so
+ * neither a plain-http page nor a sibling subdomain can set or shadow it. Plain-http development
+ * keeps the bare name, which browsers accept without Secure. Sessions begun under the bare name
+ * before the prefix was introduced are not read on https: their admins sign in again.
+ */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-review_wall_session' : 'review_wall_session';
+}
 
 /** A stored session. Its id is the SHA-256 of the token the browser holds. */
 export interface Session {
@@ -39,37 +56,50 @@ export interface ValidatedSession {
 }
 
 /** Starts a session for a user. Returns the token for the cookie; only its hash is stored. */
-export async function createSession(db: Database, userId: number, now = Date.now()): Promise<{ token: string; session: Session }> {
+export async function createSession(
+  db: Database,
+  userId: number,
+  now = Date.now(),
+  maxAgeMs = sessionMaxAgeMs(),
+): Promise<{ token: string; session: Session }> {
   const token = generateToken();
-  const session: Session = { id: hashToken(token), userId, expiresAt: new Date(now + sessionLifetimeMs) };
-  await db.insert(sessions).values(session);
+  const session: Session = { id: hashToken(token), userId, expiresAt: new Date(now + Math.min(sessionLifetimeMs, maxAgeMs)) };
+  await db.insert(sessions).values({ ...session, createdAt: new Date(now) });
   return { token, session };
 }
 
 /**
- * Looks a cookie token up. An unknown, malformed or expired token gives null (an expired row is
- * deleted here); a session past half its life is extended. Expired rows of every user are swept
- * now and then, so a table of abandoned sessions does not grow forever.
+ * Looks a cookie token up. An unknown, malformed or expired token gives null, and so does a
+ * session signed in `maxAgeMs` or longer ago (the row is deleted here in both cases); a session
+ * past half its life is extended, never beyond that absolute end. Expired rows of every user are
+ * swept now and then, so a table of abandoned sessions does not grow forever.
  */
-export async function validateSessionToken(db: Database, token: string, now = Date.now()): Promise<ValidatedSession | null> {
+export async function validateSessionToken(
+  db: Database,
+  token: string,
+  now = Date.now(),
+  maxAgeMs = sessionMaxAgeMs(),
+): Promise<ValidatedSession | null> {
   if (!isWellFormedToken(token)) return null;
   const sessionId = hashToken(token);
   const [row] = await db
-    .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt, email: adminUsers.email })
+    .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt, createdAt: sessions.createdAt, email: adminUsers.email })
     .from(sessions)
     .innerJoin(adminUsers, eq(adminUsers.id, sessions.userId))
     .where(eq(sessions.id, sessionId));
   if (!row) return null;
-  if (row.expiresAt.getTime() <= now) {
+  const absoluteEnd = row.createdAt.getTime() + maxAgeMs;
+  if (row.expiresAt.getTime() <= now || absoluteEnd <= now) {
     await db.delete(sessions).where(eq(sessions.id, sessionId));
     return null;
   }
   const session: Session = { id: row.id, userId: row.userId, expiresAt: row.expiresAt };
   let renewed = false;
-  if (row.expiresAt.getTime() - now < sessionRenewalThresholdMs) {
-    session.expiresAt = new Date(now + sessionLifetimeMs);
+  const extended = Math.min(now + sessionLifetimeMs, absoluteEnd);
+  if (row.expiresAt.getTime() - now < sessionRenewalThresholdMs && extended > row.expiresAt.getTime()) {
+    session.expiresAt = new Date(extended);
     await db.update(sessions).set({ expiresAt: session.expiresAt }).where(eq(sessions.id, sessionId));
-    await deleteExpiredSessions(db, now);
+    await deleteExpiredSessions(db, now, maxAgeMs);
     renewed = true;
   }
   return { session, user: { id: row.userId, email: row.email }, renewed };
@@ -86,9 +116,9 @@ export async function invalidateUserSessions(db: Database, userId: number): Prom
   return removed.length;
 }
 
-/** Removes every expired session row. */
-export async function deleteExpiredSessions(db: Database, now = Date.now()): Promise<void> {
-  await db.delete(sessions).where(lte(sessions.expiresAt, new Date(now)));
+/** Removes every expired session row, and every session signed in `maxAgeMs` or longer ago. */
+export async function deleteExpiredSessions(db: Database, now = Date.now(), maxAgeMs = sessionMaxAgeMs()): Promise<void> {
+  await db.delete(sessions).where(or(lte(sessions.expiresAt, new Date(now)), lte(sessions.createdAt, new Date(now - maxAgeMs))));
 }
 
 /**
@@ -101,12 +131,17 @@ export function useSecureCookies(siteUrl: string, nodeEnv = process.env.NODE_ENV
   return nodeEnv === 'production' && !loopback;
 }
 
-/** Puts the session token in an httpOnly, SameSite=Lax cookie that lives as long as the session. */
+/** The session token the browser sent, if any. */
+export function readSessionToken(cookies: AstroCookies, secure: boolean): string | undefined {
+  return cookies.get(sessionCookieName(secure))?.value;
+}
+
+/** Puts the session token in an httpOnly, SameSite=Lax cookie that lives as long as the session (never with a Domain). */
 export function setSessionCookie(cookies: AstroCookies, token: string, expiresAt: Date, secure: boolean): void {
-  cookies.set(sessionCookieName, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
+  cookies.set(sessionCookieName(secure), token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
 }
 
 /** Removes the session cookie from the browser. */
 export function deleteSessionCookie(cookies: AstroCookies, secure: boolean): void {
-  cookies.set(sessionCookieName, '', { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0 });
+  cookies.set(sessionCookieName(secure), '', { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0 });
 }

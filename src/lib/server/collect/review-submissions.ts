@@ -1,14 +1,15 @@
 import type { InStatement } from '@libsql/client';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
-import { contacts, reviewRequests, reviews } from '../../../../db/schema.ts';
+import { contacts, incentives, reviewRequests, reviews } from '../../../../db/schema.ts';
+import type { PromisedIncentive } from '../../ask/promised-incentive.ts';
 import type { NameDisplay } from '../../collect/display-name.ts';
 import { reviewLinkState, type OwnReview, type ReviewLinkState } from '../../collect/review-link.ts';
 import type { Locale } from '../../locales.ts';
 import type { ReviewSubmission } from '../../collect/review-submission.ts';
 import { hashToken, isWellFormedToken } from '../../tokens.ts';
 import { deleteReviewPhoto, PhotoRejectedError, storeReviewPhoto, type PhotoRejection } from './photos.ts';
-import { hotPathRunner, type SqlRows } from './hot-path-sql.ts';
+import { hotPathRunner, runGroupedWriteBatch, type SqlRows } from '../platform/hot-path-sql.ts';
 import { addressForLimits, decideRateLimit, rateLimitStatement, type RateLimitRule } from '../platform/rate-limit.ts';
 
 /** A review request found by its token, with the contact's name and the review if one was sent. */
@@ -21,6 +22,10 @@ export interface ReviewLink {
   openedAt: Date | null;
   submittedAt: Date | null;
   review: OwnReview | null;
+  /** The incentive the invitation promised. */
+  promised: PromisedIncentive;
+  /** When the incentive for the review was emailed; null while it is not (or there is no review). */
+  incentiveSentAt: Date | null;
 }
 
 /**
@@ -61,10 +66,15 @@ export async function findReviewRequestByToken(db: Database, token: string): Pro
       photoPath: reviews.photoPath,
       reviewLocale: reviews.locale,
       status: reviews.status,
+      incentive: reviewRequests.incentive,
+      incentiveTranslations: reviewRequests.incentiveTranslations,
+      incentiveState: incentives.state,
+      incentiveSentAt: incentives.sentAt,
     })
     .from(reviewRequests)
     .innerJoin(contacts, eq(contacts.id, reviewRequests.contactId))
     .leftJoin(reviews, eq(reviews.requestId, reviewRequests.id))
+    .leftJoin(incentives, eq(incentives.reviewId, reviews.id))
     .where(eq(reviewRequests.id, requestIdOfToken(hashToken(token))))
     .limit(1);
   if (!row) return null;
@@ -91,6 +101,8 @@ export async function findReviewRequestByToken(db: Database, token: string): Pro
     openedAt: row.openedAt,
     submittedAt: row.submittedAt,
     review,
+    promised: { incentive: row.incentive, incentiveTranslations: row.incentiveTranslations },
+    incentiveSentAt: row.incentiveState === 'sent' ? row.incentiveSentAt : null,
   };
 }
 
@@ -252,56 +264,6 @@ function refusal(link: LinkRow | null, now: number): SubmitReviewOutcome | null 
   return null;
 }
 
-interface QueuedBatch {
-  statements: InStatement[];
-  resolve(results: SqlRows[]): void;
-  reject(error: unknown): void;
-}
-
-const queuedBatches = new WeakMap<Database, QueuedBatch[]>();
-
-/**
- * Runs a write batch in one transaction, sharing it (and its disk sync) with the submissions that
- * arrived in the same turn of the event loop: group commit. Each submission stays all-or-nothing:
- * if the shared transaction fails, each batch is retried on its own.
- */
-function runWriteBatch(db: Database, statements: InStatement[]): Promise<SqlRows[]> {
-  return new Promise((resolve, reject) => {
-    let queue = queuedBatches.get(db);
-    if (!queue) {
-      queue = [];
-      queuedBatches.set(db, queue);
-      setImmediate(() => void flushWriteBatches(db));
-    }
-    queue.push({ statements, resolve, reject });
-  });
-}
-
-async function flushWriteBatches(db: Database): Promise<void> {
-  const queue = queuedBatches.get(db) ?? [];
-  queuedBatches.delete(db);
-  if (queue.length > 1) {
-    try {
-      const results = await hotPathRunner(db).batch(queue.flatMap((queued) => queued.statements));
-      let offset = 0;
-      for (const queued of queue) {
-        queued.resolve(results.slice(offset, offset + queued.statements.length));
-        offset += queued.statements.length;
-      }
-      return;
-    } catch {
-      // Fall through: one failing submission must not take the others with it.
-    }
-  }
-  for (const queued of queue) {
-    try {
-      queued.resolve(await hotPathRunner(db).batch(queued.statements));
-    } catch (error) {
-      queued.reject(error);
-    }
-  }
-}
-
 /**
  * Stores a review sent through a link, or updates it while it is still pending. Rate limits (per
  * link and per client address) are counted before any photo is decoded. The review, the
@@ -366,12 +328,12 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
       sql: upsertGuardedSql,
       args: [...fields(null), link.requestId, now, addressKey, limits.perAddress.limit, linkKey, limits.perToken.limit, 1],
     };
-    const results = await runWriteBatch(db, [...counters, ...writes(upsert)]);
+    const results = await runGroupedWriteBatch(db, [...counters, ...writes(upsert)]);
     return decideBoth(results) ?? saved(results.slice(2)) ?? (await whyNotSaved());
   }
 
   // With a photo: count first, decode only when allowed, then write.
-  const limited = decideBoth(await runWriteBatch(db, counters));
+  const limited = decideBoth(await runGroupedWriteBatch(db, counters));
   if (limited) return limited;
   const refused = refusal(link, now);
   if (refused) return refused;
@@ -389,7 +351,7 @@ export async function submitReview(db: Database, submission: ReviewSubmission, o
   const photoPath = newPhotoPath ?? (submission.removePhoto ? null : previousPhotoPath);
   let results: SqlRows[];
   try {
-    results = await runWriteBatch(db, writes({ sql: upsertSql, args: [...fields(photoPath), link.requestId, now, 0] }));
+    results = await runGroupedWriteBatch(db, writes({ sql: upsertSql, args: [...fields(photoPath), link.requestId, now, 0] }));
   } catch (error) {
     if (newPhotoPath) await deleteReviewPhoto(options.uploadDir, newPhotoPath);
     throw error;

@@ -56,3 +56,26 @@ export async function readBodyWithLimit(request: Request, limit: number): Promis
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** Zendesk's own signature header: base64 HMAC-SHA256 of the timestamp header and the body, joined without separator. */
+export const zendeskSignatureHeader = 'X-Zendesk-Webhook-Signature';
+/** Zendesk's timestamp header: an ISO 8601 time such as 2026-03-25T05:09:27Z. */
+export const zendeskTimestampHeader = 'X-Zendesk-Webhook-Signature-Timestamp';
+
+/**
+ * Why a request signed the way Zendesk webhooks sign (with the webhook's signing secret) was
+ * refused, or null when it is authentic and fresh: the same 5-minute window as our own scheme,
+ * so Zendesk can call an events webhook with no code in between.
+ */
+export function checkZendeskSignature(input: { secret: string; timestamp: string | null; signature: string | null; body: string; nowSeconds?: number }): string | null {
+  const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
+  const time = input.timestamp && /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(input.timestamp) ? Date.parse(input.timestamp) / 1000 : Number.NaN;
+  if (!Number.isFinite(time)) return `missing or malformed ${zendeskTimestampHeader} (ISO 8601 time)`;
+  if (time < now - signatureToleranceSeconds) return `${zendeskTimestampHeader} is more than 5 minutes old`;
+  if (time > now + clockSkewSeconds) return `${zendeskTimestampHeader} is in the future`;
+  const given = input.signature && /^[A-Za-z0-9+/]{43}=$/.test(input.signature.trim()) ? Buffer.from(input.signature.trim(), 'base64') : null;
+  if (!given) return `missing or malformed ${zendeskSignatureHeader} (expected a base64 HMAC-SHA256)`;
+  const expected = createHmac('sha256', input.secret).update(`${input.timestamp}${input.body}`).digest();
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'signature does not match';
+  return null;
+}

@@ -181,3 +181,81 @@ export async function loadDashboard(db: Database): Promise<DashboardFigures> {
     locales,
   };
 }
+
+/** NPS of one survey round: the answers to the surveys of that round, whatever sent them. */
+export interface RoundNps extends NpsSummary {
+  round: number;
+  /** When its first survey was created. */
+  startedAt: Date;
+  /** Surveys created, and those whose email went out. */
+  surveys: number;
+  sent: number;
+  /** Answered surveys ÷ sent, in percent; null before any went out. */
+  responseRate: number | null;
+}
+
+/** NPS per survey round, oldest first (the last one is the current round). */
+export async function loadSurveyRounds(db: Database): Promise<RoundNps[]> {
+  const [surveyRows, answerRows] = await db.$client.batch(
+    [
+      'select round, min(created_at) as started_at, count(*) as surveys, count(sent_at) as sent from surveys group by round order by round',
+      'select s.round, r.score, count(*) as answers from surveys s join nps_responses r on r.survey_id = s.id group by s.round, r.score',
+    ],
+    'read',
+  );
+  const scores = new Map<string, number[]>();
+  for (const row of answerRows!.rows) addToGroupedScoreCounts(scores, String(row.round), Number(row.score), Number(row.answers));
+  return surveyRows!.rows.map((row) => {
+    const summary = summarizeScoreCounts(scores.get(String(row.round)) ?? emptyScoreCounts());
+    const sent = Number(row.sent);
+    return { round: Number(row.round), startedAt: new Date(Number(row.started_at)), surveys: Number(row.surveys), sent, responseRate: percentage(summary.total, sent), ...summary };
+  });
+}
+
+/** NPS over the answers given from `from` (inclusive) to `to` (exclusive), whatever their source. */
+export async function loadNpsBetween(db: Database, from: Date, to: Date): Promise<NpsSummary> {
+  const { rows } = await db.$client.execute({
+    sql: 'select score, count(*) as answers from nps_responses where responded_at >= ? and responded_at < ? group by score',
+    args: [from.getTime(), to.getTime()],
+  });
+  const counts = emptyScoreCounts();
+  for (const row of rows) counts[Number(row.score)]! += Number(row.answers);
+  return summarizeScoreCounts(counts);
+}
+
+/** One answer in a customer's history. */
+export interface ScoreHistoryEntry {
+  respondedAt: Date;
+  score: number;
+  comment: string | null;
+  /** csv, webhook, email or demo. */
+  source: string;
+  /** The survey round, for answers to our own survey email. */
+  round: number | null;
+  /** What sent that survey: manual, ticket or autopilot. */
+  trigger: string | null;
+}
+
+/** A customer's NPS answers, newest first, found by their address; null when nobody has it. */
+export async function loadScoreHistory(db: Database, email: string): Promise<{ contactId: number; email: string; entries: ScoreHistoryEntry[] } | null> {
+  const [contact] = (await db.$client.execute({ sql: 'select id, email from contacts where email = ?', args: [email.trim().toLowerCase()] })).rows;
+  if (!contact) return null;
+  const { rows } = await db.$client.execute({
+    sql: `select r.responded_at, r.score, r.comment, r.source, s.round, s.trigger
+          from nps_responses r left join surveys s on s.id = r.survey_id
+          where r.contact_id = ? order by r.responded_at desc, r.id desc`,
+    args: [Number(contact.id)],
+  });
+  return {
+    contactId: Number(contact.id),
+    email: String(contact.email),
+    entries: rows.map((row) => ({
+      respondedAt: new Date(Number(row.responded_at)),
+      score: Number(row.score),
+      comment: row.comment === null ? null : String(row.comment),
+      source: String(row.source),
+      round: row.round === null ? null : Number(row.round),
+      trigger: row.trigger === null ? null : String(row.trigger),
+    })),
+  };
+}

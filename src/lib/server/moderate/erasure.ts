@@ -139,11 +139,22 @@ export function namesPerson(detail: string, email: string, name: string | null):
   return new RegExp(`(?<![\\p{L}\\p{N}@._%+-])${words}(?![\\p{L}\\p{N}@]|[._%+-][\\p{L}\\p{N}])`, 'iu').test(detail);
 }
 
-/** Removes a build's own pages and photos of the erased reviews, found by id; returns how many entries went. */
-async function removeReviewPages(clientDir: string, reviewIds: number[]): Promise<number> {
+/** An erased review as published builds name it: by public id, and (before public ids, or at its former address) by row id. */
+export interface PublishedReviewIds {
+  rowId: number;
+  publicId: string | null;
+}
+
+/**
+ * Removes a build's own pages and photos of the erased reviews, found by id: the page at the
+ * public id, and the folder at the row id (its former address's redirect page, or its page in a
+ * build made before public ids). Returns how many entries went.
+ */
+async function removeReviewPages(clientDir: string, erased: PublishedReviewIds[]): Promise<number> {
+  const names = erased.flatMap((review) => [String(review.rowId), ...(review.publicId ? [review.publicId] : [])]);
   let removed = 0;
-  for (const id of reviewIds) {
-    const folder = join(clientDir, 'testimonials', String(id));
+  for (const name of names) {
+    const folder = join(clientDir, 'testimonials', name);
     try {
       await rm(folder, { recursive: true });
       removed++;
@@ -151,9 +162,10 @@ async function removeReviewPages(clientDir: string, reviewIds: number[]): Promis
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
+  // Photos are named ID-WIDTH.webp; neither kind of id contains "-" or ".".
   const photos = await readdir(join(clientDir, 'testimonials', 'photos')).catch(() => [] as string[]);
   for (const file of photos) {
-    if (reviewIds.some((id) => file.startsWith(`${id}-`) || file.startsWith(`${id}.`)) && (await removeFile(join(clientDir, 'testimonials', 'photos', file)))) removed++;
+    if (names.some((name) => file.startsWith(`${name}-`) || file.startsWith(`${name}.`)) && (await removeFile(join(clientDir, 'testimonials', 'photos', file)))) removed++;
   }
   return removed;
 }
@@ -162,14 +174,14 @@ async function removeReviewPages(clientDir: string, reviewIds: number[]): Promis
  * Cleans published builds under SITE_DIR of erased reviews. Nothing is searched for by text (a
  * redacted or edited review no longer reads as it did when a build was made): every build of a
  * publish run recorded before the erasure (numbered up to `latestRunBefore`) goes whole, except
- * - the live build (SITE_DIR/current), which loses the reviews' own pages and photos, found by
- *   id, at once, and is marked so that it goes once the republish that follows replaces it
+ * - the live build (SITE_DIR/current), which loses the reviews' own pages, photos and former
+ *   addresses, found by id (public and row id), at once, and is marked so that it goes once the republish that follows replaces it
  *   (its lists and feeds cannot be rebuilt in place);
  * - builds live servers run their code from (SITE_DIR/servers/), which lose every public page,
  *   feed and photo and keep only their server code and its assets.
  * Returns how many files and folders went.
  */
-export async function scrubPublishedBuilds(siteDir: string, reviewIds: number[], latestRunBefore: number): Promise<number> {
+export async function scrubPublishedBuilds(siteDir: string, erased: PublishedReviewIds[], latestRunBefore: number): Promise<number> {
   const layout = siteLayout(siteDir);
   const served = await liveServerBuilds(layout);
   const names = await readdir(layout.builds).catch(() => [] as string[]);
@@ -180,7 +192,7 @@ export async function scrubPublishedBuilds(siteDir: string, reviewIds: number[],
     if (!/^\d+$/.test(name) || Number(name) > latestRunBefore) continue;
     // Looked up for each build: a publish may swap in a newer one meanwhile.
     if (build === (await readPointer(layout.current))) {
-      removed += await removeReviewPages(join(build, 'client'), reviewIds);
+      removed += await removeReviewPages(join(build, 'client'), erased);
       await markHoldsErasedData(build);
       continue;
     }
@@ -232,8 +244,9 @@ export async function eraseContact(
   const email = String(contact.email).toLowerCase();
   const name = typeof contact.name === 'string' && contact.name.trim().length >= 3 ? contact.name.trim() : null;
 
-  const reviewRows = await rows(db, { sql: 'select id, status, photo_path from reviews where contact_id = ?', args: [contactId] });
+  const reviewRows = await rows(db, { sql: 'select id, public_id, status, photo_path from reviews where contact_id = ?', args: [contactId] });
   const reviewIds = reviewRows.map((row) => Number(row.id));
+  const publishedIds = reviewRows.map((row): PublishedReviewIds => ({ rowId: Number(row.id), publicId: typeof row.public_id === 'string' ? row.public_id : null }));
   const incentiveIds = (await rows(db, { sql: 'select id from incentives where contact_id = ?', args: [contactId] })).map((row) => Number(row.id));
   const mailRows = await rows(db, {
     sql: 'select idempotency_key, outbox_file from email_log where contact_id = ? or lower(to_address) = ?',
@@ -307,6 +320,9 @@ export async function eraseContact(
     { sql: 'delete from review_link_tokens where request_id in (select id from review_requests where contact_id = ?)', args: [contactId] },
     { sql: 'delete from review_requests where contact_id = ?', args: [contactId] },
     { sql: 'delete from nps_responses where contact_id = ?', args: [contactId] },
+    { sql: 'delete from survey_tokens where survey_id in (select id from surveys where contact_id = ?)', args: [contactId] },
+    { sql: 'delete from surveys where contact_id = ?', args: [contactId] },
+    { sql: 'delete from scheduled_jobs where contact_id = ?', args: [contactId] },
     { sql: 'delete from email_log where contact_id = ? or lower(to_address) = ?', args: [contactId, email] },
     { sql: 'delete from contacts where id = ?', args: [contactId] },
     // Only a hash of the address stays, so a later import or webhook call leaves them out.
@@ -329,11 +345,11 @@ export async function eraseContact(
   report.outboxFiles = outboxFiles;
 
   if (options.siteDir && reviewIds.length > 0) {
-    report.publishedBuildFiles = await scrubPublishedBuilds(options.siteDir, reviewIds, latestPublishRun);
+    report.publishedBuildFiles = await scrubPublishedBuilds(options.siteDir, publishedIds, latestPublishRun);
     // The build live until then was marked: pruning after the republish deletes it (see
     // pruneBuilds), and so does this second look, whoever republished.
     if (options.republish && report.needsPublish && (await options.republish())) {
-      report.publishedBuildFiles += await scrubPublishedBuilds(options.siteDir, reviewIds, latestPublishRun);
+      report.publishedBuildFiles += await scrubPublishedBuilds(options.siteDir, publishedIds, latestPublishRun);
     }
   }
 

@@ -9,7 +9,6 @@ import { getConfig } from '../../config.ts';
 import { messagesFor } from '../../i18n/index.ts';
 import { preferredLocale } from '../../locales.ts';
 import { isWellFormedToken } from '../../tokens.ts';
-import { securityHeaders } from './security-headers.ts';
 
 /** What a refused request is answered with. */
 interface Refusal {
@@ -65,7 +64,7 @@ function reviewFormRefusal(request: IncomingMessage): Refusal {
   const asked = requestTarget(request.url).searchParams.get('lang');
   const named = locales.enabled.find((locale) => locale === asked);
   const locale = named ?? preferredLocale(request.headers['accept-language'], locales.enabled) ?? locales.default;
-  const message = escapeHtml(reviewFormMessageText(messagesFor(locale).reviewForm, 'formTooLarge'));
+  const message = escapeHtml(reviewFormMessageText(locale, 'formTooLarge'));
   return {
     contentType: 'text/html; charset=utf-8',
     body: `<!doctype html>\n<html lang="${locale}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>413</title><p role="alert">${message}</p></html>\n`,
@@ -152,8 +151,8 @@ function refuseTooLarge(request: IncomingMessage, response: ServerResponse, limi
     body: `The request body is too large: ${limit.route} accepts at most ${Math.floor(limit.maxBytes / 1024)} KB.\n`,
   };
   // No "Connection: close": with it Node destroys the socket the moment the answer is written.
+  // The security headers are on the response already (the site server sets them on every answer).
   response.writeHead(413, {
-    ...securityHeaders,
     'Content-Type': refusal.contentType,
     'Content-Length': Buffer.byteLength(refusal.body),
     'Cache-Control': 'no-store',

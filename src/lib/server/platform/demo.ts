@@ -1,5 +1,7 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '../../../../db/client.ts';
 import {
@@ -13,12 +15,16 @@ import {
   reviewLinkTokens,
   reviewRequests,
   reviews,
+  scheduledJobs,
   sessions,
+  surveys,
+  surveyTokens,
 } from '../../../../db/schema.ts';
 import { generateToken } from '../../tokens.ts';
 import { importNpsCsv } from '../listen/nps-import.ts';
 import { hashPassword } from '../auth/password.ts';
 import { createReviewRequest, renewReviewRequestToken } from '../ask/review-requests.ts';
+import { outboxFileName } from './mail.ts';
 
 /** The demo dataset: the shared multilingual NPS fixture. */
 export const demoCsvPath = fileURLToPath(new URL('../../../../db/demo/nps-responses.csv', import.meta.url));
@@ -76,9 +82,12 @@ export async function hasDemoData(db: Database): Promise<boolean> {
 /**
  * Loads the demo dataset: customers and NPS answers, review requests, reviews, incentives, an admin.
  * The demo business invited promoters (each demo request links an answer of 9 or 10), promising
- * `incentive` (the configured one, as the public pages name it).
+ * `incentive` (the configured one, as the public pages name it, with its translations).
  */
-export async function loadDemo(db: Database, options: { lifetimeDays: number; incentive: string; now?: Date }): Promise<void> {
+export async function loadDemo(
+  db: Database,
+  options: { lifetimeDays: number; incentive: string; incentiveTranslations?: Record<string, string>; now?: Date },
+): Promise<void> {
   const now = options.now ?? new Date();
   await importNpsCsv(db, createReadStream(demoCsvPath), { source: 'demo', defaultLocale: 'en', isDemo: true });
   await db.insert(adminUsers).values({ email: demoAdminEmail, passwordHash: await hashPassword(generateToken()), isDemo: true }).onConflictDoNothing();
@@ -103,7 +112,7 @@ export async function loadDemo(db: Database, options: { lifetimeDays: number; in
       responseId: latest?.id ?? null,
       locale: contact.locale,
       lifetimeDays: options.lifetimeDays,
-      terms: { audience: 'promoters', incentive: options.incentive },
+      terms: { audience: 'promoters', incentive: options.incentive, incentiveTranslations: options.incentiveTranslations },
       now,
     });
     if (!request) continue;
@@ -163,8 +172,42 @@ export async function refreshDemoAccess(
   return { adminEmail: demoAdminEmail, adminPassword, reviewToken };
 }
 
-/** Removes every demo row: demo customers with all they own, and the demo admin. */
-export async function clearDemo(db: Database): Promise<{ contacts: number }> {
+/**
+ * The outbox messages the demo caused: those the email log records for demo customers (an
+ * invitation or thank-you sent while the demo was loaded) that are still in `outboxDir`. Messages
+ * to real customers are never among them, whatever they say.
+ */
+export async function findDemoOutboxFiles(db: Database, outboxDir: string): Promise<string[]> {
+  const logged = await db
+    .select({ idempotencyKey: emailLog.idempotencyKey, outboxFile: emailLog.outboxFile })
+    .from(emailLog)
+    .where(inArray(emailLog.contactId, db.select({ id: contacts.id }).from(contacts).where(eq(contacts.isDemo, true))));
+  // The file a row names, or, for a run that stopped before recording it, the name its key gives.
+  const names = new Set(logged.flatMap((row) => [row.outboxFile, outboxFileName(row.idempotencyKey)]).filter((name): name is string => !!name && basename(name) === name));
+  const present: string[] = [];
+  for (const name of names) if (existsSync(join(outboxDir, name))) present.push(name);
+  return present.sort();
+}
+
+/** What `clearDemo` removed. */
+export interface ClearedDemo {
+  /** Demo customers, with all they own. */
+  contacts: number;
+  /** Outbox messages sent to them (see findDemoOutboxFiles). */
+  outboxFiles: number;
+}
+
+/**
+ * Removes every demo row (demo customers with all they own, and the demo admin) and the outbox
+ * messages sent to demo customers. The files go first: should it stop halfway, the rows that find
+ * the rest are still there for the next run.
+ */
+export async function clearDemo(db: Database, options: { outboxDir: string }): Promise<ClearedDemo> {
+  let outboxFiles = 0;
+  for (const name of await findDemoOutboxFiles(db, options.outboxDir)) {
+    await rm(join(options.outboxDir, name), { force: true });
+    outboxFiles++;
+  }
   const demoContactIds = db.select({ id: contacts.id }).from(contacts).where(eq(contacts.isDemo, true));
   const demoAdminIds = db.select({ id: adminUsers.id }).from(adminUsers).where(eq(adminUsers.isDemo, true));
   const demoReviewIds = db.select({ id: reviews.id }).from(reviews).where(inArray(reviews.contactId, demoContactIds));
@@ -181,11 +224,14 @@ export async function clearDemo(db: Database): Promise<{ contacts: number }> {
       .where(inArray(reviewLinkTokens.requestId, db.select({ id: reviewRequests.id }).from(reviewRequests).where(inArray(reviewRequests.contactId, demoContactIds)))),
     db.delete(reviewRequests).where(inArray(reviewRequests.contactId, demoContactIds)),
     db.delete(npsResponses).where(inArray(npsResponses.contactId, demoContactIds)),
+    db.delete(surveyTokens).where(inArray(surveyTokens.surveyId, db.select({ id: surveys.id }).from(surveys).where(inArray(surveys.contactId, demoContactIds)))),
+    db.delete(surveys).where(inArray(surveys.contactId, demoContactIds)),
+    db.delete(scheduledJobs).where(inArray(scheduledJobs.contactId, demoContactIds)),
     db.delete(emailLog).where(inArray(emailLog.contactId, demoContactIds)),
     db.delete(contacts).where(eq(contacts.isDemo, true)),
     db.delete(sessions).where(inArray(sessions.userId, demoAdminIds)),
     db.update(auditLog).set({ actorId: null }).where(inArray(auditLog.actorId, demoAdminIds)),
     db.delete(adminUsers).where(eq(adminUsers.isDemo, true)),
   ]);
-  return { contacts: demoCount };
+  return { contacts: demoCount, outboxFiles };
 }

@@ -19,6 +19,18 @@ const optionalUrl = optionalText.pipe(
   z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as https://reviews.example.com' }).optional(),
 );
 
+/** The fewest bytes a webhook's signing secret may have: 256 bits, as much as its HMAC-SHA256 signature. */
+export const webhookSecretMinBytes = 32;
+
+/**
+ * A shared secret that signs a webhook (HMAC): unset (the webhook is off), or at least 32 bytes,
+ * so nobody can guess it. Every webhook secret of the environment uses this one rule.
+ */
+export const webhookSecret = optionalText.refine(
+  (value) => value === undefined || Buffer.byteLength(value, 'utf8') >= webhookSecretMinBytes,
+  `must be at least ${webhookSecretMinBytes} bytes long; make one with: openssl rand -hex 32`,
+);
+
 /** Environment variables the server and the scripts read (see docs/configuration.md). */
 export const environmentSchema = z.object({
   DATABASE_URL: databaseUrl.default('file:db/local.db'),
@@ -32,7 +44,13 @@ export const environmentSchema = z.object({
   OUTBOX_DIR: z.string().trim().min(1).default('var/outbox'),
   UPLOAD_DIR: z.string().trim().min(1).default('var/uploads'),
   SITE_DIR: z.string().trim().min(1).default('var/site'),
-  NPS_WEBHOOK_SECRET: optionalText,
+  NPS_WEBHOOK_SECRET: webhookSecret,
+  /** Shared secret of the signed event webhooks (POST /api/events/ticket-resolved); unset, they answer 503. */
+  EVENTS_WEBHOOK_SECRET: webhookSecret,
+  /** How often npm start does the due work in-process (the tick), in seconds; 0 turns it off for cron deployments. */
+  TICK_INTERVAL_SECONDS: z.coerce.number({ message: 'expected a number of seconds (0 turns the in-process tick off)' }).int().min(0).max(86_400).default(60),
+  /** Days after sign-in when an admin session ends however much it is used (it also ends after 30 days unused). */
+  SESSION_MAX_AGE_DAYS: z.coerce.number({ message: 'expected a number of days' }).int('expected a whole number of days').min(1).max(365).default(30),
   /** Review submissions allowed per client address in 10 minutes (behind a proxy, set TRUST_PROXY so each visitor is counted). */
   SUBMISSION_RATE_LIMIT_PER_IP: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(60),
   /**

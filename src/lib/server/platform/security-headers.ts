@@ -10,9 +10,23 @@ export const securityHeaders: Record<string, string> = {
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
 };
 
-/** Copies the security headers onto a Headers object, keeping any a route set itself. */
-export function applySecurityHeaders(headers: Headers): void {
-  for (const [name, value] of Object.entries(securityHeaders)) {
+/**
+ * Strict-Transport-Security of a site served over https: browsers use only https for this host for
+ * a year. Without includeSubDomains: it would bind every subdomain of the host too, and a wall
+ * served at a business's own domain (example.com) would then force https onto whatever else the
+ * business runs on its subdomains, which we cannot know is ready for it (see docs/deploying.md).
+ */
+export const strictTransportSecurity = 'max-age=31536000';
+
+/** The security headers of a site whose public address is `siteUrl`: HSTS is added when it is https. */
+export function securityHeadersFor(siteUrl: string): Record<string, string> {
+  if (!siteUrl.startsWith('https:')) return securityHeaders;
+  return { ...securityHeaders, 'Strict-Transport-Security': strictTransportSecurity };
+}
+
+/** Copies the security headers of a site at `siteUrl` onto a Headers object, keeping any a route set itself. */
+export function applySecurityHeaders(headers: Headers, siteUrl: string): void {
+  for (const [name, value] of Object.entries(securityHeadersFor(siteUrl))) {
     if (!headers.has(name)) headers.set(name, value);
   }
 }

@@ -6,9 +6,18 @@ import { formatDisplayName, type NameDisplay } from '../../collect/display-name.
 import type { PublishedInvitation } from '../../publish/collection.ts';
 import { resolveStoredPhoto } from './public-photos.ts';
 
-/** A review as the public may see it: no email, no token, no contact id. */
+/** A review as the public may see it: no email, no token, no contact id, no row id. */
 export interface PublicReview {
-  id: number;
+  /**
+   * Its public id (reviews.public_id), used in every public address, feed and markup. Never the
+   * row id, whose numbers would tell how many reviews were never published.
+   */
+  id: string;
+  /**
+   * The row id it was published under before public ids existed (/testimonials/ROW_ID/, which now
+   * redirects); null for every review published since, whose row id stays private.
+   */
+  formerId: number | null;
   rating: number;
   body: string;
   /** The moderator removed personal data from the text. */
@@ -40,7 +49,9 @@ export interface ApprovedReviews {
 export async function listApprovedReviews(db: Database): Promise<ApprovedReviews> {
   const rows = await db
     .select({
-      id: reviews.id,
+      rowId: reviews.id,
+      publicId: reviews.publicId,
+      legacyNumericUrl: reviews.legacyNumericUrl,
       rating: reviews.rating,
       body: reviews.body,
       redactedAt: reviews.redactedAt,
@@ -66,9 +77,18 @@ export async function listApprovedReviews(db: Database): Promise<ApprovedReviews
     if (!isInviteAudience(audience)) throw new Error(`review_requests.audience holds "${audience}", expected "promoters" or "all"`);
     return { audience, sentAt: new Date(Number(invitedAt)), incentive };
   });
-  const publicReviews = rows.map(({ name, nameDisplay, redactedAt, photoPath, audience: _audience, invitedAt: _invitedAt, ...row }) => {
+  const publicReviews = rows.map(({ rowId, publicId, legacyNumericUrl, name, nameDisplay, redactedAt, photoPath, audience: _audience, invitedAt: _invitedAt, ...row }) => {
+    // The database sets it on approval (the review_public_ids migration): an approved review without one cannot be.
+    if (publicId === null) throw new Error(`review ${rowId} is approved but has no public_id; run the database migrations`);
     const displayName = formatDisplayName(name, nameDisplay as NameDisplay);
-    return { ...row, redacted: redactedAt !== null, displayName, photoPath: displayName === null ? null : photoPath };
+    return {
+      ...row,
+      id: publicId,
+      formerId: legacyNumericUrl ? rowId : null,
+      redacted: redactedAt !== null,
+      displayName,
+      photoPath: displayName === null ? null : photoPath,
+    };
   });
   return { reviews: publicReviews, invitations };
 }

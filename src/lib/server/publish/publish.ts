@@ -74,7 +74,7 @@ function runBuild(projectRoot: string, outDir: string, env: NodeJS.ProcessEnv, o
 
 /** The most telling line of a failed build's output; `configSource` names the config file as messages do. */
 function summarizeFailure(tail: string[], configSource: string): string {
-  const telling = tail.find((line) => /^\s*(\[\w+\]\s*)?\w*Error\b|review-wall\.config|DATABASE_URL|environment:/.test(line) || line.includes(`${configSource}: `));
+  const telling = tail.find((line) => /^\s*(\[\w+\]\s*)?\w*Error\b|review-wall\.config|DATABASE_URL|environment:/.test(line) || line.includes(`${configSource}:`));
   return (telling ?? tail.at(-1) ?? 'the build failed').replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 500);
 }
 

@@ -1,15 +1,17 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
+import { formerTestimonialId, formerUrlTarget } from '../../publish/former-urls.ts';
 import { isOneClickUnsubscribe } from '../ask/invitations.ts';
 import { claimServerBuild, type ServerBuildClaim } from './server-builds.ts';
 import { readPointer, siteLayout, type SiteLayout } from './site-layout.ts';
 import { limitRequestBody } from '../platform/body-limit.ts';
-import { securityHeaders } from '../platform/security-headers.ts';
+import { securityHeadersFor } from '../platform/security-headers.ts';
 
 type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void | Promise<void>;
 
@@ -27,6 +29,8 @@ export interface SiteServerOptions {
   port: number;
   /** Behind reverse proxies: how many, and the public address they serve (SITE_URL). */
   proxy?: { hops: number; publicUrl: string } | undefined;
+  /** The public address (SITE_URL): an https one adds Strict-Transport-Security to every answer. */
+  siteUrl?: string | undefined;
   /** The port, bound earlier by `bindSitePort`; without it, host and port are bound here. */
   bound?: BoundPort;
 }
@@ -43,19 +47,31 @@ export interface BoundPort {
 /** The outcome of binding the site's port. */
 export type BindOutcome = { kind: 'bound'; port: BoundPort } | { kind: 'in-use' } | { kind: 'unavailable'; reason: string };
 
+/**
+ * Puts the site's security headers on an answer before anything else writes it, so every answer
+ * has them: static files, pages and actions, redirects, 404s, and the refusals (413, 429, 503)
+ * written here before Astro is reached. A route's own value of a header wins (Node merges
+ * setHeader with writeHead's, writeHead's first).
+ */
+function setSecurityHeaders(response: ServerResponse, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+}
+
 /** Every request while the site is starting: come back in a few seconds. */
-const answerStarting: RequestListener = (_request, response) => {
-  response.writeHead(503, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', 'Cache-Control': 'no-store' });
+const answerStarting = (headers: Record<string, string>): RequestListener => (_request, response) => {
+  setSecurityHeaders(response, headers);
+  response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', 'Cache-Control': 'no-store' });
   response.end('The review wall is starting. Try again in a few seconds.\n');
 };
 
 /**
  * Binds HOST:PORT before anything else, so a second `npm start` on a port in use stops before
  * it publishes or claims a build, and holds the port while the first publish runs (answering 503
- * with Retry-After meanwhile) so nobody else takes it.
+ * with Retry-After meanwhile) so nobody else takes it. `siteUrl` is the public address (SITE_URL),
+ * for the security headers of that answer.
  */
-export async function bindSitePort(host: string, port: number): Promise<BindOutcome> {
-  let handler = answerStarting;
+export async function bindSitePort(host: string, port: number, siteUrl = ''): Promise<BindOutcome> {
+  let handler = answerStarting(securityHeadersFor(siteUrl));
   const server = createServer((request, response) => handler(request, response));
   server.keepAliveTimeout = 5000;
   try {
@@ -128,6 +144,23 @@ function guardMissingFiles(handler: ReturnType<typeof sirv>): ReturnType<typeof 
   };
 }
 
+/**
+ * Answers a request for the numeric address a testimonial had before public ids with a 301 to its
+ * public address, when `build` has a redirect page there (see former-urls.ts); false otherwise, and
+ * the request goes on as any other. Only reviews published under such an address have that page.
+ */
+async function redirectFormerAddress(build: string, url: URL, response: ServerResponse): Promise<boolean> {
+  const rowId = formerTestimonialId(url.pathname);
+  if (rowId === null) return false;
+  const page = await readFile(join(build, 'client', 'testimonials', String(rowId), 'index.html'), 'utf8').catch(() => null);
+  const target = page === null ? null : formerUrlTarget(page);
+  if (!target) return false;
+  // Cached for an hour only: the review may be hidden or erased later.
+  response.writeHead(301, { Location: `${target}${url.search}`, 'Cache-Control': 'public, max-age=3600' });
+  response.end();
+  return true;
+}
+
 const socketAddresses = new WeakMap<Socket, string | undefined>();
 
 /** An X-Forwarded-For entry without the port or brackets some proxies add: `1.2.3.4:5678`, `[2001:db8::1]:443`. */
@@ -192,7 +225,6 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
         brotli: true,
         extensions: ['html'],
         setHeaders(response, pathname) {
-          for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
           // The feed and the widget are embedded on other sites: any origin may read them.
           if (pathname.endsWith('.json') || pathname === '/widget.js') response.setHeader('Access-Control-Allow-Origin', '*');
           const immutable = pathname.startsWith('/_astro/');
@@ -208,7 +240,9 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
 
   const publicUrl = options.proxy && options.proxy.hops > 0 ? new URL(options.proxy.publicUrl) : null;
   const server = bound.server;
+  const headers = securityHeadersFor(options.siteUrl ?? '');
   bound.serve(async (request, response) => {
+    setSecurityHeaders(response, headers);
     if (limitRequestBody(request, response)) return;
     if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
     const method = request.method ?? 'GET';
@@ -229,6 +263,7 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
     // Only reads can be static files: form posts go straight to Astro, without a look at the pointer.
     if (method !== 'GET' && method !== 'HEAD') return ssr();
     const live = (await readPointer(layout.current)) ?? serverBuild;
+    if (await redirectFormerAddress(live, new URL(request.url ?? '/', 'http://localhost'), response)) return;
     staticFor(live)(request, response, () => {
       // Assets of on-demand pages belong to the server's own build if the live one differs. Only
       // assets: its pages may show reviews hidden or erased since, and must not come back.

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { giftCodes } from '../../../../db/schema.ts';
+import { counted } from '../../plural.ts';
 
 /** A gift-code file that cannot be used; the message is one line for the command's stderr. */
 export class GiftCodeFileError extends Error {
@@ -15,8 +16,8 @@ export class OutOfGiftCodesError extends Error {
   readonly available: number;
   constructor(needed: number, available: number) {
     super(
-      `not enough gift codes: ${needed} incentive${needed === 1 ? '' : 's'} need${needed === 1 ? 's' : ''} a code but only ${available} unused ` +
-        `code${available === 1 ? ' is' : 's are'} left; add more with --codes FILE.csv (nothing was sent)`,
+      `not enough gift codes: ${counted(needed, 'incentive needs', 'incentives need')} a code but only ${counted(available, 'unused code is', 'unused codes are')} ` +
+        'left; add more with --codes FILE.csv (nothing was sent)',
     );
     this.needed = needed;
     this.available = available;

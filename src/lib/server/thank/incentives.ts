@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import type { CommandLock } from '../platform/command-lock.ts';
-import { auditLog, contacts, emailLog, giftCodes, incentives } from '../../../../db/schema.ts';
+import { auditLog, contacts, emailLog, giftCodes, incentives, reviewRequests } from '../../../../db/schema.ts';
 import { fill, messagesFor } from '../../i18n/index.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
-import { incentiveTextFor } from '../../config.ts';
-import { renderEmail, type RenderedEmail } from '../../email-layout.ts';
+import { promisedIncentiveText, type PromisedIncentive } from '../../ask/promised-incentive.ts';
+import { renderEmail, type EmailLogo, type RenderedEmail } from '../../email-layout.ts';
 import { isLocale, normalizeLocale, type Locale } from '../../locales.ts';
+import { emailLogoFor } from '../publish/brand-logo.ts';
 import { MailDeliveryError, resendBatchLimit, sendMail, type Mailer, type MailMessage, type ResendBatchSender } from '../platform/mail.ts';
 
 /** Where an incentive is on its way to the reviewer. */
@@ -29,12 +30,16 @@ export interface IncentiveRecipient {
   attempts: number;
   batchKey: string | null;
   code: string | null;
+  /** What their invitation promised (see promised-incentive.ts). */
+  incentive: string | null;
+  incentiveTranslations: Record<string, string> | null;
 }
 
 /**
  * The query behind `selectIncentiveRecipients`. It reads the incentive ledger (with the gift
- * code held for a row) and contacts, and nothing else: there is no join to reviews, so neither
- * the rating, the text nor the moderation outcome can influence who is thanked.
+ * code held for a row), contacts, and the contact's review request for what its invitation
+ * promised, and nothing else: there is no join to reviews, so neither the rating, the text nor
+ * the moderation outcome can influence who is thanked, or with what.
  */
 export function incentiveRecipientsQuery(db: Database, options: { maxAttempts?: number } = {}) {
   const maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
@@ -49,11 +54,15 @@ export function incentiveRecipientsQuery(db: Database, options: { maxAttempts?: 
       attempts: incentives.attempts,
       batchKey: incentives.batchKey,
       code: giftCodes.code,
+      incentive: reviewRequests.incentive,
+      incentiveTranslations: reviewRequests.incentiveTranslations,
     })
     .from(incentives)
     // An inner join: an erased contact (or a row left without one) gets nothing.
     .innerJoin(contacts, eq(contacts.id, incentives.contactId))
     .leftJoin(giftCodes, eq(giftCodes.incentiveId, incentives.id))
+    // A contact has one review request (a unique index), the one their review came through.
+    .leftJoin(reviewRequests, eq(reviewRequests.contactId, incentives.contactId))
     .where(
       or(
         inArray(incentives.state, ['pending', 'sending']),
@@ -79,24 +88,37 @@ export function incentiveLocale(config: ReviewWallConfig, locale: string): Local
   return isLocale(normalized) && config.locales.enabled.includes(normalized) ? normalized : config.locales.default;
 }
 
-/** Renders the thank-you email: the configured incentive, the code if any, and the honesty line. */
+/** How to claim the incentive in a locale (incentive.claimInstructions), or null when not configured. */
+export function claimInstructionsFor(config: ReviewWallConfig, locale: Locale): string | null {
+  const instructions = config.incentive.claimInstructions;
+  return instructions ? (instructions.translations[locale] ?? instructions.text) : null;
+}
+
+/**
+ * Renders the thank-you email: the incentive the invitation promised, the code if any, how to
+ * claim it (when configured) and the honesty line.
+ */
 export function renderIncentiveEmail(
   config: ReviewWallConfig,
-  recipient: { name: string | null; locale: string; code: string | null },
+  recipient: { name: string | null; locale: string; code: string | null } & Partial<PromisedIncentive>,
+  logo: EmailLogo | null = null,
 ): RenderedEmail {
   const locale = incentiveLocale(config, recipient.locale);
   const strings = messagesFor(locale).incentiveEmail;
   const business = config.business.name;
   const name = recipient.name?.trim();
+  const promised = { incentive: recipient.incentive ?? null, incentiveTranslations: recipient.incentiveTranslations ?? null };
   const paragraphs = [
     name ? fill(strings.greeting, { name }) : strings.greetingWithoutName,
-    fill(strings.thanks, { business, incentive: incentiveTextFor(config, locale) }),
+    fill(strings.thanks, { business, incentive: promisedIncentiveText(promised, locale, config) }),
   ];
   if (recipient.code) paragraphs.push(fill(strings.code, { code: recipient.code }));
+  const claim = claimInstructionsFor(config, locale);
+  if (claim) paragraphs.push(claim);
   paragraphs.push(strings.independence);
   return renderEmail(
     { locale, subject: fill(strings.subject, { business }), paragraphs, footer: { text: fill(strings.footer, { business }) } },
-    { businessName: business, primaryColor: config.business.colors.primary },
+    { businessName: business, primaryColor: config.business.colors.primary, logo },
   );
 }
 
@@ -106,9 +128,9 @@ export function incentiveEmailKey(incentiveId: number): string {
 }
 
 /** The message for one recipient. */
-export function incentiveMessage(config: ReviewWallConfig, recipient: IncentiveRecipient): MailMessage {
+export function incentiveMessage(config: ReviewWallConfig, recipient: IncentiveRecipient, logo: EmailLogo | null = null): MailMessage {
   return {
-    ...renderIncentiveEmail(config, recipient),
+    ...renderIncentiveEmail(config, recipient, logo),
     idempotencyKey: incentiveEmailKey(recipient.incentiveId),
     kind: 'incentive',
     to: recipient.email,
@@ -199,6 +221,8 @@ export interface DeliveryOptions {
    * batch is claimed only while it is still held, so a run that lost it sends nothing more.
    */
   lock?: Pick<CommandLock, 'name' | 'holder' | 'lost'> | null | undefined;
+  /** The site's address (SITE_URL): the emails show the logo the published site serves. */
+  siteUrl?: string | undefined;
 }
 
 function reasonOf(error: unknown): string {
@@ -227,6 +251,7 @@ export async function deliverIncentives(options: DeliveryOptions): Promise<Deliv
     stopped: false,
   };
   let lastError: string | null = null;
+  const logo = options.siteUrl ? await emailLogoFor(config.business, options.siteUrl) : null;
 
   for (const [index, batch] of batches.entries()) {
     const { lock } = options;
@@ -249,7 +274,7 @@ export async function deliverIncentives(options: DeliveryOptions): Promise<Deliv
       summary.stopped = true;
       break;
     }
-    const messages = batch.recipients.map((recipient) => incentiveMessage(config, recipient));
+    const messages = batch.recipients.map((recipient) => incentiveMessage(config, recipient, logo));
 
     if (sendBatch) {
       const outcome = await sendResendBatch(db, sendBatch, mailer.from, batch, messages);

@@ -5,7 +5,8 @@ import { renderPublishedPhoto, resolveStoredPhoto } from '../../../lib/server/pu
 import { loadPublicSite } from '../../../lib/server/publish/public-site.ts';
 
 // Reviewers' photos are copied from UPLOAD_DIR into each build, resized for srcset, so the
-// static site (or a CDN copy of it) needs nothing from the upload folder.
+// static site (or a CDN copy of it) needs nothing from the upload folder. Named by the review's
+// public id, like its page.
 export const getStaticPaths = (async () => {
   const { reviews } = await loadPublicSite();
   const uploadDir = getEnvironment().UPLOAD_DIR;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../db/client.ts';
 import { migrateDatabase } from '../../../db/migrate.ts';
-import { hotPathRunner } from '../../../src/lib/server/collect/hot-path-sql.ts';
+import { hotPathRunner } from '../../../src/lib/server/platform/hot-path-sql.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 
 let temporary: TemporaryDatabase;

@@ -93,3 +93,54 @@ function localRunner(file: string): SqlRunner & { close(): void } {
     },
   };
 }
+
+interface QueuedBatch {
+  statements: InStatement[];
+  resolve(results: SqlRows[]): void;
+  reject(error: unknown): void;
+}
+
+const queuedBatches = new WeakMap<Database, QueuedBatch[]>();
+
+/**
+ * Runs a write batch in one transaction, sharing it (and its disk sync) with the submissions that
+ * arrived in the same turn of the event loop: group commit. Each caller's batch stays all-or-nothing:
+ * if the shared transaction fails, each batch is retried on its own. Review submissions and survey
+ * answers use it.
+ */
+export function runGroupedWriteBatch(db: Database, statements: InStatement[]): Promise<SqlRows[]> {
+  return new Promise((resolve, reject) => {
+    let queue = queuedBatches.get(db);
+    if (!queue) {
+      queue = [];
+      queuedBatches.set(db, queue);
+      setImmediate(() => void flushWriteBatches(db));
+    }
+    queue.push({ statements, resolve, reject });
+  });
+}
+
+async function flushWriteBatches(db: Database): Promise<void> {
+  const queue = queuedBatches.get(db) ?? [];
+  queuedBatches.delete(db);
+  if (queue.length > 1) {
+    try {
+      const results = await hotPathRunner(db).batch(queue.flatMap((queued) => queued.statements));
+      let offset = 0;
+      for (const queued of queue) {
+        queued.resolve(results.slice(offset, offset + queued.statements.length));
+        offset += queued.statements.length;
+      }
+      return;
+    } catch {
+      // Fall through: one failing submission must not take the others with it.
+    }
+  }
+  for (const queued of queue) {
+    try {
+      queued.resolve(await hotPathRunner(db).batch(queued.statements));
+    } catch (error) {
+      queued.reject(error);
+    }
+  }
+}
