@@ -31,7 +31,7 @@ async function publish(page: Page, app: RunningApp): Promise<string> {
     await expect(page.getByTestId('publish-running')).toContainText(`Run ${runId}, started by ${app.adminEmail}`);
     await expect(page.locator('meta[http-equiv="refresh"]')).toHaveAttribute('content', '2');
   }
-  await expect(row).toHaveAttribute('data-status', /succeeded|failed/, { timeout: 60_000 });
+  await expect(row).toHaveAttribute('data-status', /succeeded|failed/, { timeout: 150_000 });
   await expect(row).toContainText(app.adminEmail!);
   return (await row.getAttribute('data-status'))!;
 }
