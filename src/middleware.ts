@@ -61,7 +61,7 @@ const auth = defineMiddleware(async (context, next) => {
 
 /**
  * A review form post from a link or an address already refused in this window is answered 429
- * before its body is read (a body may be 12 MB): the action never runs, the page says to wait.
+ * before its body is read (a body may be 24 MB): the action never runs, the page says to wait.
  * Called as an RPC endpoint (`/_actions/review.submit`, with the token in the body), the address
  * alone is checked and the answer is a bare 429. Astro's origin check has run before this.
  */
