@@ -42,7 +42,7 @@ export default defineConfig({
   // Publishing builds into a fresh folder and swaps it in (see scripts/publish.ts).
   outDir: process.env.REVIEW_WALL_BUILD_DIR || './dist',
   adapter: node({ mode: 'middleware' }),
-  // The review form takes a photo of up to 5 MB: bodies up to 12 MB are read so that a too-large
+  // The review form takes a photo of up to 20 MB: bodies up to 24 MB are read so that a too-large
   // photo gets a clear message with the rest of the form kept; anything larger is refused unread
   // (by the server's body limit, src/lib/server/platform/body-limit.ts, before Astro sees it).
   security: { checkOrigin: true, actionBodySizeLimit: reviewFormLimits.postMaxBytes },
@@ -51,5 +51,10 @@ export default defineConfig({
   devToolbar: { enabled: false },
   integrations: [logoPngs],
   // The build keeps the configuration it was made with, and its logo's size (src/lib/config.ts reads them from here).
-  vite: { define: { __REVIEW_WALL_CONFIG__: JSON.stringify({ source: file.source, raw: rawConfig, logoSize }) } },
+  vite: {
+    define: { __REVIEW_WALL_CONFIG__: JSON.stringify({ source: file.source, raw: rawConfig, logoSize }) },
+    // Astro inlines a page's script under 4 KB into the HTML, which the Content-Security-Policy
+    // (script-src 'self', src/lib/server/platform/security-headers.ts) would block: never a script.
+    build: { assetsInlineLimit: (path) => (path.endsWith('.js') ? false : undefined) },
+  },
 });

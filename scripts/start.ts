@@ -7,6 +7,7 @@ import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand } from '../src/lib/server/platform/cli.ts';
 import { hasDemoData, isDatabaseEmpty, loadDemo, refreshDemoAccess } from '../src/lib/server/platform/demo.ts';
 import { publishSite, queuedPublishRequest, readPointer, siteLayout } from '../src/lib/server/publish/publish.ts';
+import { keepRendererWarm } from '../src/lib/server/publish/renderer-process.ts';
 import { deleteStaleRateLimits } from '../src/lib/server/platform/rate-limit.ts';
 import { bindSitePort, startSiteServer, type BoundPort } from '../src/lib/server/publish/site-server.ts';
 import { getEnvironment } from '../src/lib/server/platform/env.ts';
@@ -61,6 +62,8 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
   }
 
   const layout = siteLayout(env.SITE_DIR);
+  // This process publishes after approvals for as long as it runs: its renderer stays ready.
+  keepRendererWarm();
   // A publish asked for while another ran, left waiting when that process stopped, runs now too.
   if (!values['skip-publish'] || !(await readPointer(layout.current)) || (await queuedPublishRequest(db))) {
     process.stdout.write('Publishing the public pages… ');
@@ -83,6 +86,7 @@ async function serve(port: BoundPort, values: { 'no-demo'?: boolean | undefined;
     host: env.HOST,
     port: env.PORT,
     proxy: env.TRUST_PROXY > 0 ? { hops: env.TRUST_PROXY, publicUrl: env.SITE_URL } : undefined,
+    directReviewFormPosts: true,
     siteUrl: env.SITE_URL,
   });
   console.log(`Review wall on ${site.url}/  (admin: ${site.url}/admin/)`);

@@ -10,5 +10,9 @@ declare namespace App {
     submissionRetryAfterSeconds?: number;
     /** Set when the post was refused before its body was read: there is nothing typed to show back. */
     submissionBodyUnread?: boolean;
+    /** Set only by the site server when it stored a review form post itself and hands the page to Astro. */
+    reviewFormOutcome?: import('./lib/server/collect/review-form-posts.ts').ReviewFormOutcome;
+    /** Set only by a publish rendering its pages (render-pages.ts): the page and its props. */
+    publicPage?: import('./lib/server/publish/public-pages.ts').PublicPage;
   }
 }

@@ -10,8 +10,8 @@ import { deleteSessionCookie, readSessionToken, setSessionCookie, useSecureCooki
 
 /** Adds CSP, frame-ancestors, no-sniff, referrer policy and (on an https site) HSTS to every on-demand response. */
 const securityHeaders = defineMiddleware(async (context, next) => {
-  // Prerendered pages get their headers from the static file server.
-  if (context.isPrerendered) return next();
+  // Prerendered and published pages get their headers from the static file server.
+  if (context.isPrerendered || context.locals.publicPage) return next();
   const response = await next();
   const { SITE_URL } = getEnvironment();
   try {
@@ -36,7 +36,8 @@ const securityHeaders = defineMiddleware(async (context, next) => {
 const auth = defineMiddleware(async (context, next) => {
   context.locals.user = null;
   context.locals.session = null;
-  if (context.isPrerendered) return next();
+  // A publish rendering a page carries no cookie and must not touch sessions.
+  if (context.isPrerendered || context.locals.publicPage) return next();
   const secure = useSecureCookies(getEnvironment().SITE_URL);
   const token = readSessionToken(context.cookies, secure);
   if (token) {
@@ -60,12 +61,14 @@ const auth = defineMiddleware(async (context, next) => {
 
 /**
  * A review form post from a link or an address already refused in this window is answered 429
- * before its body is read (a body may be 12 MB): the action never runs, the page says to wait.
+ * before its body is read (a body may be 24 MB): the action never runs, the page says to wait.
  * Called as an RPC endpoint (`/_actions/review.submit`, with the token in the body), the address
  * alone is checked and the answer is a bare 429. Astro's origin check has run before this.
  */
 const submissionGate = defineMiddleware(async (context, next) => {
-  if (context.isPrerendered || context.request.method !== 'POST') return next();
+  if (context.isPrerendered || context.locals.publicPage || context.request.method !== 'POST') return next();
+  // The site server ran this gate before it stored the post itself (review-form-posts.ts).
+  if (context.locals.reviewFormOutcome) return next();
   const { action, setActionResult, serializeActionResult } = getActionContext(context);
   if (action?.name !== 'review.submit') return next();
   const env = getEnvironment();

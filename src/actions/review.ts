@@ -1,10 +1,6 @@
 import { ActionError, defineAction } from 'astro:actions';
-import { getConfig } from '../lib/config.ts';
-import { normalizeLocale } from '../lib/locales.ts';
 import { reviewSubmissionSchema } from '../lib/collect/review-submission.ts';
-import { getDatabase } from '../lib/server/platform/database.ts';
-import { getEnvironment } from '../lib/server/platform/env.ts';
-import { submissionRateLimits, submitReview } from '../lib/server/collect/review-submissions.ts';
+import { submitReviewForm } from '../lib/server/collect/review-form-posts.ts';
 
 /** The review form at /r/TOKEN. Errors carry a translation key as their message. */
 export const review = {
@@ -12,16 +8,8 @@ export const review = {
     accept: 'form',
     input: reviewSubmissionSchema,
     handler: async (input, context) => {
-      const config = getConfig();
-      const env = getEnvironment();
-      const requested = normalizeLocale(input.lang, config.locales.default);
-      const locale = config.locales.enabled.includes(requested) ? requested : config.locales.default;
-      const outcome = await submitReview(await getDatabase(), input, {
-        locale,
-        clientAddress: context.clientAddress,
-        uploadDir: env.UPLOAD_DIR,
-        limits: submissionRateLimits(env.SUBMISSION_RATE_LIMIT_PER_IP),
-      });
+      // The site server may have stored this very post already (review-form-posts.ts): its outcome, never a second write.
+      const { locale, outcome } = context.locals.reviewFormOutcome ?? (await submitReviewForm(input, context.clientAddress));
       switch (outcome.kind) {
         case 'saved':
           return { reviewId: outcome.reviewId, created: outcome.created, locale };

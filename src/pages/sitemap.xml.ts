@@ -1,11 +1,15 @@
 import type { APIRoute } from 'astro';
 import { languageListingPaths, sitemapXml } from '../lib/publish/sitemap.ts';
 import { listingPagePath, paginateList, testimonialPath } from '../lib/publish/review-presentation.ts';
-import { loadPublicSite } from '../lib/server/publish/public-site.ts';
+import { notPublished, publicPageProps } from '../lib/server/publish/public-pages.ts';
+
+export const prerender = false;
 
 /** Every public page, for search engines. */
-export const GET: APIRoute = async () => {
-  const site = await loadPublicSite();
+export const GET: APIRoute = (context) => {
+  const props = publicPageProps(context, 'sitemap');
+  if (!props) return notPublished();
+  const { site } = props;
   const paths = [
     '/',
     '/how-we-collect-reviews/',

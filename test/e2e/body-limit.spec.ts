@@ -27,7 +27,7 @@ test('a photo too large for the server gets the form’s message in the reviewer
     await page.getByRole('radio', { name: '4 зірки' }).check();
     await page.getByLabel('Ваш відгук').fill('Підтримка відповіла за п’ять хвилин і все пояснила.');
     await page.getByRole('radio', { name: /Ім'я та ініціал прізвища/ }).check();
-    await page.getByLabel(/Я погоджуюся/).check();
+    await page.getByLabel(/Я даю згоду/).check();
     // From disk: a file this size is slow to hand over as a buffer.
     const photo = join(app.directory, 'panorama.jpg');
     writeFileSync(photo, Buffer.alloc(30 * 1024 * 1024, 1));

@@ -78,7 +78,7 @@ test('a promoter imported from CSV and invited by email writes a review with a p
   await expect(page.locator('#consent')).toBeFocused();
 
   await page.locator('#photo').setInputFiles(photo);
-  await page.getByLabel(/Я погоджуюся/).check();
+  await page.getByLabel(/Я даю згоду/).check();
   await page.getByRole('button', { name: 'Надіслати відгук' }).click();
   await expect(page.getByRole('status')).toContainText('Дякуємо! Ваш відгук збережено.');
   expect(page.url()).toMatch(/\?lang=uk&saved=1$/);

@@ -24,3 +24,26 @@ test('a newcomer starts the site and sees the demo wall', async ({ page }) => {
   expect(app.adminPassword).toBeTruthy();
   expect(app.reviewLink).toMatch(/\/r\/[a-z2-7]{32}$/);
 });
+
+test('the wall, a testimonial, the review form and the admin sign-in load without a console error or a failed request, each with its icon', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+  });
+  page.on('requestfailed', (request) => problems.push(`failed ${request.url()}`));
+  await page.goto(`${app.url}/`);
+  const testimonial = await page.locator('article.review .author a').first().getAttribute('href');
+  for (const url of [`${app.url}/`, `${app.url}${testimonial}`, app.reviewLink!, `${app.url}/admin/sign-in`]) {
+    await page.goto(url);
+    // Chromium asks for the page's icon (or /favicon.ico when none is linked) after the load.
+    await page.waitForLoadState('networkidle');
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect(icon, url).toBe('/favicon.svg');
+    const served = await page.request.get(`${app.url}${icon}`);
+    expect(served.headers()['content-type'], url).toContain('image/svg+xml');
+  }
+  expect(problems).toEqual([]);
+});

@@ -143,12 +143,20 @@ export function reviewFormPage(input: ReviewFormPageInput): ReviewFormPage {
   }
 }
 
+/** The photo limit as the form's texts state it, in whole megabytes. */
+export const photoMaxMegabytes = Math.floor(reviewFormLimits.photoMaxBytes / (1024 * 1024));
+
 /** The text of a field error in the form's language, with the limit it refers to (and the plural form that limit takes). */
 export function reviewFormErrorText(locale: Locale, key: ReviewFormErrorKey): string {
   const max =
     key === 'roleTooLong' ? reviewFormLimits.roleMaxLength : key === 'companyTooLong' ? reviewFormLimits.companyMaxLength : reviewFormLimits.bodyMaxLength;
   const min = reviewFormLimits.bodyMinLength;
-  return fillCounted(locale, messagesFor(locale).reviewForm.errors[key], key === 'bodyTooShort' ? min : max, { min, max });
+  return fillCounted(locale, messagesFor(locale).reviewForm.errors[key], key === 'bodyTooShort' ? min : max, { min, max, megabytes: photoMaxMegabytes });
+}
+
+/** The text of a message about the whole form, in the form's language. */
+export function reviewFormMessageText(locale: Locale, key: ReviewFormMessage): string {
+  return fill(messagesFor(locale).reviewForm[key], { megabytes: photoMaxMegabytes });
 }
 
 /**

@@ -32,6 +32,10 @@ export interface ReviewFormStrings {
   companyLabel: string;
   photoLabel: string;
   photoHint: string;
+  /** Shown (with JavaScript) while the browser shrinks a chosen photo. */
+  photoPreparing: string;
+  /** Shown (with JavaScript) once it has: `{size}` is the new size in megabytes. */
+  photoShrunk: string;
   photoCurrent: string;
   removePhoto: string;
   photoChooseAgain: string;

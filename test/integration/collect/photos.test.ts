@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteReviewPhoto, PhotoRejectedError, photoLimits, storeReviewPhoto } from '../../../src/lib/server/collect/photos.ts';
-import { createJpeg, createJpegLargerThan, createJpegWithGps, createPixelBomb, hasGpsDirectory } from '../../helpers/images.ts';
+import { deleteReviewPhoto, photoDecoding, PhotoRejectedError, photoLimits, storeReviewPhoto } from '../../../src/lib/server/collect/photos.ts';
+import { projectRoot } from '../../helpers/app.ts';
+import { createJpeg, createJpegWithGps, createPhoneJpeg, createPixelBomb, hasGpsDirectory, topAndBottomColours, webpChunkNames } from '../../helpers/images.ts';
 
 let uploadDir: string;
-beforeAll(() => {
+/** A 12 MB, 48 MP photo as a phone camera writes it (sideways, with GPS): made once, it takes a few seconds. */
+let phonePhoto: Buffer;
+beforeAll(async () => {
   uploadDir = mkdtempSync(join(tmpdir(), 'review-wall-photos-'));
-});
+  phonePhoto = await createPhoneJpeg();
+}, 120_000);
 afterAll(() => rmSync(uploadDir, { recursive: true, force: true }));
 
 async function rejection(bytes: Uint8Array): Promise<string> {
@@ -38,7 +42,7 @@ describe('reviewers’ photos', () => {
     expect(metadata.xmp).toBeUndefined();
     expect(metadata.icc).toBeUndefined();
     expect(stored.includes(Buffer.from('TestCam'))).toBe(false);
-    expect(hasGpsDirectory(stored)).toBe(false);
+    expect(webpChunkNames(stored)).toEqual(['VP8 ']);
   });
 
   it('applies the EXIF orientation before cropping (the red left half ends up on top)', async () => {
@@ -68,9 +72,58 @@ describe('reviewers’ photos', () => {
     expect(await rejection(new TextEncoder().encode(svg))).toBe('photoNotAnImage');
   });
 
-  it('refuses a real photo over 5 MB before decoding it', async () => {
-    const big = await createJpegLargerThan(photoLimits.maxBytes + 1);
+  it('takes a 12 MB, 48 MP photo straight from a phone: upright, 256 px square, without its GPS position or any other metadata', async () => {
+    const original = await sharp(phonePhoto).metadata();
+    expect(phonePhoto.byteLength).toBeGreaterThanOrEqual(12 * 1024 * 1024);
+    expect(original).toMatchObject({ format: 'jpeg', width: 8064, height: 6048, orientation: 6 });
+    expect(hasGpsDirectory(original.exif)).toBe(true);
+
+    const path = await storeReviewPhoto(phonePhoto, uploadDir);
+    const stored = readFileSync(join(uploadDir, path));
+    const metadata = await sharp(stored).metadata();
+    expect(metadata).toMatchObject({ format: 'webp', width: photoLimits.avatarSize, height: photoLimits.avatarSize });
+    expect(metadata.exif).toBeUndefined();
+    expect(metadata.xmp).toBeUndefined();
+    expect(stored.includes(Buffer.from('PhoneCam'))).toBe(false);
+    expect(webpChunkNames(stored)).toEqual(['VP8 ']);
+    // Turned as the camera said: the red left half of the sensor is the top of the picture.
+    const { top, bottom } = await topAndBottomColours(stored);
+    expect(top[0]).toBeGreaterThan(150);
+    expect(top[2]).toBeLessThan(100);
+    expect(bottom[2]).toBeGreaterThan(150);
+    expect(bottom[0]).toBeLessThan(100);
+  });
+
+  it('decodes at most two photos at once, however many arrive together', async () => {
+    let mostAtOnce = 0;
+    const sampler = setInterval(() => (mostAtOnce = Math.max(mostAtOnce, photoDecoding.active)), 5);
+    try {
+      const stored = await Promise.all(Array.from({ length: 5 }, () => storeReviewPhoto(phonePhoto, uploadDir)));
+      expect(new Set(stored).size).toBe(5);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(mostAtOnce).toBe(photoLimits.decodedAtOnce);
+    expect(photoDecoding.waiting).toBe(0);
+  }, 60_000);
+
+  it('refuses a photo over 20 MB before decoding it', async () => {
+    expect(photoLimits.maxBytes).toBe(20 * 1024 * 1024);
+    // A real photo with bytes after its end, which decoders ignore: it would decode fine.
+    const big = Buffer.concat([phonePhoto, Buffer.alloc(photoLimits.maxBytes - phonePhoto.byteLength + 1)]);
     expect(await rejection(big)).toBe('photoTooLarge');
+  });
+
+  it('refuses an iPhone HEIC photo with its own reason: this build of sharp has no HEVC decoder', async () => {
+    // test/fixtures/iphone.heic: 64 × 48, made with libheif's heif-enc.
+    expect(await rejection(readFileSync(join(projectRoot, 'test', 'fixtures', 'iphone.heic')))).toBe('photoHeic');
+  });
+
+  it('refuses an AVIF over 12.5 megapixels, a decoder that holds 19 bytes a pixel, while a JPEG may have 50', async () => {
+    // test/fixtures/grey-13-megapixels.avif: 3600 × 3600 of grey in 660 bytes.
+    const avif = readFileSync(join(projectRoot, 'test', 'fixtures', 'grey-13-megapixels.avif'));
+    expect(await sharp(avif).metadata()).toMatchObject({ format: 'heif', compression: 'av1', width: 3600, height: 3600 });
+    expect(await rejection(avif)).toBe('photoTooManyPixels');
   });
 
   it('refuses a decompression bomb: a 10000×10000 PNG that is small on disk', async () => {

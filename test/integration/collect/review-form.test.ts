@@ -1,11 +1,13 @@
 import { eq } from 'drizzle-orm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { incentives, reviewRequests, reviews } from '../../../db/schema.ts';
 import { messagesFor } from '../../../src/lib/i18n/index.ts';
 import { generateToken } from '../../../src/lib/tokens.ts';
-import { startApp, type RunningApp } from '../../helpers/app.ts';
-import { createJpeg, createJpegLargerThan, createPixelBomb } from '../../helpers/images.ts';
+import { projectRoot, startApp, type RunningApp } from '../../helpers/app.ts';
+import { createJpeg, createPixelBomb } from '../../helpers/images.ts';
 import { createReviewLink } from '../../helpers/review-links.ts';
 
 // The review form through the real server (npm start), with JavaScript's help nowhere: plain form posts.
@@ -198,7 +200,9 @@ describe('bad input keeps what was typed and stores nothing', () => {
     ['rating 0', async () => ({ rating: '0' }), 400, 'Виберіть оцінку від 1 до 5 зірок.'],
     ['rating 6', async () => ({ rating: '6' }), 400, 'Виберіть оцінку від 1 до 5 зірок.'],
     ['a text file named .jpg', async () => ({ photo: { bytes: new TextEncoder().encode('just text, not a photo'), name: 'me.jpg', type: 'image/jpeg' } }), 422, 'Цей файл не вдається прочитати як зображення.'],
-    ['a photo over 5 MB', async () => ({ photo: { bytes: await createJpegLargerThan(5 * 1024 * 1024 + 1), name: 'big.jpg', type: 'image/jpeg' } }), 400, 'Фото більше за 5 МБ.'],
+    // A real JPEG with bytes after its end (decoders ignore them): only its size is wrong.
+    ['a photo over 20 MB', async () => ({ photo: { bytes: Buffer.concat([await createJpeg(), Buffer.alloc(20 * 1024 * 1024)]), name: 'big.jpg', type: 'image/jpeg' } }), 400, 'Фото більше за 20 МБ.'],
+    ['an iPhone HEIC photo', async () => ({ photo: { bytes: readFileSync(join(projectRoot, 'test', 'fixtures', 'iphone.heic')), name: 'IMG_0042.HEIC', type: 'image/heic' } }), 422, 'Це фото у форматі HEIC'],
     ['a pixel bomb', async () => ({ photo: { bytes: await createPixelBomb(), name: 'bomb.png', type: 'image/png' } }), 422, 'У зображенні забагато пікселів'],
   ];
 
@@ -214,7 +218,7 @@ describe('bad input keeps what was typed and stores nothing', () => {
     expect(html).toContain('value="Керівниця відділу"');
     expect(html).toContain('value="Сонях &amp; Co"');
     expect(html).toContain('<html lang="uk"');
-    if (/photo|pixel|\.jpg/.test(_)) expect(html).toContain('виберіть його ще раз');
+    if (/photo|pixel|\.jpg|HEIC/.test(_)) expect(html).toContain('виберіть його ще раз');
     const stored = await storedFor(link.requestId);
     expect(stored.reviews).toHaveLength(0);
     expect(stored.incentives).toHaveLength(0);
@@ -230,12 +234,12 @@ describe('bad input keeps what was typed and stores nothing', () => {
     expect(html).toContain('>short</textarea>');
   });
 
-  it('refuses a body over the server limit (12 MB) without reading it, and says what to do in the browser’s language', async () => {
+  it('refuses a body over the server limit (24 MB) without reading it, and says what to do in the browser’s language', async () => {
     const link = await createReviewLink(db);
     // Refused before the link or the form's language field are read: the browser's language it is.
-    const response = await post(link.token, { photo: { bytes: new Uint8Array(13 * 1024 * 1024), name: 'huge.jpg', type: 'image/jpeg' } }, { 'Accept-Language': 'uk' });
+    const response = await post(link.token, { photo: { bytes: new Uint8Array(25 * 1024 * 1024), name: 'huge.jpg', type: 'image/jpeg' } }, { 'Accept-Language': 'uk' });
     expect(response.status).toBe(413);
-    expect(await response.text()).toContain('Форма завелика');
+    expect(await response.text()).toContain('Форма завелика — зазвичай тому, що фото більше за 20 МБ.');
     expect((await storedFor(link.requestId)).reviews).toHaveLength(0);
   });
 

@@ -280,11 +280,16 @@ describe('the form schema', () => {
     ['an unknown name choice', { nameDisplay: 'nickname' }, 'nameDisplay', 'nameDisplayRequired'],
     ['a long role', { role: 'r'.repeat(81) }, 'role', 'roleTooLong'],
     ['a long company', { company: 'c'.repeat(101) }, 'company', 'companyTooLong'],
-    ['a photo over 5 MB', { photo: new File([new Uint8Array(5 * 1024 * 1024 + 1)], 'big.jpg') }, 'photo', 'photoTooLarge'],
+    ['a photo over 20 MB', { photo: new File([new Uint8Array(20 * 1024 * 1024 + 1)], 'big.jpg') }, 'photo', 'photoTooLarge'],
   ])('refuses %s with a translatable message', (_, change, field, message) => {
     const result = reviewSubmissionSchema.safeParse({ ...base, ...change });
     expect(result.success).toBe(false);
     expect(result.error?.issues.find((issue) => issue.path[0] === field)?.message).toBe(message);
+  });
+
+  it('takes a photo of exactly 20 MB, what a detailed 48 MP phone photo can weigh', () => {
+    const parsed = reviewSubmissionSchema.parse({ ...base, photo: new File([new Uint8Array(20 * 1024 * 1024)], 'IMG_0042.jpg') });
+    expect(parsed.photo?.size).toBe(20 * 1024 * 1024);
   });
 
   it('counts a CRLF line break as one character and treats an empty file input as no photo', () => {

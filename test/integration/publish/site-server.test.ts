@@ -1,10 +1,36 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formerUrlPage } from '../../../src/lib/publish/former-urls.ts';
 import { swapPointer } from '../../../src/lib/server/publish/site-layout.ts';
-import { bindSitePort, startSiteServer, type BoundPort } from '../../../src/lib/server/publish/site-server.ts';
+import { bindSitePort, livePointerMaxAgeMilliseconds, startSiteServer, type BoundPort } from '../../../src/lib/server/publish/site-server.ts';
+import { projectRoot } from '../../helpers/app.ts';
+
+/** A site server in its own process; resolves once it serves. */
+function serveInProcess(siteDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['test/helpers/site-server-process.ts', siteDir], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /^(http:\S+)\n/.exec(output)?.[1];
+      if (url) resolve({ url, child });
+    });
+    child.once('exit', (code) => reject(new Error(`site server exited with ${code}`)));
+  });
+}
+
+/** A build folder with one wall page saying `text`. */
+function makeBuild(siteDir: string, name: string, text: string): string {
+  const build = join(siteDir, 'builds', name);
+  mkdirSync(join(build, 'client'), { recursive: true });
+  mkdirSync(join(build, 'server'), { recursive: true });
+  writeFileSync(join(build, 'client', 'index.html'), text);
+  writeFileSync(join(build, 'server', 'entry.mjs'), `export function handler(request, response) { response.writeHead(404); response.end('on demand'); }\n`);
+  return build;
+}
 
 // The real site server over a small hand-made build: its server code answers every on-demand
 // request with 404 "on demand", so no astro build is needed.
@@ -84,4 +110,26 @@ describe('the site server', () => {
     expect(gone).not.toBe('<p>review 7</p>');
     expect(await (await fetch(`${site.url}/`)).text()).toBe('<p>the wall</p>');
   });
+
+  it('several servers in other processes each serve a publish made by this process, within the pointer bound', async () => {
+    const servers = [await serveInProcess(siteDir), await serveInProcess(siteDir)];
+    try {
+      const walls = () => Promise.all(servers.map(async ({ url }) => (await fetch(`${url}/`)).text()));
+      // Many requests in a row: the servers answer from what they last read, then from build 2 once it is swapped in.
+      for (let round = 0; round < 20; round++) expect(await walls()).toEqual(['<p>the wall</p>', '<p>the wall</p>']);
+      await swapPointer(join(siteDir, 'current'), makeBuild(siteDir, '2', '<p>published by another process</p>'));
+      // The bound is a few milliseconds of the server's own clock: past it, every request reads the pointer again.
+      await new Promise((resolve) => setTimeout(resolve, livePointerMaxAgeMilliseconds * 4));
+      expect(await walls()).toEqual(['<p>published by another process</p>', '<p>published by another process</p>']);
+      await swapPointer(join(siteDir, 'current'), makeBuild(siteDir, '3', '<p>and again</p>'));
+      await new Promise((resolve) => setTimeout(resolve, livePointerMaxAgeMilliseconds * 4));
+      expect(await walls()).toEqual(['<p>and again</p>', '<p>and again</p>']);
+    } finally {
+      for (const { child } of servers) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+  }, 60_000);
 });

@@ -1,14 +1,31 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import sharp from 'sharp';
+import { createConcurrencyLimit } from '../../concurrency-limit.ts';
 import { generateToken } from '../../tokens.ts';
 import { reviewFormLimits } from '../../collect/review-submission.ts';
 
 /** Limits for reviewers' photos. */
 export const photoLimits = {
   maxBytes: reviewFormLimits.photoMaxBytes,
-  /** Larger images are refused before decoding: a small PNG can expand to gigabytes (decompression bomb). */
-  maxPixels: 40_000_000,
+  /**
+   * Larger images are refused before decoding: a small PNG can expand to gigabytes (decompression
+   * bomb). 50 MP takes a 48 MP iPhone or a 50 MP Android photo (8160 × 6120). Measured peak
+   * memory of one decode at this size: a baseline JPEG about 10 MB (libjpeg shrinks it while
+   * decoding), PNG or WebP under 50 MB, a progressive JPEG or an interlaced PNG about 170 MB, a
+   * GIF about 250 MB.
+   */
+  maxPixels: 50_000_000,
+  /**
+   * AVIF (and HEIF) decoders hold about 19 bytes a pixel, so they get fewer pixels: 12.5 MP
+   * (a 12 MP phone photo) costs about 240 MB; 50 MP would cost over 900 MB.
+   */
+  maxPixelsHeif: 12_500_000,
+  /**
+   * Photos decoded at the same time, whatever the number of uploads: with the worst case above,
+   * about half a gigabyte at most. Others wait their turn (each already holds its upload).
+   */
+  decodedAtOnce: 2,
   /** The stored avatar is a square of this many pixels. */
   avatarSize: 256,
 } as const;
@@ -17,7 +34,7 @@ export const photoLimits = {
 const acceptedFormats = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'heif', 'tiff']);
 
 /** Why a photo was refused; each reason is also a key of the form's translations. */
-export type PhotoRejection = 'photoTooLarge' | 'photoNotAnImage' | 'photoTooManyPixels';
+export type PhotoRejection = 'photoTooLarge' | 'photoNotAnImage' | 'photoTooManyPixels' | 'photoHeic';
 
 /** A photo that cannot be stored, with the reason to show the reviewer. */
 export class PhotoRejectedError extends Error {
@@ -45,28 +62,44 @@ export async function storeReviewPhoto(bytes: Uint8Array, uploadDir: string): Pr
   return relativePath;
 }
 
+/** The queue photos wait in to be decoded (its counts are read by the tests). */
+export const photoDecoding = createConcurrencyLimit(photoLimits.decodedAtOnce);
+
 /** The re-encoded avatar for an uploaded photo, or a PhotoRejectedError. */
 export async function renderAvatar(bytes: Uint8Array): Promise<Buffer> {
   if (bytes.byteLength > photoLimits.maxBytes) throw new PhotoRejectedError('photoTooLarge');
-  const options = { limitInputPixels: photoLimits.maxPixels, failOn: 'error', animated: false } as const;
-  let width: number | undefined;
-  let height: number | undefined;
+  return photoDecoding.run(() => decodeAvatar(bytes));
+}
+
+/** The pixel limit for an image, by what its decoder holds in memory (sharp calls AVIF heif). */
+function pixelLimitFor(format: string): number {
+  return format === 'heif' ? photoLimits.maxPixelsHeif : photoLimits.maxPixels;
+}
+
+async function decodeAvatar(bytes: Uint8Array): Promise<Buffer> {
+  // sharp's own guard against bombs, on top of ours; sequentialRead lets libvips stream the
+  // image top to bottom instead of holding it whole (sharp's default, stated so it stays).
+  const options = { limitInputPixels: photoLimits.maxPixels, sequentialRead: true, failOn: 'error', animated: false } as const;
+  let format: string;
+  let pixels: number;
   try {
     // Reads only the header: the size is known before a single pixel is decoded.
     const metadata = await sharp(bytes, options).metadata();
-    if (!acceptedFormats.has(metadata.format)) throw new PhotoRejectedError('photoNotAnImage');
-    width = metadata.width;
-    height = metadata.height;
+    format = metadata.format;
+    if (!acceptedFormats.has(format)) throw new PhotoRejectedError('photoNotAnImage');
+    // An iPhone's own format: its HEVC decoder is not in sharp's build (patents), so say so.
+    if (format === 'heif' && metadata.compression === 'hevc') throw new PhotoRejectedError('photoHeic');
+    if (!metadata.width || !metadata.height) throw new PhotoRejectedError('photoNotAnImage');
+    pixels = metadata.width * metadata.height;
   } catch (error) {
     if (error instanceof PhotoRejectedError) throw error;
     if (/pixel limit/i.test(String(error))) throw new PhotoRejectedError('photoTooManyPixels');
     throw new PhotoRejectedError('photoNotAnImage');
   }
-  if (!width || !height) throw new PhotoRejectedError('photoNotAnImage');
-  if (width * height > photoLimits.maxPixels) throw new PhotoRejectedError('photoTooManyPixels');
+  if (pixels > pixelLimitFor(format)) throw new PhotoRejectedError('photoTooManyPixels');
   try {
     // sharp writes no metadata unless asked to (keepMetadata/withMetadata), so EXIF and GPS are dropped.
-    return await sharp(bytes, options)
+    return await sharp(bytes, { ...options, limitInputPixels: pixelLimitFor(format) })
       .rotate()
       .resize(photoLimits.avatarSize, photoLimits.avatarSize, { fit: 'cover' })
       .webp({ quality: 82 })

@@ -148,7 +148,7 @@ export function submissionRateLimits(perAddressLimit = 60): SubmissionRateLimits
 /**
  * Whether a link or an address has already been refused within the current window, read
  * without counting: the server checks this before it reads a posted form, so a sender that keeps
- * posting past its limit costs one indexed read, not a 12 MB body. The first refused post still
+ * posting past its limit costs one indexed read, not a 24 MB body. The first refused post still
  * goes through submitReview (which counts it and shows back what was typed); only the ones after
  * it are turned away unread. Returns the seconds to wait, or null when the post may be read.
  */

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { isAdminPath } from '../../auth/admin-access.ts';
+import { reviewFormMessageText } from '../../collect/review-form-page.ts';
 import { reviewFormLimits } from '../../collect/review-submission.ts';
 import { csvUploadMaxBytes } from '../../listen/import-summary.ts';
 import { getConfig } from '../../config.ts';
@@ -64,7 +65,7 @@ function reviewFormRefusal(request: IncomingMessage): Refusal {
   const asked = requestTarget(request.url).searchParams.get('lang');
   const named = locales.enabled.find((locale) => locale === asked);
   const locale = named ?? preferredLocale(request.headers['accept-language'], locales.enabled) ?? locales.default;
-  const message = escapeHtml(messagesFor(locale).reviewForm.formTooLarge);
+  const message = escapeHtml(reviewFormMessageText(locale, 'formTooLarge'));
   return {
     contentType: 'text/html; charset=utf-8',
     body: `<!doctype html>\n<html lang="${locale}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>413</title><p role="alert">${message}</p></html>\n`,
@@ -101,7 +102,7 @@ function isCsvUploadPost(url: URL): boolean {
 const largerBodies: { matches: (url: URL) => boolean; limit: BodyLimit }[] = [
   {
     matches: isReviewFormPost,
-    // A phone's photo of 20 or 40 MB still gets the form's message about its size.
+    // A photo of 30 or 50 MB (a 108 or 200 MP phone mode) still gets the form's message about its size.
     limit: { route: 'the review form', maxBytes: reviewFormLimits.postMaxBytes, refusal: reviewFormRefusal, drainMaxBytes: 64 * 1024 * 1024 },
   },
   // A customer list of some 100,000 rows; larger files go through npm run import.

@@ -93,21 +93,17 @@ export async function listApprovedReviews(db: Database): Promise<ApprovedReviews
   return { reviews: publicReviews, invitations };
 }
 
-let forBuild: Promise<ApprovedReviews> | undefined;
-
 /**
- * The approved reviews for one static build, read once: every prerendered route of a build
- * shares them, so 10,000 testimonial pages cost one query, and all pages agree. Photos whose
- * file is missing under `uploadDir` are dropped. Never use it on on-demand routes (it would go stale).
+ * The approved reviews for one build, read when a publish renders its pages (render-pages.ts):
+ * every page of the build is rendered from this one read, so all pages agree. Photos whose file
+ * is missing under `uploadDir` are dropped.
  */
-export function loadReviewsForBuild(db: () => Promise<Database>, uploadDir: string): Promise<ApprovedReviews> {
-  forBuild ??= db()
-    .then(listApprovedReviews)
-    .then(({ reviews: list, invitations }) => ({
-      reviews: list.map((review) => (review.photoPath && !resolveStoredPhoto(uploadDir, review.photoPath) ? { ...review, photoPath: null } : review)),
-      invitations,
-    }));
-  return forBuild;
+export async function loadReviewsForBuild(db: () => Promise<Database>, uploadDir: string): Promise<ApprovedReviews> {
+  const { reviews: list, invitations } = await listApprovedReviews(await db());
+  return {
+    reviews: list.map((review) => (review.photoPath && !resolveStoredPhoto(uploadDir, review.photoPath) ? { ...review, photoPath: null } : review)),
+    invitations,
+  };
 }
 
 /** How many reviews are approved (and would be published). */

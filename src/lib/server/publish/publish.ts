@@ -1,12 +1,13 @@
-import { and, count, desc, eq, gt } from 'drizzle-orm';
-import { spawn } from 'node:child_process';
+import { and, desc, eq, gt } from 'drizzle-orm';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import type { Database } from '../../../../db/client.ts';
-import { publishRuns, reviews } from '../../../../db/schema.ts';
+import { publishRuns } from '../../../../db/schema.ts';
+import { buildCode, computeCodeHash, findCodeBuild, linkFiles, pruneCodeBuilds } from './code-build.ts';
+import { precompressFiles } from './precompress.ts';
+import { manifestName, readManifest, type RenderSummary } from './render-pages.ts';
+import { runRenderer } from './renderer-process.ts';
 import { liveServerBuilds } from './server-builds.ts';
 import { holdsErasedData, readPointer, reduceToServerCode, siteLayout, swapPointer, type SiteLayout } from './site-layout.ts';
 import { configFile } from '../../config.ts';
@@ -24,11 +25,27 @@ async function linkDependencies(layout: SiteLayout, projectRoot: string): Promis
   await symlink(target, link, 'dir');
 }
 
+/** How many pages a publish wrote: all of them, rendered now or linked unchanged from the live build. */
+export interface PagesPublished {
+  total: number;
+  rendered: number;
+  reused: number;
+  /** Milliseconds of each step of rendering (see render-pages.ts). */
+  timings: RenderSummary['timings'];
+}
+
 /** The outcome of one publish. */
 export type PublishResult =
-  | { status: 'succeeded'; runId: number; reviewCount: number; durationMs: number; buildDir: string }
+  | { status: 'succeeded'; runId: number; reviewCount: number; durationMs: number; buildDir: string; pages: PagesPublished }
   | { status: 'failed'; runId: number; error: string; durationMs: number }
   | { status: 'busy'; runId: number };
+
+/**
+ * What a publish may reuse. `changed` (the default): the compiled code when nothing it depends on
+ * changed, and every page whose props are the same as in the live build. `pages`: the code, but
+ * every page rendered again. `everything`: nothing, the code is compiled again too.
+ */
+export type Rebuild = 'changed' | 'pages' | 'everything';
 
 /** Options for `publishSite`. */
 export interface PublishOptions {
@@ -44,33 +61,11 @@ export interface PublishOptions {
   onOutput?: (line: string) => void;
   /** Called once the run is recorded, before the build starts. */
   onStarted?: (runId: number) => void;
+  /** What may be reused from earlier publishes (default: `changed`). */
+  rebuild?: Rebuild;
 }
 
 const staleRunMilliseconds = 15 * 60 * 1000;
-
-function runBuild(projectRoot: string, outDir: string, env: NodeJS.ProcessEnv, onOutput?: (line: string) => void) {
-  return new Promise<{ ok: boolean; tail: string[] }>((done) => {
-    const astro = join(projectRoot, 'node_modules', 'astro', 'bin', 'astro.mjs');
-    const child = spawn(process.execPath, [astro, 'build'], {
-      cwd: projectRoot,
-      env: { ...env, REVIEW_WALL_BUILD_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const tail: string[] = [];
-    const collect = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line.trim()) continue;
-        tail.push(line);
-        if (tail.length > 40) tail.shift();
-        onOutput?.(line);
-      }
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('close', (code) => done({ ok: code === 0, tail }));
-    child.on('error', (error) => done({ ok: false, tail: [error.message] }));
-  });
-}
 
 /** The most telling line of a failed build's output; `configSource` names the config file as messages do. */
 function summarizeFailure(tail: string[], configSource: string): string {
@@ -78,33 +73,24 @@ function summarizeFailure(tail: string[], configSource: string): string {
   return (telling ?? tail.at(-1) ?? 'the build failed').replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 500);
 }
 
-const compressible = /\.(html|json|js|css|xml|svg|txt)$/;
-const gzipAsync = promisify(gzip);
-const brotliAsync = promisify(brotliCompress);
-
 /**
- * Writes `.gz` and `.br` next to every text file of a build, so the static server (sirv, or a
- * CDN that honours them) sends compressed pages without compressing on each request.
+ * Writes `.gz` and `.br` next to every text file of a build's client folder (see precompress.ts).
+ * Publishing compresses each file as it writes it; this is for builds made some other way.
  */
 export async function precompressBuild(clientDir: string): Promise<void> {
   const entries = await readdir(clientDir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((entry) => entry.isFile() && compressible.test(entry.name)).map((entry) => join(entry.parentPath, entry.name));
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const file = files[next++]!;
-      const content = await readFile(file);
-      if (content.byteLength < 256) continue;
-      const [gzipped, brotli] = await Promise.all([
-        gzipAsync(content, { level: 9 }),
-        brotliAsync(content, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: content.byteLength } }),
-      ]);
-      await Promise.all([writeFile(`${file}.gz`, gzipped), writeFile(`${file}.br`, brotli)]);
-    }
-  };
-  // Brotli quality 5: within 1 % of quality 9 on these small pages, and 14 times faster (bench/publish.bench.ts).
-  await Promise.all(Array.from({ length: 4 }, worker));
+  await precompressFiles(entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)));
 }
+
+/** The live build, when its pages may be reused: it has a manifest and no erasure marked it. */
+async function reusableBuild(layout: SiteLayout): Promise<string | null> {
+  const live = await readPointer(layout.current);
+  if (!live || holdsErasedData(live) || !existsSync(join(live, manifestName))) return null;
+  return live;
+}
+
+/** Marks a build as being made; an erasure deleting it meanwhile takes the mark with it. */
+const inProgressMarker = 'publishing';
 
 /**
  * Deletes builds nobody needs. Kept: the live one; the previous one (a request may still be
@@ -131,6 +117,9 @@ async function pruneBuilds(layout: SiteLayout): Promise<void> {
     }
     await rm(path, { recursive: true, force: true, maxRetries: 3 });
   }
+  // Builds hold links to their code: only the live build's code is worth keeping for the next publish.
+  const liveCode = readManifest(current)?.codeHash;
+  await pruneCodeBuilds(layout, new Set(liveCode ? [liveCode] : []));
 }
 
 /**
@@ -230,21 +219,54 @@ async function publishOnce(options: PublishOptions, startedBy: string): Promise<
   };
   try {
     const projectRoot = options.projectRoot ?? process.cwd();
-    await mkdir(layout.builds, { recursive: true });
+    const env = options.env ?? process.env;
+    const rebuild = options.rebuild ?? 'changed';
+    await mkdir(buildDir, { recursive: true });
+    await writeFile(join(buildDir, inProgressMarker), 'A publish is writing this build.\n');
     await linkDependencies(layout, projectRoot);
-    const [approved] = await db.select({ value: count() }).from(reviews).where(eq(reviews.status, 'approved'));
-    const reviewCount = approved?.value ?? 0;
 
-    const build = await runBuild(projectRoot, buildDir, options.env ?? process.env, options.onOutput);
-    if (!build.ok || !existsSync(join(buildDir, 'client', 'index.html'))) return await fail(summarizeFailure(build.tail, configFile(options.env ?? process.env).source));
-    await precompressBuild(join(buildDir, 'client'));
+    // The compiled code: reused when nothing it depends on changed (see code-build.ts).
+    const codeHash = await computeCodeHash(projectRoot, env);
+    let code = rebuild === 'everything' ? null : await findCodeBuild(layout, codeHash);
+    if (!code) {
+      const built = await buildCode(layout, codeHash, { projectRoot, env, onOutput: options.onOutput });
+      if (built.kind === 'failed') return await fail(summarizeFailure(built.tail, configFile(env).source));
+      code = built.build;
+    }
+
+    // The pages: each one whose props did not change is linked from the live build, the rest rendered.
+    let previousDir = rebuild === 'changed' ? await reusableBuild(layout) : null;
+    let rendered: RenderSummary;
+    for (;;) {
+      await linkFiles(code.dir, buildDir, code.files);
+      const render = await runRenderer({ buildDir, codeHash, codeDir: code.dir, previousDir }, projectRoot, env, options.onOutput);
+      if (!render.ok) return await fail(render.error);
+      rendered = render.summary;
+      // An erasure marked the build reused from while this one was made: nothing of it may stay.
+      if (!previousDir || !holdsErasedData(previousDir)) break;
+      previousDir = null;
+      await rm(join(buildDir, 'client'), { recursive: true, force: true, maxRetries: 3 });
+      await rm(join(buildDir, 'server'), { recursive: true, force: true, maxRetries: 3 });
+    }
+    // An erasure deletes the builds of runs recorded before it, this one included: then it must not go live.
+    if (!existsSync(join(buildDir, inProgressMarker)) || !existsSync(join(buildDir, 'client', 'index.html'))) {
+      return await fail('an erasure removed this build while it was being made; the publish that follows the erasure builds it again');
+    }
+    await rm(join(buildDir, inProgressMarker));
     await swapPointer(layout.current, buildDir);
     await db
       .update(publishRuns)
-      .set({ status: 'succeeded', reviewCount, buildDir: basename(buildDir), finishedAt: new Date() })
+      .set({ status: 'succeeded', reviewCount: rendered.reviewCount, buildDir: basename(buildDir), finishedAt: new Date() })
       .where(eq(publishRuns.id, run.id));
     await pruneBuilds(layout);
-    return { status: 'succeeded', runId: run.id, reviewCount, durationMs: Date.now() - started, buildDir };
+    return {
+      status: 'succeeded',
+      runId: run.id,
+      reviewCount: rendered.reviewCount,
+      durationMs: Date.now() - started,
+      buildDir,
+      pages: { total: rendered.pages, rendered: rendered.rendered, reused: rendered.reused, timings: rendered.timings },
+    };
   } catch (error) {
     // A run must never stay "running" because of an unexpected error (disk full, permissions).
     return fail((error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 500));

@@ -1,19 +1,20 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
 import { formerTestimonialId, formerUrlTarget } from '../../publish/former-urls.ts';
 import { isOneClickUnsubscribe } from '../ask/invitations.ts';
+import { answerReviewFormPost, isDirectReviewFormPost } from '../collect/review-form-posts.ts';
 import { claimServerBuild, type ServerBuildClaim } from './server-builds.ts';
 import { readPointer, siteLayout, type SiteLayout } from './site-layout.ts';
 import { limitRequestBody } from '../platform/body-limit.ts';
 import { securityHeadersFor } from '../platform/security-headers.ts';
 
-type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void | Promise<void>;
+type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void, locals?: object) => void | Promise<void>;
 
 /** A running site: static pages from the live build, everything else from Astro's handler. */
 export interface SiteServer {
@@ -33,6 +34,11 @@ export interface SiteServerOptions {
   siteUrl?: string | undefined;
   /** The port, bound earlier by `bindSitePort`; without it, host and port are bound here. */
   bound?: BoundPort;
+  /**
+   * Answer plain review form posts that are saved without Astro's request pipeline (see
+   * review-form-posts.ts); needs the app's database and environment (npm start).
+   */
+  directReviewFormPosts?: boolean;
 }
 
 /** A listening port that answers 503 until `serve` hands it the site. */
@@ -53,7 +59,7 @@ export type BindOutcome = { kind: 'bound'; port: BoundPort } | { kind: 'in-use' 
  * written here before Astro is reached. A route's own value of a header wins (Node merges
  * setHeader with writeHead's, writeHead's first).
  */
-function setSecurityHeaders(response: ServerResponse, headers: Record<string, string>): void {
+export function setSecurityHeaders(response: ServerResponse, headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
 }
 
@@ -194,10 +200,67 @@ export function presentAsPublic(request: IncomingMessage, hops: number, publicUr
   request.headers.host = publicUrl.host;
 }
 
+/** How long a server may keep using what it last read from the `current` pointer. */
+export const livePointerMaxAgeMilliseconds = 5;
+
 /**
- * Serves the published site. The live build is looked up through the `current` pointer on
- * every request, so a publish swaps pages in without a restart and without a half-built moment.
- * On-demand routes (review form, admin, API) run from the build the server started with.
+ * The build the `current` pointer names, read at most once every `maxAgeMilliseconds`. A publish
+ * (by any process on this SITE_DIR) is seen within that bound, without a thread-pool round trip
+ * on every request: the read is one cached `readlink` system call, synchronous and cheap, done
+ * by a few requests a second however many arrive.
+ */
+export function livePointerReader(pointer: string, fallback: string, maxAgeMilliseconds = livePointerMaxAgeMilliseconds): () => string {
+  let live = fallback;
+  let readAt = Number.NEGATIVE_INFINITY;
+  return () => {
+    const now = performance.now();
+    if (now - readAt < maxAgeMilliseconds) return live;
+    readAt = now;
+    try {
+      live = resolve(dirname(pointer), readlinkSync(pointer));
+    } catch {
+      // No pointer (deleted by hand): keep serving what was live.
+    }
+    return live;
+  };
+}
+
+/**
+ * The headers every static file carries besides its own (type, length, ETag, encoding) and the
+ * security headers every answer gets (setSecurityHeaders), by path.
+ */
+export function staticFileHeaders(pathname: string): [string, string][] {
+  const headers: [string, string][] = [];
+  // The feed and the widget are embedded on other sites: any origin may read them.
+  if (pathname.endsWith('.json') || pathname === '/widget.js') headers.push(['Access-Control-Allow-Origin', '*']);
+  const immutable = pathname.startsWith('/_astro/');
+  headers.push(['Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate']);
+  return headers;
+}
+
+const pageHeaders = staticFileHeaders('/');
+const feedHeaders = staticFileHeaders('/testimonials.json');
+const assetHeaders = staticFileHeaders('/_astro/x');
+
+/**
+ * The options the site server gives sirv for a build's files; the benchmark's plain sirv server
+ * uses the same, so both send the same headers. The header lists are built once, not per request.
+ */
+export const staticFileOptions = {
+  etag: true,
+  gzip: true,
+  brotli: true,
+  extensions: ['html'],
+  setHeaders(response: ServerResponse, pathname: string) {
+    const headers = pathname.startsWith('/_astro/') ? assetHeaders : pathname.endsWith('.json') || pathname === '/widget.js' ? feedHeaders : pageHeaders;
+    for (let index = 0; index < headers.length; index++) response.setHeader(headers[index]![0], headers[index]![1]);
+  },
+} satisfies Parameters<typeof sirv>[1];
+
+/**
+ * Serves the published site. The live build is looked up through the `current` pointer (see
+ * livePointerReader), so a publish swaps pages in without a restart and without a half-built
+ * moment. On-demand routes (review form, admin, API) run from the build the server started with.
  */
 export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
   const layout = siteLayout(options.siteDir);
@@ -214,23 +277,13 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   }
   const ownClaim = claim;
   const serverBuild = ownClaim.build;
+  const liveBuild = livePointerReader(layout.current, serverBuild);
 
   const staticHandlers = new Map<string, ReturnType<typeof sirv>>();
   const staticFor = (buildDir: string) => {
     let handler = staticHandlers.get(buildDir);
     if (!handler) {
-      handler = guardMissingFiles(sirv(join(buildDir, 'client'), {
-        etag: true,
-        gzip: true,
-        brotli: true,
-        extensions: ['html'],
-        setHeaders(response, pathname) {
-          // The feed and the widget are embedded on other sites: any origin may read them.
-          if (pathname.endsWith('.json') || pathname === '/widget.js') response.setHeader('Access-Control-Allow-Origin', '*');
-          const immutable = pathname.startsWith('/_astro/');
-          response.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
-        },
-      }));
+      handler = guardMissingFiles(sirv(join(buildDir, 'client'), staticFileOptions));
       // Only the live build and the server's own are ever asked for; forget older ones.
       if (staticHandlers.size >= 4) staticHandlers.clear();
       staticHandlers.set(buildDir, handler);
@@ -246,24 +299,38 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
     if (limitRequestBody(request, response)) return;
     if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
     const method = request.method ?? 'GET';
-    const ssr = () => {
+    const ssr = (locals?: object) => {
       // Again right before Astro reads it: a pipelined request on this socket may have set its own meanwhile.
       if (publicUrl) presentAsPublic(request, options.proxy!.hops, publicUrl);
-      void entry.handler(request, response, (error?: unknown) => {
-        if (!response.headersSent) response.writeHead(error ? 500 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
-        response.end(error ? 'Server error' : 'Not found');
-      });
+      void entry.handler(
+        request,
+        response,
+        (error?: unknown) => {
+          if (!response.headersSent) response.writeHead(error ? 500 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
+          response.end(error ? 'Server error' : 'Not found');
+        },
+        locals,
+      );
     };
-    if (isOneClickUnsubscribe(method, new URL(request.url ?? '/', 'http://localhost'))) {
+    if (method === 'POST' && isOneClickUnsubscribe(method, new URL(request.url ?? '/', 'http://localhost'))) {
       // Mail providers send RFC 8058 one-click POSTs from their servers, without our Origin, and
       // Astro's checkOrigin would refuse them. The token in the path is what authorizes it.
       const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
       request.headers.origin = `${encrypted ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`;
     }
+    if (options.directReviewFormPosts && isDirectReviewFormPost(request)) {
+      answerReviewFormPost(request, response, ssr).catch((error: unknown) => {
+        console.error('review form post:', error);
+        if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        response.end('Server error');
+      });
+      return;
+    }
     // Only reads can be static files: form posts go straight to Astro, without a look at the pointer.
     if (method !== 'GET' && method !== 'HEAD') return ssr();
-    const live = (await readPointer(layout.current)) ?? serverBuild;
-    if (await redirectFormerAddress(live, new URL(request.url ?? '/', 'http://localhost'), response)) return;
+    const live = liveBuild();
+    // Only a /testimonials/ address can be a former one: no URL is parsed for the others.
+    if ((request.url ?? '').startsWith('/testimonials/') && (await redirectFormerAddress(live, new URL(request.url ?? '/', 'http://localhost'), response))) return;
     staticFor(live)(request, response, () => {
       // Assets of on-demand pages belong to the server's own build if the live one differs. Only
       // assets: its pages may show reviews hidden or erased since, and must not come back.

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Lighthouse (performance, accessibility, best practices, SEO) on the running site (npm start with
+// the demo data) in Debian's Chromium: the wall, a testimonial page, the review form (a demo link)
+// and the admin sign-in. Each page runs several times; the median of each score is recorded.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp } from '../test/helpers/app.ts';
+import { median } from './load.ts';
+
+const runs = Number(process.env.BENCH_LIGHTHOUSE_RUNS ?? 3);
+const chromePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const categories = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
+type Category = (typeof categories)[number];
+
+interface Report {
+  categories: Record<Category, { score: number | null; auditRefs: { id: string; weight: number }[] }>;
+  audits: Record<string, { score: number | null; title: string; displayValue?: string }>;
+  environment: { benchmarkIndex: number };
+}
+
+/** One Lighthouse run (its command line, mobile defaults) against `url`; the parsed report. */
+function lighthouse(url: string, output: string): Promise<Report> {
+  const cli = join(import.meta.dirname, '..', 'node_modules', 'lighthouse', 'cli', 'index.js');
+  const args = [cli, url, '--output=json', `--output-path=${output}`, '--quiet', `--only-categories=${categories.join(',')}`, '--chrome-flags=--headless=new --no-sandbox --disable-gpu'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, CHROME_PATH: chromePath }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let errors = '';
+    child.stderr.on('data', (chunk) => (errors += chunk));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(readFileSync(output, 'utf8')) as Report) : reject(new Error(`lighthouse exited with ${code}: ${errors.slice(-500)}`))));
+  });
+}
+
+/** The audits that cost points in a report, with their titles. */
+function lostPoints(report: Report): string[] {
+  const lost = new Set<string>();
+  for (const category of categories) {
+    for (const ref of report.categories[category].auditRefs) {
+      const audit = report.audits[ref.id];
+      if (ref.weight > 0 && audit && audit.score !== null && audit.score < 1) lost.add(`${category}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ''}`);
+    }
+  }
+  return [...lost];
+}
+
+const loadBefore = loadavg()[0]!;
+const app = await startApp();
+const scratch = mkdtempSync(join(tmpdir(), 'review-wall-bench-lighthouse-'));
+try {
+  const wall = await (await fetch(`${app.url}/`)).text();
+  const testimonial = /<a href="(\/testimonials\/\d+\/)"/.exec(wall)?.[1];
+  if (!testimonial || !app.reviewLink) throw new Error('the demo has no testimonial or review link');
+  const pages = { wall: `${app.url}/`, testimonial: `${app.url}${testimonial}`, 'review form': app.reviewLink, 'admin sign-in': `${app.url}/admin/sign-in` };
+  const results: Record<string, { scores: Record<Category, number>; runs: Record<Category, number>[]; lostPoints: string[]; benchmarkIndex: number }> = {};
+  for (const [name, url] of Object.entries(pages)) {
+    const reports: Report[] = [];
+    for (let run = 0; run < runs; run++) {
+      console.log(`Lighthouse: ${name}, run ${run + 1} of ${runs}…`);
+      reports.push(await lighthouse(url, join(scratch, `report-${reports.length}.json`)));
+    }
+    const scores = reports.map((report) => Object.fromEntries(categories.map((category) => [category, Math.round((report.categories[category].score ?? 0) * 100)])) as Record<Category, number>);
+    results[name] = {
+      scores: Object.fromEntries(categories.map((category) => [category, median(scores.map((score) => score[category]))])) as Record<Category, number>,
+      runs: scores,
+      lostPoints: [...new Set(reports.flatMap(lostPoints))],
+      benchmarkIndex: Math.round(median(reports.map((report) => report.environment.benchmarkIndex))),
+    };
+  }
+  const perfect = Object.fromEntries(Object.entries(results).map(([name, result]) => [name, categories.every((category) => result.scores[category] === 100)]));
+  const figures = {
+    name: 'lighthouse',
+    date: new Date().toISOString(),
+    machine: { platform: process.platform, arch: process.arch, node: process.version, cpus: availableParallelism(), loadAverageBefore: loadBefore },
+    setup: { runs, chromium: chromePath, lighthouse: JSON.parse(readFileSync(join(import.meta.dirname, '..', 'node_modules', 'lighthouse', 'package.json'), 'utf8')).version, preset: 'mobile (Lighthouse default)' },
+    pages: results,
+    target: 100,
+    met: perfect,
+  };
+  writeFileSync(join(import.meta.dirname, 'results', 'lighthouse.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  const rows = Object.entries(results).map(([name, result]) => `| ${name} | ${categories.map((category) => (result.scores[category] === 100 ? '100' : `**${result.scores[category]}**`)).join(' | ')} | ${result.lostPoints.join('; ') || '—'} |`);
+  const md = `## Lighthouse
+
+Lighthouse ${figures.setup.lighthouse} (mobile preset, its default) in Debian's Chromium against \`npm start\` with the demo data; median of ${runs} runs per page. Machine: ${availableParallelism()} cores, load average ${loadBefore.toFixed(1)} before the run (Lighthouse's performance score depends on the machine's speed and load: benchmark index ${Object.values(results).map((result) => result.benchmarkIndex).join(', ')}).
+
+| page | performance | accessibility | best practices | SEO | what cost points (in any run) |
+| --- | ---: | ---: | ---: | ---: | --- |
+${rows.join('\n')}
+
+Target: 100 in every category on every page (${Object.entries(perfect).map(([name, ok]) => `${name}: ${ok ? 'met' : '**missed**'}`).join(', ')}).
+`;
+  writeFileSync(join(import.meta.dirname, 'results', 'lighthouse.md'), md);
+  console.log(md);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+  await app.stop();
+}
+process.exit(0);
