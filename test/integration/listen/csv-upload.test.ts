@@ -36,7 +36,7 @@ describe('the admin CSV upload', () => {
   });
 
   it.each([
-    ['no.csv', 'name,score\nAna,9\n', 'no.csv: the CSV has no "email" column in its header row'],
+    ['no.csv', 'name,score\nAna,9\n', 'no.csv: the header row has no email column (its columns: "name", "score"); name the column of email addresses "email" or "Email Address"'],
     ['empty.csv', '', 'empty.csv: the CSV is empty: expected a header row with an "email" column'],
   ])('refuses %s whole with one line, writing nothing', async (name, text, message) => {
     expect(await importUploadedCsv(temporary.db, config, upload(name, text), { dryRun: false })).toEqual({ kind: 'refused', fileName: name, message });
