@@ -9,7 +9,8 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'test/e2e',
-  timeout: 90_000,
+  // Some tests wait for a whole Astro build, which a busy two-core machine can take minutes over.
+  timeout: 240_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 2,

@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default on two cores is one worker; most tests wait on child processes (npm, servers, builds).
+    maxWorkers: 2,
     // Tests run with their own configuration, whatever the business wrote in review-wall.config.ts.
     env: { REVIEW_WALL_CONFIG: fileURLToPath(new URL('./test/fixtures/review-wall.config.ts', import.meta.url)) },
   },

@@ -203,12 +203,12 @@ test('config "promoters": everyone invited in March (--audience all), then promo
     expect(allOnly.heading).toBe('Reviews of Beekeeping lessons');
     expect(allOnly.note).toContain(everyoneRule);
     expect(allOnly.note).not.toContain('selected');
-    expect(allOnly.note).toContain('every reviewer received a pot of honey whatever their rating');
+    expect(allOnly.note).toContain('every reviewer was offered a pot of honey whatever their rating');
     expect(allOnly.average).toBe('3.0 out of 5, average of 3 reviews');
     expect(allOnly.aggregateRating).toEqual({ '@type': 'AggregateRating', ratingValue: 3, reviewCount: 3, bestRating: 5, worstRating: 1 });
     expect(allOnly.listingHeading).toBe('All reviews');
     expect(allOnly.howWeCollect).toContain('we invited every customer who answered, whatever their score');
-    expect(allOnly.howWeCollect).toContain('Every reviewer received a pot of honey whatever their rating.');
+    expect(allOnly.howWeCollect).toContain('Every reviewer was offered a pot of honey whatever their rating.');
     expect(allOnly.feed).toMatchObject({ collection: 'all', collectionStatement: everyoneRule, aggregateRating: { ratingValue: 3, reviewCount: 3 } });
 
     // June: a plain `npm run invite` follows the config: only the new promoter is asked.
@@ -285,12 +285,12 @@ test('config "all": nothing published, then promoters invited in March (--audien
     expect(promotersThenAll.howWeCollect).toContain(rule);
     expect(promotersThenAll.feed.collectionStatement).toContain(rule);
     expect(promotersThenAll.feed).not.toHaveProperty('aggregateRating');
-    // Each reviewer is said to have received what their own invitation promised.
+    // Each reviewer is said to have been offered what their own invitation promised.
     const gifts = 'a pot of honey if invited in March 2026, a beeswax candle if invited since June 2026';
     expect(promotersThenAll.note).toContain(gifts);
     expect(promotersThenAll.howWeCollect).toContain(gifts);
-    expect(await disclosureOf(page, business, 'Honey harvest day')).toBe('Received a pot of honey for writing an honest review, regardless of rating.');
-    expect(await disclosureOf(page, business, 'Stung twice')).toBe('Received a beeswax candle for writing an honest review, regardless of rating.');
+    expect(await disclosureOf(page, business, 'Honey harvest day')).toBe('Offered a pot of honey for writing an honest review, regardless of rating.');
+    expect(await disclosureOf(page, business, 'Stung twice')).toBe('Offered a beeswax candle for writing an honest review, regardless of rating.');
   } finally {
     await closeBusiness(business);
   }

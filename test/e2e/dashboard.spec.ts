@@ -128,7 +128,7 @@ test('a signed-in admin sees the demo NPS with its chart, downloads the exports 
   // The republish takes their review off the wall.
   await page.getByRole('link', { name: 'Publish', exact: true }).last().click();
   const latest = page.locator('tbody tr').first();
-  await expect(latest).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
+  await expect(latest).toHaveAttribute('data-status', 'succeeded', { timeout: 150_000 });
   // No build on disk keeps them: not the new live one, not the one live until now (the server's).
   await expect.poll(() => publishedTraces(app.env.SITE_DIR!, needles), { timeout: 10_000 }).toEqual([]);
   await page.goto(`${app.url}/`);

@@ -31,7 +31,7 @@ async function publish(page: Page, app: RunningApp): Promise<string> {
     await expect(page.getByTestId('publish-running')).toContainText(`Run ${runId}, started by ${app.adminEmail}`);
     await expect(page.locator('meta[http-equiv="refresh"]')).toHaveAttribute('content', '2');
   }
-  await expect(row).toHaveAttribute('data-status', /succeeded|failed/, { timeout: 60_000 });
+  await expect(row).toHaveAttribute('data-status', /succeeded|failed/, { timeout: 150_000 });
   await expect(row).toContainText(app.adminEmail!);
   return (await row.getAttribute('data-status'))!;
 }
@@ -103,7 +103,7 @@ test('an approved review appears on the wall, its own page and the widget only a
     await expect(widget.getByText(hostile)).toBeVisible();
     expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
     await expect(widget.locator('img[src="x"], b')).toHaveCount(0);
-    await expect(widget).toContainText('Received a $10 gift card for writing an honest review, regardless of rating.');
+    await expect(widget).toContainText('Offered a $10 gift card for writing an honest review, regardless of rating.');
     await expect(widget.getByRole('link', { name: 'How we collect reviews' })).toHaveAttribute('href', `${app.url}/how-we-collect-reviews/`);
     // Styles stay inside the widget's shadow root, both ways: the host page's red paragraphs do not leak in.
     const hasShadowRoot = await page.locator('[data-review-wall]').evaluate((element) => element.shadowRoot !== null);

@@ -36,6 +36,8 @@ export interface FakeResend {
   respond: (request: RecordedRequest, index: number) => FakeResponse;
   /** Milliseconds to hold the n-th answer (after the request counted and, if accepted, delivered). */
   delay: (request: RecordedRequest, index: number) => number;
+  /** While set, every answer also waits for this promise: a test holds the sender mid-request until it says so. */
+  hold: Promise<void> | null;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startFakeResend(): Promise<FakeResend> {
     deliveries: [],
     respond: () => undefined,
     delay: () => 0,
+    hold: null,
     close: async () => {},
   };
   const server: Server = createServer((request, response) => {
@@ -67,11 +70,14 @@ export async function startFakeResend(): Promise<FakeResend> {
       const reply = (status: number, headers: Record<string, string>, body: unknown) => {
         // A client killed mid-request is gone; the fake still counts what it accepted.
         response.on('error', () => {});
-        setTimeout(() => {
-          if (response.destroyed) return;
-          response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-          response.end(JSON.stringify(body));
-        }, fake.delay(recorded, index));
+        const wait = fake.delay(recorded, index);
+        void Promise.resolve(fake.hold).then(() =>
+          setTimeout(() => {
+            if (response.destroyed) return;
+            response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+            response.end(JSON.stringify(body));
+          }, wait),
+        );
       };
       const answer = fake.respond(recorded, index);
       if (answer && answer.status >= 400) {

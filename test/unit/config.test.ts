@@ -69,7 +69,7 @@ describe('review-wall.config.ts', () => {
     [
       'claim instructions in a language that is not supported',
       { incentive: { text: 'a mug', claimInstructions: { text: 'Show this email.', translations: { de: 'Zeigen Sie diese E-Mail.' } } } },
-      'incentive.claimInstructions.translations',
+      'incentive.claimInstructions.translations.de',
     ],
     [
       'claim instructions missing a language the incentive is translated to',

@@ -125,17 +125,17 @@ export function collectionStatement(collection: CollectionDescription): string {
 }
 
 /**
- * The clause on the incentive: "every reviewer received a $10 gift card whatever their rating",
+ * The clause on the incentive: "every reviewer was offered a $10 gift card whatever their rating",
  * naming what each period's invitations promised when that changed over time. Null while nothing
  * is published.
  */
 export function incentiveStatement(collection: CollectionDescription): string | null {
   if (collection.kind === 'empty') return null;
   const [only, ...others] = collection.incentives;
-  if (only && others.length === 0 && only.value !== null) return `every reviewer received ${only.value} whatever their rating`;
-  if (others.length === 0) return 'every reviewer received the thank-you gift their invitation promised, whatever their rating';
+  if (only && others.length === 0 && only.value !== null) return `every reviewer was offered ${only.value} whatever their rating`;
+  if (others.length === 0) return 'every reviewer was offered the thank-you gift their invitation promised, whatever their rating';
   const list = collection.incentives
     .map((period, index) => `${incentiveName(period.value)} if invited ${describePeriod(period, index === collection.incentives.length - 1)}`)
     .join(', ');
-  return `every reviewer received the thank-you gift their invitation promised, whatever their rating: ${list}`;
+  return `every reviewer was offered the thank-you gift their invitation promised, whatever their rating: ${list}`;
 }

@@ -33,7 +33,7 @@ export function byline(role: string | null, company: string | null): string | nu
  * invitation promised (null: sent before that was recorded).
  */
 export function incentiveDisclosure(incentive: string | null): string {
-  return `Received ${incentiveName(incentive)} for writing an honest review, regardless of rating.`;
+  return `Offered ${incentiveName(incentive)} for writing an honest review, regardless of rating.`;
 }
 
 /** The accessible name of a star rating. */

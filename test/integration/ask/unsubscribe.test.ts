@@ -78,7 +78,7 @@ describe('one-click unsubscribe at /r/TOKEN/unsubscribe', () => {
       body: '',
     });
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('Gatavs: Acme Support Desk jums vairs nesūtīs');
+    expect(await response.text()).toContain('Atteikums saņemts: Acme Support Desk jums vairs nesūtīs');
     expect(await unsubscribedAt(contactId)).not.toBeNull();
   });
 

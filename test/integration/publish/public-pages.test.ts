@@ -163,7 +163,7 @@ describe('published pages', () => {
     }
     // Featured first, and the disclosure on every card.
     expect(await page.locator('article.review').first().getAttribute('data-review-id')).toBe(promoters.ids.featured);
-    expect(await page.getByText('Received a $10 gift card for writing an honest review, regardless of rating.').count()).toBe(24);
+    expect(await page.getByText('Offered a $10 gift card for writing an honest review, regardless of rating.').count()).toBe(24);
     await page.close();
   });
 

@@ -231,12 +231,14 @@ describe('npm run incentives, killed with SIGKILL mid-run and run again', () => 
 describe('two runs of npm run incentives at once', () => {
   it('lets only one send: the second stops with one line and sends nothing, the first delivers each once', { timeout: 60_000 }, async () => {
     await seedSubmissions(temporary.db, manyReviewers(250));
-    // Slow answers keep the first run busy for about six seconds, whatever else the machine does.
-    fake.delay = () => 2000;
+    // The fake holds its answers until the second run has ended, so the first is still sending
+    // however slowly the machine starts the second.
+    let release!: () => void;
+    fake.hold = new Promise((resolve) => (release = resolve));
     const first = runIncentives(['--rate', '50']);
     // The second starts while the first is sending its first batch.
     while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    const second = await runIncentives(['--rate', '50']);
+    const second = await runIncentives(['--rate', '50']).finally(() => release());
     expect(second.code).toBe(1);
     expect(second.output).toMatch(/^incentives: another run is sending \(.+:\d+, since .+\); nothing was sent\./);
     const done = await first;

@@ -121,7 +121,7 @@ describe('describeCollection', () => {
 describe('what the invitations promised', () => {
   it('names the one incentive every published review was promised', () => {
     expect(incentiveStatement(describeCollection([promoters('2026-03-02T09:00:00Z', 'a mug'), everyone('2026-06-02T09:00:00Z', 'a mug')]))).toBe(
-      'every reviewer received a mug whatever their rating',
+      'every reviewer was offered a mug whatever their rating',
     );
   });
 
@@ -132,18 +132,18 @@ describe('what the invitations promised', () => {
       everyone('2026-06-02T09:00:00Z', 'a $20 gift card'),
     ]);
     expect(incentiveStatement(collection)).toBe(
-      'every reviewer received the thank-you gift their invitation promised, whatever their rating: a $10 gift card if invited from March to April 2026, a $20 gift card if invited since June 2026',
+      'every reviewer was offered the thank-you gift their invitation promised, whatever their rating: a $10 gift card if invited from March to April 2026, a $20 gift card if invited since June 2026',
     );
   });
 
   it('never names a gift for invitations sent before the promise was recorded', () => {
     expect(incentiveStatement(describeCollection([promoters('2026-03-02T09:00:00Z', null)]))).toBe(
-      'every reviewer received the thank-you gift their invitation promised, whatever their rating',
+      'every reviewer was offered the thank-you gift their invitation promised, whatever their rating',
     );
     expect(
       incentiveStatement(describeCollection([promoters('2026-01-02T09:00:00Z', null), promoters('2026-03-02T09:00:00Z', 'a mug')])),
-    ).toBe('every reviewer received the thank-you gift their invitation promised, whatever their rating: a thank-you gift if invited in January 2026, a mug if invited since March 2026');
-    expect(incentiveDisclosure(null)).toBe('Received a thank-you gift for writing an honest review, regardless of rating.');
+    ).toBe('every reviewer was offered the thank-you gift their invitation promised, whatever their rating: a thank-you gift if invited in January 2026, a mug if invited since March 2026');
+    expect(incentiveDisclosure(null)).toBe('Offered a thank-you gift for writing an honest review, regardless of rating.');
   });
 
   it('says nothing about a gift while nothing is published', () => {
