@@ -2,10 +2,21 @@ import type { InStatement, ResultSet } from '@libsql/client';
 import type { CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Database } from '../../../../db/client.ts';
 import { normalizeLocale, type Locale } from '../../locales.ts';
 import { npsAnswerSchema, type NpsAnswer } from '../../listen/nps-answer.ts';
+import { mapCsvColumns, readCsvFields, type CsvField } from '../../listen/spreadsheet-columns.ts';
+import { readSpreadsheetDate, type DateOrder } from '../../listen/spreadsheet-dates.ts';
+import {
+  canonicalEncoding,
+  commonCodePages,
+  guessCodePage,
+  looksLikeWorkbook,
+  previewLine,
+  readByteOrderMark,
+  Utf8Checker,
+} from '../../listen/text-encodings.ts';
 import { erasedEmailHash, findErasedEmails, notErasedSql } from '../moderate/erased-emails.ts';
 
 /** A row that could not be imported, with the line of the file where it starts and why. */
@@ -25,6 +36,10 @@ export interface ImportReport {
   erased: number;
   contactsAdded: number;
   rejected: RejectedRow[];
+  /** Which column each field was read from, by its header name. */
+  columns: Partial<Record<CsvField, string>>;
+  /** Columns not read, as named in the header (quoted), in file order. */
+  ignoredColumns: string[];
 }
 
 /** Options shared by CSV imports, the webhook and the demo loader. */
@@ -35,9 +50,160 @@ export interface ImportOptions {
   isDemo?: boolean;
 }
 
+/** How a CSV file is read: its encoding and how to read its dates. */
+export interface CsvReading {
+  /** A code page such as windows-1257 for files that are not UTF-8; UTF-8 (or UTF-16 with a BOM) otherwise. */
+  encoding?: string;
+  /** IANA time zone for times written without one (default UTC). */
+  timeZone?: string;
+  /** Order of day and month in slash dates (03/04/2026); without it such dates are refused. */
+  dateOrder?: DateOrder;
+}
+
 /** A file that cannot be imported at all (no header, no email column): nothing was stored. */
 export class CsvFormatError extends Error {
   override name = 'CsvFormatError';
+  /** The line of the file the problem is on, when there is one. */
+  readonly line: number | undefined;
+  constructor(message: string, line?: number) {
+    super(message);
+    this.line = line;
+  }
+}
+
+/** Why a file's bytes cannot be read as text in the encoding asked for. */
+export type CsvEncodingProblem =
+  | { kind: 'not-utf8'; line: number; byte: number; guess: string | null; preview: string | null }
+  | { kind: 'nul-byte'; line: number }
+  | { kind: 'workbook' }
+  | { kind: 'byte-order-mark-conflict'; marked: string; asked: string }
+  | { kind: 'not-utf16'; line: number; encoding: string }
+  | { kind: 'utf8-asked-as-code-page'; asked: string }
+  | { kind: 'other-script'; line: number; asked: string; guess: string };
+
+const saveAsUtf8 = 'or save it from the spreadsheet as "CSV UTF-8"';
+
+function describeEncodingProblem(problem: CsvEncodingProblem): string {
+  switch (problem.kind) {
+    case 'not-utf8': {
+      const byte = `0x${problem.byte.toString(16).toUpperCase().padStart(2, '0')}`;
+      if (problem.guess) {
+        const reads = problem.preview ? `, in which this line reads "${problem.preview}"` : '';
+        return `not UTF-8 text (byte ${byte}); probably ${problem.guess}${reads}: add --encoding ${problem.guess} (${saveAsUtf8})`;
+      }
+      const pages = commonCodePages.map((page) => `${page.encoding} (${page.region})`);
+      return `not UTF-8 text (byte ${byte}): add --encoding with the code page it was saved in, such as ${pages.slice(0, -1).join(', ')} or ${pages.at(-1)} (${saveAsUtf8})`;
+    }
+    case 'nul-byte':
+      return `has a NUL byte, so it is not a text CSV (UTF-16 without a byte-order mark?): ${saveAsUtf8.replace(/^or /, '')}`;
+    case 'workbook':
+      return `is a spreadsheet workbook (.xlsx, .ods or .xls), not a CSV file: ${saveAsUtf8.replace(/^or /, '')}`;
+    case 'byte-order-mark-conflict':
+      return `starts with a ${problem.marked.toUpperCase()} byte-order mark, so it is ${problem.marked.toUpperCase()}, not ${problem.asked}: run without --encoding`;
+    case 'not-utf16':
+      return `is not valid ${problem.encoding.toUpperCase()} text, although it starts with that byte-order mark`;
+    case 'other-script':
+      return `is not ${problem.asked} text: its letters read as ${isCyrillicPage(problem.guess) ? 'Cyrillic' : 'Latin'} only in ${problem.guess}: use --encoding ${problem.guess}`;
+    case 'utf8-asked-as-code-page':
+      return `is UTF-8 text with accented or non-Latin letters, which read as ${problem.asked} would be garbled: run without --encoding`;
+  }
+}
+
+const isCyrillicPage = (encoding: string) => encoding === 'windows-1251' || encoding === 'koi8-r' || encoding === 'ibm866';
+
+/** A file whose bytes are not text in the encoding asked for: nothing was stored. */
+export class CsvEncodingError extends CsvFormatError {
+  override name = 'CsvEncodingError';
+  readonly problem: CsvEncodingProblem;
+  constructor(problem: CsvEncodingProblem) {
+    super(describeEncodingProblem(problem), 'line' in problem ? problem.line : undefined);
+    this.problem = problem;
+  }
+}
+
+/**
+ * The text of a CSV byte stream. UTF-8 unless a byte-order mark says UTF-16 (Excel's "Unicode
+ * text") or `encoding` names a code page; a UTF-8 BOM is dropped. Bytes that are not UTF-8 stop
+ * the import with the line of the first one and a guess at the code page, rather than being read
+ * as U+FFFD and stored as "L�ga B�rzi�a".
+ */
+async function* decodeCsvBytes(
+  input: AsyncIterable<Buffer | string>,
+  options: { encoding?: string; defaultLocale?: string; onBytes?: (bytes: number) => void },
+): AsyncGenerator<string> {
+  const asked = options.encoding ? canonicalEncoding(options.encoding) : null;
+  if (options.encoding && !asked) throw new CsvFormatError(`unknown encoding "${options.encoding}"`);
+  let decoder: TextDecoder | null = null;
+  let encoding = 'utf-8';
+  let checker: Utf8Checker | null = null;
+  // With a code page asked for, a file that is UTF-8 after all is noticed, not garbled.
+  let utf8Witness: Utf8Checker | null = null;
+  let linesDecoded = 1;
+  let scriptUnchecked = true;
+  for await (const chunk of input) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    options.onBytes?.(bytes.length);
+    if (!decoder) {
+      if (looksLikeWorkbook(bytes)) throw new CsvEncodingError({ kind: 'workbook' });
+      const mark = readByteOrderMark(bytes);
+      if (mark && asked && asked !== mark.encoding) throw new CsvEncodingError({ kind: 'byte-order-mark-conflict', marked: mark.encoding, asked });
+      encoding = mark?.encoding ?? asked ?? 'utf-8';
+      if (encoding === 'utf-8') checker = new Utf8Checker();
+      else if (!encoding.startsWith('utf-16')) utf8Witness = new Utf8Checker();
+      decoder = new TextDecoder(encoding, { fatal: encoding !== 'utf-8' && encoding.startsWith('utf') });
+    }
+    const fault = checker?.check(bytes);
+    if (fault) {
+      if (fault.kind === 'nul') throw new CsvEncodingError({ kind: 'nul-byte', line: fault.line });
+      // The rest of the chunk (up to 64 KiB of the file) tells the code page better than one line.
+      const guess = guessCodePage(Buffer.concat([fault.lineBytes, bytes]), fault.lineBytes, options.defaultLocale);
+      throw new CsvEncodingError({ kind: 'not-utf8', line: fault.line, byte: fault.byte, guess, preview: guess ? previewLine(fault.lineBytes, guess) : null });
+    }
+    if (scriptUnchecked && encoding !== 'utf-8' && !encoding.startsWith('utf-16')) {
+      const firstHigh = bytes.findIndex((byte) => byte >= 0x80);
+      if (firstHigh !== -1) {
+        scriptUnchecked = false;
+        // Cyrillic read through a Latin code page (or the reverse) would store every name garbled.
+        const guess = guessCodePage(bytes, new Uint8Array(0));
+        if (guess && guess !== encoding && isCyrillicPage(guess) !== isCyrillicPage(encoding)) {
+          const line = linesDecoded + bytes.subarray(0, firstHigh).filter((byte) => byte === 0x0a).length;
+          throw new CsvEncodingError({ kind: 'other-script', line, asked: encoding, guess });
+        }
+      }
+    }
+    const witnessed = utf8Witness?.check(bytes);
+    if (witnessed?.kind === 'nul') throw new CsvEncodingError({ kind: 'nul-byte', line: witnessed.line });
+    if (witnessed) utf8Witness = null;
+    let text: string;
+    try {
+      text = decoder.decode(bytes, { stream: true });
+    } catch {
+      throw new CsvEncodingError({ kind: 'not-utf16', line: linesDecoded, encoding });
+    }
+    linesDecoded += text.split('\n').length - 1;
+    if (text) yield text;
+  }
+  const fault = checker?.finish();
+  if (fault?.kind === 'invalid') {
+    const guess = guessCodePage(fault.lineBytes, fault.lineBytes, options.defaultLocale);
+    throw new CsvEncodingError({ kind: 'not-utf8', line: fault.line, byte: fault.byte, guess, preview: guess ? previewLine(fault.lineBytes, guess) : null });
+  }
+  if (utf8Witness && !utf8Witness.finish() && utf8Witness.sawMultiByte) throw new CsvEncodingError({ kind: 'utf8-asked-as-code-page', asked: encoding });
+  let rest: string;
+  try {
+    rest = decoder?.decode() ?? '';
+  } catch {
+    throw new CsvEncodingError({ kind: 'not-utf16', line: linesDecoded, encoding });
+  }
+  if (rest) yield rest;
+}
+
+/**
+ * Reads a whole CSV byte stream as text in `encoding` without storing anything: the check an
+ * import runs first, so that a file refused for its encoding leaves nothing half-imported.
+ */
+export async function checkCsvEncoding(input: Readable, options: { encoding?: string; defaultLocale?: string }): Promise<void> {
+  for await (const _text of decodeCsvBytes(input, options));
 }
 
 /** Runs statements in one write batch; a dry run runs them inside a transaction it rolls back. */
@@ -145,18 +311,34 @@ type CsvRecord = { line: number; fields: string[] } | { line: number; error: str
 const maxRecordLines = 200;
 const maxRecordBytes = 64 * 1024;
 
+/** The delimiter a header line uses: comma, semicolon or tab, whichever occurs most outside quotes. */
+function detectDelimiter(headerLine: string): string {
+  const counts = new Map([[',', 0], [';', 0], ['\t', 0]]);
+  let quoted = false;
+  for (const character of headerLine) {
+    if (character === '"') quoted = !quoted;
+    else if (!quoted && counts.has(character)) counts.set(character, counts.get(character)! + 1);
+  }
+  let best = ',';
+  for (const [delimiter, count] of counts) if (count > counts.get(best)!) best = delimiter;
+  return best;
+}
+
 /**
- * Splits a CSV stream into records with csv-parse, one record at a time, so that a row with
+ * Splits CSV text into records with csv-parse, one record at a time, so that a row with
  * broken quoting costs only that row: reading resumes on the line after the one where the bad
- * row starts, instead of the open quote swallowing the rest of the file. The delimiter is a
- * comma, or a semicolon when the header row has semicolons and no comma.
+ * row starts, instead of the open quote swallowing the rest of the file. The delimiter is the
+ * one Excel's first line names ("sep=;"), else the commonest of comma, semicolon (spreadsheets
+ * in Polish, Latvian, Russian, Ukrainian or Bulgarian settings) and tab (Excel's "Unicode text")
+ * in the header row.
  */
-async function* readCsvRecords(input: Readable): AsyncGenerator<CsvRecord> {
-  const lines = createInterface({ input, crlfDelay: Infinity });
+async function* readCsvRecords(text: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
+  const lines = createInterface({ input: Readable.from(text), crlfDelay: Infinity });
   const pending: { line: number; text: string }[] = [];
   let lineNumber = 0;
   let ended = false;
   let delimiter = ',';
+  let delimiterKnown = false;
   const iterator = lines[Symbol.asyncIterator]();
   const readLine = async (): Promise<boolean> => {
     if (ended) return false;
@@ -167,8 +349,15 @@ async function* readCsvRecords(input: Readable): AsyncGenerator<CsvRecord> {
     }
     lineNumber++;
     const text = lineNumber === 1 ? next.value.replace(/^\uFEFF/, '') : next.value;
-    // Spreadsheets in Polish, Latvian, Russian, Ukrainian or Bulgarian settings save CSV with semicolons.
-    if (lineNumber === 1 && !text.includes(',') && text.includes(';')) delimiter = ';';
+    if (!delimiterKnown) {
+      delimiterKnown = true;
+      const declared = /^"?sep=(.)"?$/i.exec(text.trim());
+      if (declared) {
+        delimiter = declared[1]!;
+        return readLine();
+      }
+      delimiter = detectDelimiter(text);
+    }
     pending.push({ line: lineNumber, text });
     return true;
   };
@@ -206,15 +395,17 @@ async function* readCsvRecords(input: Readable): AsyncGenerator<CsvRecord> {
 export type ImportProgress = (progress: { bytesRead: number; rows: number }) => void;
 
 /**
- * Imports NPS answers from a CSV stream (UTF-8, header row, `email` required). Bad rows are
- * reported with the line where they start and the reason; good rows are stored. With `dryRun`
- * everything runs inside one transaction that is rolled back, so the counts are exact and
- * nothing is written.
+ * Imports NPS answers from a CSV stream: a header row with an email column (names are matched
+ * as spreadsheets and survey tools write them, see spreadsheet-columns.ts), text in UTF-8 or the
+ * encoding given, dates as spreadsheets write them. Bad rows are reported with the line where
+ * they start and the reason; good rows are stored. With `dryRun` everything runs inside one
+ * transaction that is rolled back, so the counts are exact and nothing is written. Callers that
+ * must store nothing from a file refused for its encoding run checkCsvEncoding first.
  */
 export async function importNpsCsv(
   db: Database,
   input: Readable,
-  options: ImportOptions & { onProgress?: ImportProgress; dryRun?: boolean },
+  options: ImportOptions & CsvReading & { onProgress?: ImportProgress; dryRun?: boolean },
 ): Promise<ImportReport> {
   const transaction = options.dryRun ? await db.$client.transaction('write') : null;
   try {
@@ -236,32 +427,41 @@ async function readCsv(
   run: StatementRunner,
   countContacts: () => Promise<number>,
   input: Readable,
-  options: ImportOptions & { onProgress?: ImportProgress },
+  options: ImportOptions & CsvReading & { onProgress?: ImportProgress },
 ): Promise<ImportReport> {
   const rejected: RejectedRow[] = [];
   const valid: NpsAnswer[] = [];
   let rows = 0;
   let bytesRead = 0;
-  let header: string[] | null = null;
+  let columns: Extract<ReturnType<typeof mapCsvColumns>, { kind: 'columns' }> | null = null;
   const contactsBefore = await countContacts();
   const report = { answersAdded: 0, duplicates: 0, erased: 0 };
+  const dateReading = { timeZone: options.timeZone ?? 'UTC', dateOrder: options.dateOrder };
 
-  input.on('data', (chunk: Buffer | string) => {
-    bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-    options.onProgress?.({ bytesRead, rows });
-  });
   const flush = async () => {
     const stored = await storeWith(run, valid.splice(0), options);
     report.answersAdded += stored.answersAdded;
     report.duplicates += stored.duplicates;
     report.erased += stored.erased;
   };
+  const text = decodeCsvBytes(input, {
+    encoding: options.encoding,
+    defaultLocale: options.defaultLocale,
+    onBytes: (bytes) => {
+      bytesRead += bytes;
+      options.onProgress?.({ bytesRead, rows });
+    },
+  });
 
-  for await (const record of readCsvRecords(input)) {
-    if (!header) {
-      if ('error' in record) throw new CsvFormatError(`the header row cannot be read: ${record.error}`);
-      header = record.fields.map((column) => column.trim().toLowerCase());
-      if (!header.includes('email')) throw new CsvFormatError('the CSV has no "email" column in its header row');
+  for await (const record of readCsvRecords(text)) {
+    if (!columns) {
+      if ('error' in record) throw new CsvFormatError(`the header row cannot be read: ${record.error}`, record.line);
+      const mapped = mapCsvColumns(record.fields);
+      if (mapped.kind === 'no-email') {
+        const named = mapped.header.map((name) => `"${name.trim()}"`).join(', ');
+        throw new CsvFormatError(`the header row has no email column (its columns: ${named}); name the column of email addresses "email" or "Email Address"`, record.line);
+      }
+      columns = mapped;
       continue;
     }
     rows++;
@@ -269,17 +469,37 @@ async function readCsv(
       rejected.push({ line: record.line, reason: record.error });
       continue;
     }
-    if (record.fields.length !== header.length) {
-      rejected.push({ line: record.line, reason: `wrong number of columns: ${record.fields.length} instead of ${header.length}` });
+    if (record.fields.length !== columns.header.length) {
+      rejected.push({ line: record.line, reason: `wrong number of columns: ${record.fields.length} instead of ${columns.header.length}` });
       continue;
     }
-    const row = Object.fromEntries(header.map((column, index) => [column, record.fields[index]]));
-    const parsed = npsAnswerSchema.safeParse(row);
+    const cells = readCsvFields(record.fields, columns.indexOf);
+    if (cells.responded_at?.trim()) {
+      const dateColumn = columns.header[columns.indexOf.responded_at!]!.trim();
+      const date = readSpreadsheetDate(cells.responded_at, dateReading, dateColumn);
+      if (date.kind === 'invalid') {
+        rejected.push({ line: record.line, reason: date.reason });
+        continue;
+      }
+      cells.responded_at = date.iso;
+    }
+    const parsed = npsAnswerSchema.safeParse(cells);
     if (parsed.success) valid.push(parsed.data);
     else rejected.push({ line: record.line, reason: describeRowIssues(parsed.error.issues) });
     if (valid.length >= chunkSize) await flush();
   }
-  if (!header) throw new CsvFormatError('the CSV is empty: expected a header row with an "email" column');
+  if (!columns) throw new CsvFormatError('the CSV is empty: expected a header row with an "email" column');
   await flush();
-  return { rows, ...report, contactsAdded: (await countContacts()) - contactsBefore, rejected };
+  const read = columns;
+  const columnNames = Object.fromEntries(
+    (Object.entries(read.indexOf) as [CsvField, number][]).map(([field, index]) => [field, read.header[index]!.trim()]),
+  ) as Partial<Record<CsvField, string>>;
+  return {
+    rows,
+    ...report,
+    contactsAdded: (await countContacts()) - contactsBefore,
+    rejected,
+    columns: columnNames,
+    ignoredColumns: read.ignored,
+  };
 }
