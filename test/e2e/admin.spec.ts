@@ -140,7 +140,7 @@ test('an edit the author makes after the moderator loaded the queue is not appro
     await author.goto(`${app.url}/r/${link.token}`);
     await author.getByRole('radio', { name: '4 зірки' }).check();
     await author.getByLabel('Ваш відгук').fill(first);
-    await author.getByLabel(/Я погоджуюся/).check();
+    await author.getByLabel(/Я даю згоду/).check();
     await author.getByRole('button', { name: 'Надіслати відгук' }).click();
     await expect(author.getByRole('status')).toContainText('Дякуємо! Ваш відгук збережено.');
 
@@ -154,7 +154,7 @@ test('an edit the author makes after the moderator loaded the queue is not appro
 
     // While the moderator reads the first text, the author rewrites it through their link.
     await author.getByLabel('Ваш відгук').fill(edited);
-    if (!(await author.getByLabel(/Я погоджуюся/).isChecked())) await author.getByLabel(/Я погоджуюся/).check();
+    if (!(await author.getByLabel(/Я даю згоду/).isChecked())) await author.getByLabel(/Я даю згоду/).check();
     await author.getByRole('button', { name: 'Зберегти зміни' }).click();
     await expect(author.getByRole('status')).toContainText('Дякуємо! Ваш відгук збережено.');
 

@@ -1,4 +1,5 @@
 import type { Locale } from '../locales.ts';
+import type { PluralForms } from '../plural.ts';
 
 /** Every text of the NPS survey email and its reminder. `{name}` marks a value filled in by `fill`. */
 export interface SurveyEmailStrings {
@@ -33,17 +34,20 @@ export interface SurveyPageStrings {
   changeUntil: string;
   notAnswered: string;
   reasonLabel: string;
-  reasonHint: string;
+  /** By {max}. */
+  reasonHint: PluralForms;
   reasonSend: string;
   reasonSaved: string;
-  reasonTooLong: string;
+  /** By {max}. */
+  reasonTooLong: PluralForms;
   reviewTitle: string;
   reviewBody: string;
   reviewAction: string;
   notFoundTitle: string;
   notFoundBody: string;
   expiredTitle: string;
-  expiredBody: string;
+  /** By {days}. */
+  expiredBody: PluralForms;
   rateLimited: string;
   unsubscribeDone: string;
 }
@@ -89,17 +93,17 @@ const en: SurveyStrings = {
     changeUntil: 'Changed your mind? You can change your answer until {date}:',
     notAnswered: 'You have not answered yet.',
     reasonLabel: 'What is the main reason for your score?',
-    reasonHint: 'Optional, up to {max} characters.',
+    reasonHint: { one: 'Optional, up to {max} character.', other: 'Optional, up to {max} characters.' },
     reasonSend: 'Send',
     reasonSaved: 'Thank you for telling us.',
-    reasonTooLong: 'Please shorten your answer to {max} characters.',
+    reasonTooLong: { one: 'Please shorten your answer to {max} character.', other: 'Please shorten your answer to {max} characters.' },
     reviewTitle: 'Would you share your experience in a short review?',
     reviewBody: 'Good or bad, it helps other customers decide, and it takes about two minutes.',
     reviewAction: 'Write your review',
     notFoundTitle: 'Link not valid',
     notFoundBody: 'Please check that you opened the whole link from the email. If it still does not work, contact {business}.',
     expiredTitle: 'This survey has closed',
-    expiredBody: 'Survey links work for {days} days. Thank you all the same!',
+    expiredBody: { one: 'Survey links work for {days} day. Thank you all the same!', other: 'Survey links work for {days} days. Thank you all the same!' },
     rateLimited: 'Too many attempts in a short time. Nothing was saved. Please wait a few minutes and try again.',
     unsubscribeDone: 'You are unsubscribed. {business} will not send you any more surveys or review requests.',
   },
@@ -137,17 +141,17 @@ const pl: SurveyStrings = {
     changeUntil: 'Zmiana zdania? Odpowiedź możesz zmienić do {date}:',
     notAnswered: 'Nie udzielono jeszcze odpowiedzi.',
     reasonLabel: 'Jaki jest główny powód Twojej oceny?',
-    reasonHint: 'Opcjonalnie, do {max} znaków.',
+    reasonHint: { one: 'Opcjonalnie, do {max} znaku.', few: 'Opcjonalnie, do {max} znaków.', many: 'Opcjonalnie, do {max} znaków.', other: 'Opcjonalnie, do {max} znaku.' },
     reasonSend: 'Wyślij',
     reasonSaved: 'Dziękujemy, że się tym z nami dzielisz.',
-    reasonTooLong: 'Skróć odpowiedź do {max} znaków.',
+    reasonTooLong: { one: 'Skróć odpowiedź do {max} znaku.', few: 'Skróć odpowiedź do {max} znaków.', many: 'Skróć odpowiedź do {max} znaków.', other: 'Skróć odpowiedź do {max} znaku.' },
     reviewTitle: 'Czy zechcesz opisać swoje doświadczenia w krótkiej opinii?',
     reviewBody: 'Dobra czy zła – pomoże innym klientom w wyborze, a zajmie około dwóch minut.',
     reviewAction: 'Napisz opinię',
     notFoundTitle: 'Nieprawidłowy link',
     notFoundBody: 'Sprawdź, czy otwarto cały link z wiadomości e-mail. Jeśli nadal nie działa, skontaktuj się z {business}.',
     expiredTitle: 'Ankieta jest już zamknięta',
-    expiredBody: 'Linki do ankiety są ważne przez {days} dni. Mimo to dziękujemy!',
+    expiredBody: { one: 'Linki do ankiety są ważne przez {days} dzień. Mimo to dziękujemy!', few: 'Linki do ankiety są ważne przez {days} dni. Mimo to dziękujemy!', many: 'Linki do ankiety są ważne przez {days} dni. Mimo to dziękujemy!', other: 'Linki do ankiety są ważne przez {days} dnia. Mimo to dziękujemy!' },
     rateLimited: 'Zbyt wiele prób w krótkim czasie. Nic nie zostało zapisane. Odczekaj kilka minut i spróbuj ponownie.',
     unsubscribeDone: 'Wypisano Cię. {business} nie będzie już wysyłać Ci ankiet ani próśb o opinię.',
   },
@@ -185,17 +189,17 @@ const ru: SurveyStrings = {
     changeUntil: 'Передумали? Ответ можно изменить до {date}:',
     notAnswered: 'Вы ещё не ответили.',
     reasonLabel: 'Какова главная причина вашей оценки?',
-    reasonHint: 'Необязательно, до {max} символов.',
+    reasonHint: { one: 'Необязательно, до {max} символа.', few: 'Необязательно, до {max} символов.', many: 'Необязательно, до {max} символов.', other: 'Необязательно, до {max} символа.' },
     reasonSend: 'Отправить',
     reasonSaved: 'Спасибо, что поделились.',
-    reasonTooLong: 'Пожалуйста, сократите ответ до {max} символов.',
+    reasonTooLong: { one: 'Пожалуйста, сократите ответ до {max} символа.', few: 'Пожалуйста, сократите ответ до {max} символов.', many: 'Пожалуйста, сократите ответ до {max} символов.', other: 'Пожалуйста, сократите ответ до {max} символа.' },
     reviewTitle: 'Не расскажете ли о своём опыте в коротком отзыве?',
     reviewBody: 'Хороший он или плохой — отзыв поможет другим клиентам сделать выбор. Это займёт около двух минут.',
     reviewAction: 'Написать отзыв',
     notFoundTitle: 'Ссылка недействительна',
     notFoundBody: 'Проверьте, что вы открыли ссылку из письма целиком. Если она всё равно не работает, свяжитесь с {business}.',
     expiredTitle: 'Опрос завершён',
-    expiredBody: 'Ссылки на опрос действуют {days} дней. Всё равно спасибо!',
+    expiredBody: { one: 'Ссылки на опрос действуют {days} день. Всё равно спасибо!', few: 'Ссылки на опрос действуют {days} дня. Всё равно спасибо!', many: 'Ссылки на опрос действуют {days} дней. Всё равно спасибо!', other: 'Ссылки на опрос действуют {days} дня. Всё равно спасибо!' },
     rateLimited: 'Слишком много попыток за короткое время. Ничего не сохранено. Подождите несколько минут и попробуйте снова.',
     unsubscribeDone: 'Вы отписались. {business} больше не будет присылать вам опросы и просьбы об отзыве.',
   },
@@ -233,17 +237,17 @@ const uk: SurveyStrings = {
     changeUntil: 'Передумали? Відповідь можна змінити до {date}:',
     notAnswered: 'Ви ще не відповіли.',
     reasonLabel: 'Яка головна причина вашої оцінки?',
-    reasonHint: 'Необов’язково, до {max} символів.',
+    reasonHint: { one: 'Необов’язково, до {max} символу.', few: 'Необов’язково, до {max} символів.', many: 'Необов’язково, до {max} символів.', other: 'Необов’язково, до {max} символу.' },
     reasonSend: 'Надіслати',
     reasonSaved: 'Дякуємо, що поділилися.',
-    reasonTooLong: 'Будь ласка, скоротіть відповідь до {max} символів.',
+    reasonTooLong: { one: 'Будь ласка, скоротіть відповідь до {max} символу.', few: 'Будь ласка, скоротіть відповідь до {max} символів.', many: 'Будь ласка, скоротіть відповідь до {max} символів.', other: 'Будь ласка, скоротіть відповідь до {max} символу.' },
     reviewTitle: 'Чи не розповісте про свій досвід у короткому відгуку?',
     reviewBody: 'Добрий він чи поганий — відгук допоможе іншим клієнтам зробити вибір. Це займе близько двох хвилин.',
     reviewAction: 'Написати відгук',
     notFoundTitle: 'Посилання недійсне',
     notFoundBody: 'Перевірте, чи ви відкрили посилання з листа повністю. Якщо воно все одно не працює, зверніться до {business}.',
     expiredTitle: 'Опитування завершено',
-    expiredBody: 'Посилання на опитування дійсні {days} днів. Все одно дякуємо!',
+    expiredBody: { one: 'Посилання на опитування дійсні {days} день. Все одно дякуємо!', few: 'Посилання на опитування дійсні {days} дні. Все одно дякуємо!', many: 'Посилання на опитування дійсні {days} днів. Все одно дякуємо!', other: 'Посилання на опитування дійсні {days} дня. Все одно дякуємо!' },
     rateLimited: 'Забагато спроб за короткий час. Нічого не збережено. Зачекайте кілька хвилин і спробуйте ще раз.',
     unsubscribeDone: 'Ви відписалися. {business} більше не надсилатиме вам опитувань і прохань про відгук.',
   },
@@ -281,17 +285,17 @@ const lv: SurveyStrings = {
     changeUntil: 'Pārdomājāt? Atbildi varat mainīt līdz {date}:',
     notAnswered: 'Jūs vēl neesat atbildējis.',
     reasonLabel: 'Kāds ir galvenais jūsu vērtējuma iemesls?',
-    reasonHint: 'Nav obligāti, līdz {max} rakstzīmēm.',
+    reasonHint: { zero: 'Nav obligāti, līdz {max} rakstzīmēm.', one: 'Nav obligāti, līdz {max} rakstzīmei.', other: 'Nav obligāti, līdz {max} rakstzīmēm.' },
     reasonSend: 'Nosūtīt',
     reasonSaved: 'Paldies, ka pastāstījāt.',
-    reasonTooLong: 'Lūdzu, saīsiniet atbildi līdz {max} rakstzīmēm.',
+    reasonTooLong: { zero: 'Lūdzu, saīsiniet atbildi līdz {max} rakstzīmēm.', one: 'Lūdzu, saīsiniet atbildi līdz {max} rakstzīmei.', other: 'Lūdzu, saīsiniet atbildi līdz {max} rakstzīmēm.' },
     reviewTitle: 'Vai jūs pastāstītu par savu pieredzi īsā atsauksmē?',
     reviewBody: 'Laba vai slikta – tā palīdzēs citiem klientiem izvēlēties, un tas aizņems apmēram divas minūtes.',
     reviewAction: 'Rakstīt atsauksmi',
     notFoundTitle: 'Saite nav derīga',
     notFoundBody: 'Pārbaudiet, vai atvērāt visu saiti no vēstules. Ja tā joprojām nedarbojas, sazinieties ar {business}.',
     expiredTitle: 'Aptauja ir slēgta',
-    expiredBody: 'Aptaujas saites ir derīgas {days} dienas. Tik un tā paldies!',
+    expiredBody: { zero: 'Aptaujas saites ir derīgas {days} dienas. Tik un tā paldies!', one: 'Aptaujas saites ir derīgas {days} dienu. Tik un tā paldies!', other: 'Aptaujas saites ir derīgas {days} dienas. Tik un tā paldies!' },
     rateLimited: 'Pārāk daudz mēģinājumu īsā laikā. Nekas netika saglabāts. Lūdzu, pagaidiet dažas minūtes un mēģiniet vēlreiz.',
     unsubscribeDone: 'Gatavs: {business} jums vairs nesūtīs aptaujas un lūgumus pēc atsauksmes.',
   },
@@ -329,17 +333,17 @@ const bg: SurveyStrings = {
     changeUntil: 'Размислихте ли? Можете да промените отговора си до {date}:',
     notAnswered: 'Все още не сте отговорили.',
     reasonLabel: 'Коя е основната причина за вашата оценка?',
-    reasonHint: 'По желание, до {max} знака.',
+    reasonHint: { one: 'По желание, до {max} знак.', other: 'По желание, до {max} знака.' },
     reasonSend: 'Изпратете',
     reasonSaved: 'Благодарим ви, че споделихте.',
-    reasonTooLong: 'Моля, съкратете отговора си до {max} знака.',
+    reasonTooLong: { one: 'Моля, съкратете отговора си до {max} знак.', other: 'Моля, съкратете отговора си до {max} знака.' },
     reviewTitle: 'Бихте ли разказали за своя опит в кратък отзив?',
     reviewBody: 'Добър или лош – отзивът ще помогне на другите клиенти да изберат и ще отнеме около две минути.',
     reviewAction: 'Напишете отзив',
     notFoundTitle: 'Невалидна връзка',
     notFoundBody: 'Проверете дали сте отворили цялата връзка от писмото. Ако пак не работи, свържете се с {business}.',
     expiredTitle: 'Анкетата е приключила',
-    expiredBody: 'Връзките към анкетата са валидни {days} дни. Все пак благодарим!',
+    expiredBody: { one: 'Връзките към анкетата са валидни {days} ден. Все пак благодарим!', other: 'Връзките към анкетата са валидни {days} дни. Все пак благодарим!' },
     rateLimited: 'Твърде много опити за кратко време. Нищо не е запазено. Изчакайте няколко минути и опитайте отново.',
     unsubscribeDone: 'Отписахте се. {business} няма да ви изпраща повече анкети и молби за отзив.',
   },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogs, fill, messagesFor } from '../../../src/lib/i18n/index.ts';
 import { parseReviewWallConfig } from '../../../src/lib/config-schema.ts';
 import { localeNames, supportedLocales } from '../../../src/lib/locales.ts';
+import { surveyStrings } from '../../../src/lib/i18n/survey.ts';
 
 const pluralCategories = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
 
@@ -91,5 +92,18 @@ describe('the list of languages', () => {
 describe('fill', () => {
   it('puts each value in its place and leaves unknown names as they are', () => {
     expect(fill('{business} thanks {name} for {unknown}', { business: 'Acme', name: 'Olena' })).toBe('Acme thanks Olena for {unknown}');
+  });
+});
+
+describe.each(supportedLocales)('survey texts in %s', (locale) => {
+  const own = texts(surveyStrings(locale));
+  const categories = [...new Intl.PluralRules(locale).resolvedOptions().pluralCategories].sort();
+
+  // "Survey links work for 1 days", "действуют 21 дней": a number before a noun needs the form its count takes.
+  it('put every count ({days}, {max}) in a text with a form for each plural category of the language', () => {
+    for (const [path, entry] of own) {
+      if (!forms(entry).some((form) => /\{(days|max|min|count)\}/.test(form))) continue;
+      expect({ path, categories: typeof entry === 'string' ? 'one text for every count' : Object.keys(entry).sort() }).toEqual({ path, categories });
+    }
   });
 });
