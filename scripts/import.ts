@@ -8,6 +8,7 @@ import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/plat
 import { checkCsvEncoding, CsvFormatError, importNpsCsv, type ImportProgress } from '../src/lib/server/listen/nps-import.ts';
 import { isTimeZone } from '../src/lib/listen/spreadsheet-dates.ts';
 import { canonicalEncoding, commonCodePages } from '../src/lib/listen/text-encodings.ts';
+import { describeImportReport, describeRejectedRow } from '../src/lib/listen/import-summary.ts';
 import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run import -- FILE.csv [--encoding CODEPAGE] [--timezone ZONE] [--date-order dmy|mdy] [--dry-run]
@@ -134,14 +135,7 @@ runCommand('import', async () => {
     process.stderr.write(`${file}: warning: ignored ${columns} ${report.ignoredColumns.join(', ')}: not one the import reads (see npm run import -- --help)\n`);
   }
 
-  for (const row of report.rejected) process.stderr.write(`${file}:${row.line}: ${row.reason}\n`);
-  const verb = dryRun ? 'Dry run, nothing written: would add' : 'Added';
-  console.log(
-    `${verb} ${counted(report.answersAdded, 'answer')} and ${counted(report.contactsAdded, 'new customer')}. ` +
-      `Rows: ${report.rows}, added: ${report.answersAdded}, duplicates: ${report.duplicates}, rejected: ${report.rejected.length}.`,
-  );
-  if (report.erased > 0) {
-    console.log(`Left out ${counted(report.erased, 'row')} of customers erased on request (npm run erase -- --allow-again EMAIL if one of them asks to be included again).`);
-  }
+  for (const row of report.rejected) process.stderr.write(`${describeRejectedRow(file, row)}\n`);
+  for (const line of describeImportReport(report, dryRun)) console.log(line);
   return report.rejected.length > 0 ? 1 : 0;
 });

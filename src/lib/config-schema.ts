@@ -1,6 +1,7 @@
 import { z } from 'astro/zod';
 import { closestMatch } from './edit-distance.ts';
 import { inviteAudiences } from './ask/invite-audience.ts';
+import { emailKinds, emailPlaceholders, unknownPlaceholders, type EmailKind } from './email-wording.ts';
 import { supportedLocales } from './locales.ts';
 
 const hexColor = z
@@ -56,6 +57,39 @@ const days = z.number().min(0).max(365, 'expected at most 365 days');
 const optionalDelayDays = z.union([z.number().gt(0, 'expected a number of days above 0, or false').max(365, 'expected at most 365 days'), z.literal(false)], {
   message: 'expected a number of days, or false for no reminder',
 });
+
+/** One email's own subject and body in one language; placeholders are checked against what that email fills. */
+function emailWordingSchema(kind: EmailKind) {
+  const allowed = emailPlaceholders[kind].map((name) => `{${name}}`).join(', ');
+  const checked = (text: z.ZodString) =>
+    text.superRefine((value, context) => {
+      const unknown = unknownPlaceholders(kind, value);
+      if (unknown.length > 0) context.addIssue({ code: 'custom', message: `unknown placeholder ${unknown.map((name) => `{${name}}`).join(', ')}; this email fills ${allowed}` });
+    });
+  return z.strictObject(
+    {
+      // One line: a subject is a mail header.
+      subject: checked(z.string().trim().min(1, 'expected a subject, or leave it out for the default').max(200, 'expected at most 200 characters').regex(/^[^\r\n]*$/, 'expected one line')).optional(),
+      body: checked(z.string().trim().min(1, 'expected a body, or leave it out for the default').max(5000, 'expected at most 5,000 characters')).optional(),
+    },
+  );
+}
+
+/** An email's wording per locale code. */
+function emailLocalesSchema(kind: EmailKind) {
+  return z.record(z.string(), emailWordingSchema(kind)).superRefine((record, context) => {
+    for (const locale of Object.keys(record)) {
+      if (!(supportedLocales as readonly string[]).includes(locale)) {
+        context.addIssue({ code: 'custom', path: [locale], message: `unknown locale "${locale}": expected one of ${supportedLocales.join(', ')}` });
+      }
+    }
+  });
+}
+
+/** Own wording for the emails, per locale (see docs/configuration.md#email-wording); anything left out keeps the default text. */
+const emailsSchema = z
+  .strictObject(Object.fromEntries(emailKinds.map((kind) => [kind, emailLocalesSchema(kind).optional()])) as { [K in EmailKind]: z.ZodOptional<ReturnType<typeof emailLocalesSchema>> })
+  .prefault({});
 
 /**
  * The shape of `review-wall.config.ts`. Every object is strict: a misspelt key would otherwise be
@@ -146,6 +180,16 @@ export const reviewWallConfigSchema = z.strictObject({
       automaticallyAfterApproval: z.boolean().default(false),
     })
     .prefault({}),
+  emails: emailsSchema,
+}).superRefine((config, context) => {
+  // Wording for a language the site does not speak would never be sent: most likely a typo.
+  for (const kind of emailKinds) {
+    for (const locale of Object.keys(config.emails[kind] ?? {})) {
+      if ((supportedLocales as readonly string[]).includes(locale) && !(config.locales.enabled as string[]).includes(locale)) {
+        context.addIssue({ code: 'custom', path: ['emails', kind, locale], message: `locale "${locale}" is not in locales.enabled (${config.locales.enabled.join(', ')})` });
+      }
+    }
+  }
 });
 
 /** What a business writes in `review-wall.config.ts`. */

@@ -91,7 +91,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
 
     test('admin pages', async ({ page }) => {
-      // Eleven pages, each analysed by axe: slow on a busy machine.
+      // Fifteen pages, each analysed by axe: slow on a busy machine.
       test.slow();
       await page.goto(`${app.url}/admin/sign-in`);
       await expectNoViolations(page, 'sign-in');
@@ -103,7 +103,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByLabel('Password').fill(app.adminPassword!);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await expect(page).toHaveURL(/\/admin\/$/);
-      for (const path of ['/admin/', '/admin/?status=approved', '/admin/dashboard/', '/admin/dashboard/?from=2026-01-01&to=2026-12-31&email=nobody@example.com', '/admin/publish/', '/admin/incentives/', '/admin/erase/', '/admin/surveys/', '/admin/scheduled/']) {
+      for (const path of ['/admin/', '/admin/?status=approved', '/admin/dashboard/', '/admin/dashboard/?from=2026-01-01&to=2026-12-31&email=nobody@example.com', '/admin/publish/', '/admin/incentives/', '/admin/erase/', '/admin/surveys/', '/admin/scheduled/', '/admin/campaign/', '/admin/campaign/?audience=all', '/admin/emails/', '/admin/emails/?email=survey&locale=uk']) {
         await page.goto(`${app.url}${path}`);
         await expectNoViolations(page, path);
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reviewFormLimits } from '../../../src/lib/collect/review-submission.ts';
+import { csvUploadMaxBytes } from '../../../src/lib/listen/import-summary.ts';
 import { bodyLimitFor, defaultBodyLimit } from '../../../src/lib/server/platform/body-limit.ts';
 import { generateToken } from '../../../src/lib/tokens.ts';
 
@@ -43,6 +44,13 @@ describe('bodyLimitFor', () => {
     ['/admin/sign-in', 256 * KB],
     ['/admin/?_action=admin.redact', 256 * KB],
     ['/Admin/%65rase/?_action=adminErasure.erase', 256 * KB],
+    // The admin's CSV upload has its own cap; any other admin post keeps the admin's.
+    ['/admin/campaign/?_action=adminCampaign.importCsv', csvUploadMaxBytes + 64 * KB],
+    ['/admin/campaign?_action=adminCampaign.importCsv', csvUploadMaxBytes + 64 * KB],
+    ['/_actions/adminCampaign.importCsv', csvUploadMaxBytes + 64 * KB],
+    ['/admin/campaign/?_action=adminCampaign.invite', 256 * KB],
+    ['/admin/?_action=adminCampaign.importCsv', 256 * KB],
+    ['/admin/campaign/x?_action=adminCampaign.importCsv', 256 * KB],
     ['/api/nps', defaultBodyLimit.maxBytes],
     ['/api/events/ticket-resolved', defaultBodyLimit.maxBytes],
     ['/anything/added/later', defaultBodyLimit.maxBytes],

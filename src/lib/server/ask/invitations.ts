@@ -9,6 +9,7 @@ import type { ReviewWallConfig } from '../../config-schema.ts';
 import { promiseOf } from '../../ask/promised-incentive.ts';
 import { incentiveTextFor } from '../../config.ts';
 import { renderEmail, type EmailLogo } from '../../email-layout.ts';
+import { bodyParagraphs, wordingFor } from '../../email-wording.ts';
 import { isLocale, type Locale } from '../../locales.ts';
 import { MailDeliveryError, sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
 import { scheduleJobStatement } from '../schedule/scheduler.ts';
@@ -45,7 +46,7 @@ export const inFlightMilliseconds = 10 * 60 * 1000;
  */
 export async function selectInvitationCandidates(
   db: Database,
-  options: { audience: InviteAudience; enabledLocales: readonly Locale[]; defaultLocale: Locale },
+  options: { audience: InviteAudience; enabledLocales: readonly Locale[]; defaultLocale: Locale; contactId?: number },
 ): Promise<InvitationCandidate[]> {
   const result = await db.$client.execute({
     sql: `select c.id as contact_id, c.email, c.name, c.locale, r.id as response_id, r.score, q.id as request_id, q.created_at as request_created_at
@@ -58,8 +59,9 @@ export async function selectInvitationCandidates(
             -- A survey answer already scheduled their invitation (see review-follow-up.ts).
             and not exists (select 1 from scheduled_jobs j where j.contact_id = c.id and j.kind = 'review.invitation' and j.done_at is null)
             and (? = 'all' or r.score >= 9)
+            and (? is null or c.id = ?)
           order by c.id`,
-    args: [options.audience],
+    args: [options.audience, options.contactId ?? null, options.contactId ?? null],
   });
   return result.rows.map((row) => {
     const locale = String(row.locale);
@@ -117,15 +119,16 @@ export function buildInvitationEmail(
     // "It works until …": Latvian puts the month in the dative ("līdz 2026. gada 21. decembrim").
     date: formatDateInSentence(input.locale, input.expiresAt, 'until'),
   };
+  const filled = { ...values, greeting: fill(input.name ? t.greeting : t.greetingWithoutName, values) };
+  const own = wordingFor(config.emails, input.reminder ? 'invitationReminder' : 'invitation', input.locale);
   const unsubscribeUrl = unsubscribeLink(input.siteUrl, input.token);
   const rendered = renderEmail(
     {
       locale: input.locale,
-      subject: fill(reminder?.subject ?? t.subject, values),
+      subject: fill(own.subject ?? reminder?.subject ?? t.subject, filled),
       paragraphs: [
-        fill(input.name ? t.greeting : t.greetingWithoutName, values),
-        fill(reminder?.intro ?? t.thanks, values),
-        fill(t.ask, values),
+        ...(own.body ? bodyParagraphs(own.body, filled) : [filled.greeting, fill(reminder?.intro ?? t.thanks, values), fill(t.ask, values)]),
+        // The promise that the incentive does not depend on the review stays, whatever the wording (FTC 16 CFR 465.4).
         fill(t.incentive, values),
         fill(t.linkNote, values),
       ],

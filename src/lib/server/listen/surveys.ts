@@ -3,6 +3,7 @@ import type { Database } from '../../../../db/client.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
 import { contactLocale } from '../../config.ts';
 import { renderEmail, type EmailLogo } from '../../email-layout.ts';
+import { bodyParagraphs, wordingFor } from '../../email-wording.ts';
 import { formatDateInSentence } from '../../i18n/dates.ts';
 import { fill } from '../../i18n/index.ts';
 import { surveyStrings } from '../../i18n/survey.ts';
@@ -152,18 +153,17 @@ export function buildSurveyEmail(
 ): MailMessage {
   const t = surveyStrings(input.locale).email;
   const business = config.business.name;
-  const values = { business, name: input.name?.trim() ?? '', date: formatLinkDate(input.locale, input.expiresAt) };
+  const base = { business, name: input.name?.trim() ?? '', date: formatLinkDate(input.locale, input.expiresAt) };
+  const values = { ...base, greeting: fill(base.name ? t.greeting : t.greetingWithoutName, base) };
+  const own = wordingFor(config.emails, input.reminder ? 'surveyReminder' : 'survey', input.locale);
   const unsubscribeUrl = surveyUnsubscribeLink(input.siteUrl, input.token);
   const rendered = renderEmail(
     {
       locale: input.locale,
-      subject: fill(input.reminder ? t.reminderSubject : t.subject, values),
-      paragraphs: [
-        fill(values.name ? t.greeting : t.greetingWithoutName, values),
-        ...(input.reminder ? [t.reminderIntro] : []),
-        fill(t.question, values),
-        t.howTo,
-      ],
+      subject: fill(own.subject ?? (input.reminder ? t.reminderSubject : t.subject), values),
+      paragraphs: own.body
+        ? bodyParagraphs(own.body, values)
+        : [values.greeting, ...(input.reminder ? [t.reminderIntro] : []), fill(t.question, values), t.howTo],
       choices: {
         items: Array.from({ length: 11 }, (_, score) => ({
           label: String(score),

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { isAdminPath } from '../../auth/admin-access.ts';
 import { reviewFormMessageText } from '../../collect/review-form-page.ts';
 import { reviewFormLimits } from '../../collect/review-submission.ts';
+import { csvUploadMaxBytes } from '../../listen/import-summary.ts';
 import { getConfig } from '../../config.ts';
 import { messagesFor } from '../../i18n/index.ts';
 import { preferredLocale } from '../../locales.ts';
@@ -88,6 +89,15 @@ function isReviewFormPost(url: URL): boolean {
   return token !== undefined && isWellFormedToken(token) && url.searchParams.get('_action') === 'review.submit';
 }
 
+/**
+ * The admin's CSV upload as its page posts it (`/admin/campaign/?_action=adminCampaign.importCsv`)
+ * or as Astro's action client calls it. Exact spellings only, like the review form.
+ */
+function isCsvUploadPost(url: URL): boolean {
+  if (url.pathname === '/_actions/adminCampaign.importCsv') return true;
+  return /^\/admin\/campaign\/?$/.test(url.pathname) && url.searchParams.get('_action') === 'adminCampaign.importCsv';
+}
+
 /** Routes allowed more than the default, first match wins. */
 const largerBodies: { matches: (url: URL) => boolean; limit: BodyLimit }[] = [
   {
@@ -95,6 +105,8 @@ const largerBodies: { matches: (url: URL) => boolean; limit: BodyLimit }[] = [
     // A photo of 30 or 50 MB (a 108 or 200 MP phone mode) still gets the form's message about its size.
     limit: { route: 'the review form', maxBytes: reviewFormLimits.postMaxBytes, refusal: reviewFormRefusal, drainMaxBytes: 64 * 1024 * 1024 },
   },
+  // A customer list of some 100,000 rows; larger files go through npm run import.
+  { matches: isCsvUploadPost, limit: { route: 'the CSV upload', maxBytes: csvUploadMaxBytes + 64 * 1024, drainMaxBytes: 64 * 1024 * 1024 } },
   // A redaction posts up to 20 snippets of 1,000 characters, percent-encoded.
   { matches: (url) => isAdminPath(url.pathname), limit: { route: 'the admin', maxBytes: 256 * 1024 } },
 ];

@@ -1,8 +1,10 @@
+import { campaignInvitationHandler, invitationCampaignHandler } from '../ask/invitation-campaigns.ts';
 import { reviewInvitationHandler, reviewReminderHandler } from '../ask/review-follow-up.ts';
 import { autopilotHandler, scheduleAutopilot } from '../listen/survey-autopilot.ts';
 import { surveyCampaignHandler } from '../listen/survey-campaigns.ts';
 import { ticketSurveyHandler } from '../listen/survey-triggers.ts';
 import { surveyReminderHandler, surveySendHandler } from '../listen/surveys.ts';
+import { incentiveRunHandler } from '../thank/incentive-runs.ts';
 import { createRequestPacer } from '../thank/incentives.ts';
 import type { AppContext } from '../platform/app-context.ts';
 import { createResendBatchSender } from '../platform/mail.ts';
@@ -17,6 +19,9 @@ export const jobHandlers: readonly JobHandler[] = [
   surveyCampaignHandler,
   reviewInvitationHandler,
   reviewReminderHandler,
+  invitationCampaignHandler,
+  campaignInvitationHandler,
+  incentiveRunHandler,
 ];
 
 /**

@@ -7,6 +7,7 @@ import { fill, messagesFor } from '../../i18n/index.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
 import { promisedIncentiveText, type PromisedIncentive } from '../../ask/promised-incentive.ts';
 import { renderEmail, type EmailLogo, type RenderedEmail } from '../../email-layout.ts';
+import { bodyParagraphs, wordingFor } from '../../email-wording.ts';
 import { isLocale, normalizeLocale, type Locale } from '../../locales.ts';
 import { emailLogoFor } from '../publish/brand-logo.ts';
 import { MailDeliveryError, resendBatchLimit, sendMail, type Mailer, type MailMessage, type ResendBatchSender } from '../platform/mail.ts';
@@ -108,16 +109,22 @@ export function renderIncentiveEmail(
   const business = config.business.name;
   const name = recipient.name?.trim();
   const promised = { incentive: recipient.incentive ?? null, incentiveTranslations: recipient.incentiveTranslations ?? null };
-  const paragraphs = [
-    name ? fill(strings.greeting, { name }) : strings.greetingWithoutName,
-    fill(strings.thanks, { business, incentive: promisedIncentiveText(promised, locale, config) }),
-  ];
+  const values = {
+    business,
+    name: name ?? '',
+    greeting: name ? fill(strings.greeting, { name }) : strings.greetingWithoutName,
+    incentive: promisedIncentiveText(promised, locale, config),
+    code: recipient.code ?? '',
+  };
+  const own = wordingFor(config.emails, 'incentive', locale);
+  const paragraphs = own.body ? bodyParagraphs(own.body, values) : [values.greeting, fill(strings.thanks, values)];
   if (recipient.code) paragraphs.push(fill(strings.code, { code: recipient.code }));
   const claim = claimInstructionsFor(config, locale);
   if (claim) paragraphs.push(claim);
+  // Whatever the wording, the thank-you says it did not depend on the review.
   paragraphs.push(strings.independence);
   return renderEmail(
-    { locale, subject: fill(strings.subject, { business }), paragraphs, footer: { text: fill(strings.footer, { business }) } },
+    { locale, subject: fill(own.subject ?? strings.subject, values), paragraphs, footer: { text: fill(strings.footer, { business }) } },
     { businessName: business, primaryColor: config.business.colors.primary, logo },
   );
 }
