@@ -8,7 +8,7 @@ import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/plat
 import { checkCsvEncoding, CsvFormatError, importNpsCsv, type ImportProgress } from '../src/lib/server/listen/nps-import.ts';
 import { isTimeZone } from '../src/lib/listen/spreadsheet-dates.ts';
 import { canonicalEncoding, commonCodePages } from '../src/lib/listen/text-encodings.ts';
-import { describeImportReport, describeRejectedRow } from '../src/lib/listen/import-summary.ts';
+import { describeImportReport, describeRejectedRow, describeIgnoredColumns, describeRenamedColumns } from '../src/lib/listen/import-summary.ts';
 import { counted } from '../src/lib/plural.ts';
 
 const help = `Usage: npm run import -- FILE.csv [--encoding CODEPAGE] [--timezone ZONE] [--date-order dmy|mdy] [--dry-run]
@@ -128,12 +128,10 @@ runCommand('import', async () => {
     progress.stop(report?.rows);
   }
 
-  const renamed = Object.entries(report.columns).filter(([field, name]) => name.toLowerCase() !== field);
-  if (renamed.length > 0) console.log(`Read ${renamed.map(([field, name]) => `"${name}" as ${field}`).join(', ')}.`);
-  if (report.ignoredColumns.length > 0) {
-    const columns = report.ignoredColumns.length === 1 ? 'column' : 'columns';
-    process.stderr.write(`${file}: warning: ignored ${columns} ${report.ignoredColumns.join(', ')}: not one the import reads (see npm run import -- --help)\n`);
-  }
+  const renamed = describeRenamedColumns(report);
+  if (renamed) console.log(renamed);
+  const ignored = describeIgnoredColumns(file, report);
+  if (ignored) process.stderr.write(`${ignored}\n`);
 
   for (const row of report.rejected) process.stderr.write(`${describeRejectedRow(file, row)}\n`);
   for (const line of describeImportReport(report, dryRun)) console.log(line);

@@ -24,3 +24,16 @@ export function describeImportReport(report: ImportReport, dryRun: boolean): str
   }
   return lines;
 }
+
+/** "Read "E-mail" as email, …": the columns read under another name, or null when none were. */
+export function describeRenamedColumns(report: Pick<ImportReport, 'columns'>): string | null {
+  const renamed = Object.entries(report.columns).filter(([field, name]) => name.toLowerCase() !== field);
+  return renamed.length > 0 ? `Read ${renamed.map(([field, name]) => `"${name}" as ${field}`).join(', ')}.` : null;
+}
+
+/** The warning about columns the import does not read, or null when every column was read. */
+export function describeIgnoredColumns(file: string, report: Pick<ImportReport, 'ignoredColumns'>): string | null {
+  if (report.ignoredColumns.length === 0) return null;
+  const columns = report.ignoredColumns.length === 1 ? 'column' : 'columns';
+  return `${file}: warning: ignored ${columns} ${report.ignoredColumns.join(', ')}: not one the import reads (see npm run import -- --help)`;
+}
