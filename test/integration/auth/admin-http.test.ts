@@ -293,7 +293,7 @@ describe('review photos', () => {
 });
 
 describe('npm run admin and sessions', () => {
-  it('creates an account that can sign in; reset-password signs it out everywhere; sign out ends the session', async () => {
+  it('creates an account that can sign in; reset-password signs it out everywhere; sign out ends the session', { timeout: 90_000 }, async () => {
     const email = `marketer-${Date.now()}@example.com`;
     const created = await runScript('admin', ['create', email], app.env, { input: 'a-sufficiently-long-password\n' });
     expect(created.code, created.stderr).toBe(0);
