@@ -23,19 +23,19 @@ export const adminCampaign = {
         .string()
         .trim()
         .max(40)
-        .optional()
+        .nullish()
         .transform((value) => value || undefined)
         .refine((value) => value === undefined || canonicalEncoding(value) !== null, { message: 'Choose a file encoding from the list.' }),
       timeZone: z
         .string()
         .trim()
         .max(64)
-        .optional()
+        .nullish()
         .transform((value) => value || undefined)
         .refine((value) => value === undefined || isTimeZone(value), { message: 'Enter an IANA time zone such as Europe/Riga, or UTC.' }),
       dateOrder: z
         .enum(['', 'dmy', 'mdy'])
-        .optional()
+        .nullish()
         .transform((value) => value || undefined),
     }),
     handler: async (input, context) => {
