@@ -9,6 +9,8 @@ export default defineConfig({
     pool: 'forks',
     // Vitest's default on two cores is one worker; most tests wait on child processes (npm, servers, builds).
     maxWorkers: 2,
+    // Test workers load drizzle-orm like the commands do: the same faster start (scripts/node-startup.mjs).
+    execArgv: ['--import', fileURLToPath(new URL('./scripts/node-startup.mjs', import.meta.url))],
     // Tests run with their own configuration, whatever the business wrote in review-wall.config.ts.
     env: { REVIEW_WALL_CONFIG: fileURLToPath(new URL('./test/fixtures/review-wall.config.ts', import.meta.url)) },
   },

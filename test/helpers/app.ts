@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { testConfigFile } from './config.ts';
 import { freePort } from './sqld.ts';
+import { nodeStartupArgs } from '../../src/lib/server/platform/node-startup.ts';
 
 /** The repository root. */
 export const projectRoot = resolve(import.meta.dirname, '..', '..');
@@ -55,7 +56,7 @@ export function runScript(
   options: { cwd?: string; input?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join('scripts', `${name}.ts`), ...args], {
+    const child = spawn(process.execPath, [...nodeStartupArgs(options.cwd ?? projectRoot), join('scripts', `${name}.ts`), ...args], {
       cwd: options.cwd ?? projectRoot,
       env: commandEnvironment(env),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -127,7 +128,7 @@ export async function startApp(options: { env?: Record<string, string>; args?: s
   const port = await freePort();
   const env = isolatedEnvironment(directory, port, options.env);
   let log = '';
-  const child: ChildProcess = spawn(process.execPath, [join('scripts', 'start.ts'), ...(options.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeStartupArgs(options.cwd ?? projectRoot), join('scripts', 'start.ts'), ...(options.args ?? [])], {
     cwd: options.cwd ?? projectRoot,
     env: commandEnvironment(env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { resultPrefix, type RenderJob, type RenderOutcome } from './render-pages.ts';
+import { nodeStartupArgs } from '../platform/node-startup.ts';
 
 /**
  * Runs render-pages.ts in a child process: the pages are rendered away from the server's event
@@ -54,7 +55,7 @@ function readLines(child: ChildProcess, onLine: (line: string) => void): void {
 
 function spawnRenderer(projectRoot: string, env: NodeJS.ProcessEnv, args: string[]): ChildProcess {
   const script = join(projectRoot, 'src', 'lib', 'server', 'publish', 'render-pages.ts');
-  return spawn(process.execPath, [script, ...args], { cwd: projectRoot, env: { ...env, FORCE_COLOR: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [...nodeStartupArgs(projectRoot), script, ...args], { cwd: projectRoot, env: { ...env, FORCE_COLOR: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Runs one job in a child of its own, which exits afterwards. */
