@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
-import { auditLog, incentives } from '../../../db/schema.ts';
+import { auditLog, incentives, reviewRequests } from '../../../db/schema.ts';
 import { startApp, type RunningApp } from '../../helpers/app.ts';
 
 // The incentive ledger in the admin, through the real server (npm start with the demo data).
@@ -72,4 +72,25 @@ describe('/admin/incentives/', () => {
     expect(audits).toMatchObject([{ actorLabel: app.adminEmail, subjectType: 'incentive', detail: '{"count":2}' }]);
     expect(await page()).toContain('No failed incentives.');
   });
+
+  it('names what each reviewer was promised, not only what the config promises today', async () => {
+    const owed = await db.select({ contactId: incentives.contactId }).from(incentives).orderBy(incentives.id);
+    expect(owed.length).toBeGreaterThan(3);
+    // Two reviewers invited while the business offered a tote bag, one before promises were recorded.
+    await db.update(reviewRequests).set({ incentive: 'a canvas tote bag' }).where(inArray(reviewRequests.contactId, [owed[0]!.contactId, owed[1]!.contactId]));
+    await db.update(reviewRequests).set({ incentive: null, incentiveTranslations: null }).where(eq(reviewRequests.contactId, owed[2]!.contactId));
+    const html = await page();
+    const table = html.slice(html.indexOf('data-testid="incentive-promises"'), html.indexOf('</table>', html.indexOf('data-testid="incentive-promises"')));
+    const rows = [...table.matchAll(/<tr[^>]*>([^]*?)<\/tr>/g)].slice(1).map((match) => match[1]!.replace(/<[^>]+>/g, '|').replace(/\|+/g, '|').replace(/\s+/g, ' '));
+    const total = (row: string) => row.split('|').filter((cell) => /^\d+$/.test(cell.trim())).reduce((sum, cell) => sum + Number(cell), 0);
+    const tote = rows.find((row) => row.includes('a canvas tote bag'));
+    expect(tote && total(tote)).toBe(2);
+    const before = rows.find((row) => row.includes('before promises were recorded'));
+    expect(before && total(before)).toBe(1);
+    expect(rows.reduce((sum, row) => sum + total(row), 0)).toBe(owed.length);
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('receives what their invitation promised');
+    expect(text).not.toMatch(/Every reviewer receives (?!what)/);
+  });
 });
+

@@ -371,6 +371,35 @@ export async function countIncentivesByState(db: Database): Promise<Record<Incen
   return counts;
 }
 
+/** How many thank-yous are owed or sent for one promise, as invitations worded it. */
+export interface IncentivesForPromise {
+  /** The promise in the invitation's public wording; null for invitations sent before it was recorded. */
+  incentive: string | null;
+  counts: Record<IncentiveState, number>;
+}
+
+/**
+ * The ledger grouped by what each reviewer's invitation promised, so the admin names the gifts
+ * actually owed (the config may have changed since those invitations went out). Erased contacts
+ * are not counted here, as they are not thanked.
+ */
+export async function countIncentivesByPromise(db: Database): Promise<IncentivesForPromise[]> {
+  const rows = await db
+    .select({ incentive: reviewRequests.incentive, state: incentives.state, count: sql<number>`count(*)` })
+    .from(incentives)
+    .innerJoin(contacts, eq(contacts.id, incentives.contactId))
+    .leftJoin(reviewRequests, eq(reviewRequests.contactId, incentives.contactId))
+    .groupBy(reviewRequests.incentive, incentives.state);
+  const byPromise = new Map<string | null, IncentivesForPromise>();
+  for (const row of rows) {
+    const entry = byPromise.get(row.incentive) ?? { incentive: row.incentive, counts: { pending: 0, sending: 0, sent: 0, failed: 0 } };
+    entry.counts[row.state as IncentiveState] += Number(row.count);
+    byPromise.set(row.incentive, entry);
+  }
+  const total = (entry: IncentivesForPromise) => incentiveStates.reduce((sum, state) => sum + entry.counts[state], 0);
+  return [...byPromise.values()].sort((a, b) => total(b) - total(a));
+}
+
 /** A failed incentive as the admin sees it. */
 export interface IncentiveFailure {
   incentiveId: number;
