@@ -88,7 +88,6 @@ export const en: Messages = {
     title: 'Unsubscribe',
     question: 'Do you want to stop receiving emails from {business}?',
     button: 'Unsubscribe',
-    done: 'You are unsubscribed. {business} will not send you any more review requests.',
     notFoundTitle: 'Link not valid',
     notFound: 'This link is not valid. Please check that you copied the whole address from the email.',
   },

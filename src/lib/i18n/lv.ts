@@ -106,7 +106,6 @@ export const lv: Messages = {
     title: 'Atteikties no vēstulēm',
     question: 'Vai vēlaties vairs nesaņemt vēstules no {business}?',
     button: 'Atteikties',
-    done: 'Atteikums saņemts: {business} jums vairs nesūtīs lūgumus sniegt atsauksmi.',
     notFoundTitle: 'Saite nav derīga',
     notFound: 'Šī saite nav derīga. Pārbaudiet, vai nokopējāt visu adresi no vēstules.',
   },

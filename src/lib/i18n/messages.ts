@@ -86,7 +86,6 @@ export interface UnsubscribePageStrings {
   title: string;
   question: string;
   button: string;
-  done: string;
   notFoundTitle: string;
   notFound: string;
 }

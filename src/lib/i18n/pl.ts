@@ -112,7 +112,6 @@ export const pl: Messages = {
     title: 'Wypisz się',
     question: 'Czy chcesz przestać otrzymywać wiadomości od {business}?',
     button: 'Wypisz mnie',
-    done: 'Wypisano Cię. {business} nie będzie już wysyłać Ci próśb o opinię.',
     notFoundTitle: 'Nieprawidłowy link',
     notFound: 'Ten link jest nieprawidłowy. Sprawdź, czy skopiowano cały adres z wiadomości.',
   },

@@ -53,7 +53,8 @@ describe('one-click unsubscribe at /r/TOKEN/unsubscribe', () => {
       body: 'List-Unsubscribe=One-Click',
     });
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('Ви відписалися.');
+    // It stops surveys and reminders too (the contact is unsubscribed), and the page says so.
+    expect(await response.text()).toContain('Ви відписалися. Acme Support Desk більше не надсилатиме вам опитувань і прохань про відгук.');
     expect(await unsubscribedAt(contactId)).not.toBeNull();
   });
 
@@ -78,7 +79,7 @@ describe('one-click unsubscribe at /r/TOKEN/unsubscribe', () => {
       body: '',
     });
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('Atteikums saņemts: Acme Support Desk jums vairs nesūtīs');
+    expect(await response.text()).toContain('Gatavs: Acme Support Desk jums vairs nesūtīs aptaujas un lūgumus pēc atsauksmes.');
     expect(await unsubscribedAt(contactId)).not.toBeNull();
   });
 
