@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { reviews } from '../../db/schema.ts';
@@ -128,6 +129,29 @@ describe('request bodies larger than a route accepts', () => {
     }
     const put = await sendLargeBody('/admin/sign-in', { bytes: 100 * MB, chunked: false, method: 'PUT' });
     expect(put.status).toBe(413);
+  });
+
+  it('tell a client that asks first (Expect: 100-continue) 413 without inviting the body, and 100 Continue when it fits', async () => {
+    const target = new URL(app.url);
+    // The first status line a client that waits for permission sees, without sending any body.
+    const firstStatusLine = (path: string, contentLength: number) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(target.port), target.hostname, () => {
+          socket.write(`POST ${path} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${contentLength}\r\nExpect: 100-continue\r\n\r\n`);
+        });
+        let received = '';
+        socket.on('data', (chunk) => {
+          received += chunk;
+          if (received.includes('\r\n')) {
+            resolve(received.slice(0, received.indexOf('\r\n')));
+            socket.destroy();
+          }
+        });
+        socket.on('error', reject);
+      });
+    expect(await firstStatusLine('/admin/sign-in', 300 * MB)).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(await firstStatusLine('/api/nps', 300 * MB)).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(await firstStatusLine('/admin/sign-in', 100)).toBe('HTTP/1.1 100 Continue');
   });
 
   it('are cut off at the limit when sent chunked, with no size announced', async () => {
