@@ -228,6 +228,16 @@ describe('sign-in', () => {
     expect(await signInRefusedUnread(temporary.db, '203.0.113.10', { limits })).toBeNull();
   });
 
+  it('counts only failed sign-ins against an address: an office behind one NAT signs in all day', async () => {
+    const limits: SignInLimits = { perAddress: { limit: 3, windowMs: 60_000 }, perAccount: { limit: 100, windowMs: 60_000 } };
+    const office = '198.51.100.200';
+    // Ten colleagues' sign-ins from the office address, far past the limit of three.
+    for (let i = 0; i < 10; i++) expect((await signIn(temporary.db, { email, password, clientAddress: office }, { limits })).kind).toBe('signed-in');
+    // Failures still count: three wrong passwords, then the address is refused, the right password included.
+    for (let i = 0; i < 3; i++) expect((await signIn(temporary.db, { email: `guess${i}@example.com`, password, clientAddress: office }, { limits })).kind).toBe('invalid');
+    expect((await signIn(temporary.db, { email, password, clientAddress: office }, { limits })).kind).toBe('rate-limited');
+  });
+
   it('blocks a burst per address across accounts', async () => {
     const limits: SignInLimits = { perAddress: { limit: 3, windowMs: 60_000 }, perAccount: { limit: 100, windowMs: 60_000 } };
     const kinds = [];

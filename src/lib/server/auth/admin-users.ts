@@ -8,6 +8,7 @@ import {
   isCounting,
   rateLimitStatement,
   readRateLimits,
+  refundRateLimit,
   resetRateLimit,
   waitBeforeNextEvent,
   type RateLimitRule,
@@ -167,6 +168,9 @@ export async function signIn(
     return { kind: 'invalid' };
   }
   // This address proved itself; the account's count stays, so the addresses that guessed stay refused.
+  // A successful sign-in gives back its attempt, so an office behind one address (NAT) signing
+  // in all morning is not refused; only failures use up the address's budget.
   await resetRateLimit(db, keys.accountFromAddress);
+  await refundRateLimit(db, keys.address);
   return { kind: 'signed-in', user: { id: user.id, email: user.email } };
 }

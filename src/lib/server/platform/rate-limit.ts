@@ -111,6 +111,11 @@ export async function resetRateLimit(db: Database, key: string): Promise<void> {
   await db.delete(rateLimits).where(eq(rateLimits.key, key));
 }
 
+/** Gives back one event counted against `key` (an attempt that turned out legitimate). */
+export async function refundRateLimit(db: Database, key: string): Promise<void> {
+  await db.$client.execute({ sql: 'update rate_limits set count = count - 1 where key = ? and count > 0', args: [key] });
+}
+
 /** Longer than any window in use (the longest is 15 minutes), so no live counter is forgotten. */
 export const staleCounterAgeMs = 24 * 60 * 60 * 1000;
 
