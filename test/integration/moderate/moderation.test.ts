@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adminUsers, auditLog, reviews } from '../../../db/schema.ts';
 import { loadDemo } from '../../../src/lib/server/platform/demo.ts';
@@ -188,6 +189,21 @@ describe('redaction', () => {
     expect(entry).toMatchObject({ action: 'review.redact', detail: { snippets: 2, occurrences: 3 } });
     const rawLog = await temporary.db.select().from(auditLog);
     expect(JSON.stringify(rawLog)).not.toContain('601');
+  });
+
+  it('leaves the removed words nowhere on disk: not in the database file, not in its WAL', async () => {
+    // A number nobody else has, written and checkpointed so the original bytes sit in the main file too.
+    const secret = '+371 2999 4321';
+    await temporary.db.update(reviews).set({ body: `Thanks! Ring ${secret} after six.` }).where(eq(reviews.id, 6));
+    await temporary.db.$client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+    const onDisk = () => {
+      const path = temporary.url.replace(/^file:/, '');
+      return [path, `${path}-wal`].filter((file) => existsSync(file)).some((file) => readFileSync(file).includes(Buffer.from(secret)));
+    };
+    expect(onDisk()).toBe(true);
+    expect(await redactReview(temporary.db, moderator, 6, [secret])).toEqual({ kind: 'done', reviewId: 6 });
+    expect((await reviewById(6)).body).toBe('Thanks! Ring […] after six.');
+    expect(onDisk()).toBe(false);
   });
 
   it('refuses anything but removing text that is there: no rewording, no empty marks', async () => {

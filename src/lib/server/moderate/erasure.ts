@@ -8,6 +8,7 @@ import { outboxFileName } from '../platform/mail.ts';
 import { resolveStoredPhoto } from '../publish/public-photos.ts';
 import { liveServerBuilds } from '../publish/server-builds.ts';
 import { markHoldsErasedData, readPointer, reduceToServerCode, siteLayout } from '../publish/site-layout.ts';
+import { scrubDatabaseStorage } from '../platform/storage-scrub.ts';
 
 /** Whom to erase: a customer's email (any case) or their contact id. */
 export type ErasureTarget = { email: string } | { contactId: number };
@@ -353,19 +354,9 @@ export async function eraseContact(
     }
   }
 
-  if (isLocalFile) {
-    // Old page versions can survive in the WAL and in pages SQLite moved around: rebuild the file
-    // and empty the WAL, so the customer's bytes are gone from disk, not only from the tables.
-    // The rows are gone already; a busy file (another writer) only delays the scrub, so it is
-    // reported, not thrown. secure_delete has overwritten the rows in the new page versions.
-    try {
-      await db.$client.execute('VACUUM');
-      const [checkpoint] = (await db.$client.execute('PRAGMA wal_checkpoint(TRUNCATE)')).rows;
-      report.storageScrubbed = Number(checkpoint?.[0] ?? 1) === 0;
-    } catch {
-      report.storageScrubbed = false;
-    }
-  }
+  // So the customer's bytes are gone from disk, not only from the tables. secure_delete has
+  // overwritten the rows in the new page versions.
+  if (isLocalFile) report.storageScrubbed = await scrubDatabaseStorage(db);
   return report;
 }
 

@@ -5,6 +5,7 @@ import { auditLog, contacts, incentives, npsResponses, reviewRequests, reviews }
 import { formatDisplayName, type NameDisplay } from '../../collect/display-name.ts';
 import type { QueueFilter } from '../../moderate/queue-filter.ts';
 import { rejectionReasons, reviewStatuses, type RejectionReason, type ReviewStatus } from '../../moderate/review-status.ts';
+import { scrubDatabaseStorage } from '../platform/storage-scrub.ts';
 
 // Kept for src/pages/how-we-collect-reviews.astro until it imports from src/lib/moderate/review-status.ts.
 export { rejectionReasonLabels } from '../../moderate/review-status.ts';
@@ -313,7 +314,8 @@ export function setReviewFeatured(db: Database, moderator: Moderator, reviewId: 
 /**
  * Removes personal data from a review's text: each snippet must occur in the text as it is now,
  * and every occurrence is replaced by "[…]". Nothing else can change, so a moderator can remove
- * words but never reword. The audit entry records how much was removed, not what.
+ * words but never reword. The audit entry records how much was removed, not what, and the old
+ * text is scrubbed from the database file and its WAL.
  */
 export async function redactReview(db: Database, moderator: Moderator, reviewId: number, snippets: string[], version?: number): Promise<ModerationOutcome> {
   const wanted = [...new Set(snippets.map((snippet) => snippet.trim()).filter((snippet) => snippet.length > 0))];
@@ -338,5 +340,9 @@ export async function redactReview(db: Database, moderator: Moderator, reviewId:
     .set({ body, redactedAt: new Date(), updatedAt: nextReviewVersion() })
     .where(and(eq(reviews.id, reviewId), eq(reviews.body, review.body), eq(reviews.updatedAt, review.updatedAt)))
     .returning({ id: reviews.id });
-  return moderate(db, moderator, reviewId, 'review.redact', update, { snippets: wanted.length, occurrences }, reviewVersion(review.updatedAt));
+  if (db.$client.protocol === 'file') await db.$client.execute('PRAGMA secure_delete = ON');
+  const outcome = await moderate(db, moderator, reviewId, 'review.redact', update, { snippets: wanted.length, occurrences }, reviewVersion(review.updatedAt));
+  // The removed words must leave the disk too, not only the row: they are personal data.
+  if (outcome.kind === 'done') await scrubDatabaseStorage(db);
+  return outcome;
 }
