@@ -11,12 +11,14 @@
   const defaults = (script && script.dataset) || {};
   // The height the page reserved, so nothing moves when the reviews arrive; without one, these.
   const heights = { list: '480px', grid: '480px', carousel: '360px' };
-  // The host's own rules reach it from outside; these, from the shadow root with !important, beat
-  // them (and its style attribute). Inherited values (colour, font, spacing) are reset on .r.
-  const css = `:host{all:initial!important;display:block!important;contain:strict!important;height:var(--h)!important}
+  // The host element is the page's box: its margins and borders stay the page's, as laid out
+  // before this script ran (changing them would move the page). Its height stays the reserved one
+  // and nothing inside can overflow it (contain); !important from a shadow root beats the page's.
+  // Everything the page could pass down (colour, font, spacing) is reset on .r.
+  const css = `:host{display:block!important;contain:strict!important;height:var(--h)!important;transition:none!important;animation:none!important}
 .r{all:initial;box-sizing:border-box;display:flex;flex-direction:column;gap:8px;height:100%;padding:12px;border-radius:12px;direction:ltr;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:light-dark(#1a1a1a,#eceff3);background:light-dark(#fff,#15181d);--c:light-dark(#f6f7f9,#1d2127);--b:light-dark(#d9dde3,#343a43);--m:light-dark(#595959,#b3b9c2);--s:light-dark(#a34d04,#f5b35b)}
 *{box-sizing:border-box}h2{font-size:18px;margin:0}h3{font-size:15px;margin:0}
-ul{list-style:none;margin:0;padding:2px;flex:1;min-height:0;overflow:auto;display:grid;gap:12px;align-content:start}
+ul{list-style:none;margin:0;padding:2px;scroll-padding:2px;flex:1;min-height:0;overflow:auto;display:grid;gap:12px;align-content:start}
 .grid ul{grid-template-columns:repeat(auto-fill,minmax(min(100%,260px),1fr))}
 .carousel ul{display:flex;overflow-y:hidden;scroll-snap-type:x mandatory}
 .carousel li{flex:0 0 min(85%,300px);scroll-snap-align:start;overflow:hidden}
@@ -73,7 +75,7 @@ button{font:inherit;color:inherit;background:var(--c);border:1px solid var(--m);
     if (!reviews.length || count < (Number(options.min) || 0)) {
       // Nothing to show. Giving the space back moves what follows, so only while it is below the
       // screen, where nobody sees it move; otherwise the reserved space stays, empty.
-      if (host.getBoundingClientRect().top >= innerHeight) host.style.setProperty('--h', '0px');
+      if (host.getBoundingClientRect().top >= innerHeight) host.style.setProperty('--h', '0px', 'important');
       return;
     }
     const languages = Object.keys(feed.labels);
@@ -117,7 +119,7 @@ button{font:inherit;color:inherit;background:var(--c);border:1px solid var(--m);
       const reserved = host.style.height;
       const root = host.shadowRoot || host.attachShadow({ mode: 'open' });
       // Keep the height the page reserved before anything is fetched.
-      host.style.setProperty('--h', /^\d+(\.\d+)?(px|r?em)$/.test(reserved) ? reserved : heights[options.layout]);
+      host.style.setProperty('--h', /^\d+(\.\d+)?(px|r?em)$/.test(reserved) ? reserved : heights[options.layout], 'important');
       root.replaceChildren(make('style', null, css));
       const url = new URL(lang ? `testimonials/lang/${lang}/featured.json` : 'testimonials/featured.json', base);
       (feeds[url] ||= fetch(url, { credentials: 'omit' }).then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`)))))
