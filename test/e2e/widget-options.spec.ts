@@ -27,6 +27,10 @@ interface HostPage {
   hostile?: boolean;
   /** Put the widget below the first screen. */
   belowTheFold?: boolean;
+  /** Attributes for the script tag. */
+  scriptAttributes?: string;
+  /** Leave the height out of the snippet. */
+  unreserved?: boolean;
 }
 
 let app: RunningApp;
@@ -40,9 +44,9 @@ test.beforeAll(async () => {
 <script>window.layoutShift = 0; new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShift += entry.value; }).observe({ type: 'layout-shift', buffered: true });</script>
 <style>${query.get('hostile') ? hostileCss : ''}</style></head>
 <body><h1>Customer stories</h1>${query.get('below') ? '<section style="display:block!important;height:3000px!important">Lots to read first</section>' : ''}
-<div data-review-wall ${query.get('attributes') ?? ''} style="display:block!important;height:${reservedHeight}px!important"></div>
+<div data-review-wall ${query.get('attributes') ?? ''}${query.get('unreserved') ? '' : ` style="display:block!important;height:${reservedHeight}px!important"`}></div>
 <p id="after">What follows the widget</p>
-<script src="${app.url}/widget.js" async></script></body></html>`;
+<script src="${app.url}/widget.js" ${query.get('scriptAttributes') ?? ''} async></script></body></html>`;
     response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     response.end(page);
   });
@@ -63,6 +67,8 @@ async function openHostPage(page: Page, options: HostPage = {}, expectReviews = 
   const query = new URLSearchParams({ attributes: options.attributes ?? '' });
   if (options.hostile !== false) query.set('hostile', '1');
   if (options.belowTheFold) query.set('below', '1');
+  if (options.scriptAttributes) query.set('scriptAttributes', options.scriptAttributes);
+  if (options.unreserved) query.set('unreserved', '1');
   const feedAnswered = page.waitForResponse((response) => response.url().startsWith(app.url) && response.url().endsWith('.json'));
   await page.goto(`${host.url}/?${query}`);
   await feedAnswered;
@@ -332,4 +338,20 @@ test('the feeds stay cacheable and readable from any origin', async ({ request }
     const again = await request.get(`${app.url}${path}`, { headers: { 'If-None-Match': etag! } });
     expect(again.status(), path).toBe(304);
   }
+});
+
+test('options on the script tag apply to every container, and a container’s own win', async ({ page }) => {
+  await openHostPage(page, { scriptAttributes: 'data-lang="ru" data-theme="dark"', attributes: 'data-theme="light"' });
+  const widget = await readWidget(page);
+  expect(widget.languages).toEqual(['ru']);
+  expect(widget.readMore).toEqual(['Читать дальше']);
+  expect(await colours(page)).toEqual(light);
+  await expectNothingMoved(page);
+});
+
+test('the layout-shift measure sees a shift when the snippet reserves no space', async ({ page }) => {
+  // Why the snippet carries a height: without it the page below moves when the widget appears.
+  await openHostPage(page, { unreserved: true, hostile: false });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  expect(await page.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift)).toBeGreaterThan(0);
 });
