@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,12 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(box).toHaveValue(text);
       await expect(box).toHaveAttribute('readonly', '');
       await expect(section.getByRole('link', { name: /Opublikuj w serwisie Capterra/ })).toHaveAttribute('href', 'https://www.capterra.com/p/1/acme/');
+
+      // axe runs as a script in the page, so only where scripts run.
+      if (javaScriptEnabled) {
+        const axe = await new AxeBuilder({ page }).include('[data-share]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+        expect(axe.violations.map((violation) => violation.id)).toEqual([]);
+      }
 
       const copy = section.getByRole('button', { name: 'Kopiuj tekst' });
       if (!javaScriptEnabled) {
