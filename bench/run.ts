@@ -9,7 +9,7 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(`Usage: npm run bench [-- NAME…]
 
 Runs every benchmark in bench/*.bench.ts (or only those named: dashboard, incentives, publish,
-startup, submissions, surveys), writes each one's results to bench/results/NAME.json and NAME.md, and collects
+startup, submissions, surveys, widget), writes each one's results to bench/results/NAME.json and NAME.md, and collects
 the summaries into bench/results/summary.md. Figures depend on the machine and its load.`);
   process.exit(0);
 }

@@ -51,6 +51,14 @@ export const itemReviewedTypes = [
   'LocalBusiness',
 ] as const;
 
+/** One profile on a public review site ("G2", "Capterra", "Google", "Trustpilot", …) and its https address. */
+export const sharingProfileSchema = z.strictObject({
+  site: z.string().trim().min(1, 'expected the site\'s name, e.g. "G2"').max(40, 'expected at most 40 characters'),
+  url: z
+    .url({ message: 'expected an absolute URL like "https://www.g2.com/products/acme/reviews"' })
+    .refine((value) => value.startsWith('https://'), { message: 'expected an https:// address' }),
+});
+
 /** A delay in days (fractions allowed, e.g. 0.5 for twelve hours). */
 const days = z.number().min(0).max(365, 'expected at most 365 days');
 /** A delay in days before a reminder, or false for no reminder. */
@@ -169,6 +177,16 @@ export const reviewWallConfigSchema = z.strictObject({
         });
       }
     }),
+  sharing: z
+    .strictObject({
+      /**
+       * The business's profiles on public review sites, offered to every reviewer after they send a
+       * review, whatever their rating (showing them only to happy reviewers is review gating, which
+       * Google forbids). Empty: nothing is shown.
+       */
+      profiles: z.array(sharingProfileSchema).max(8, 'expected at most 8 profiles').default([]),
+    })
+    .prefault({}),
   tokens: z
     .strictObject({
       lifetimeDays: z.number().int().min(1).max(365, 'expected at most 365 days').default(30),

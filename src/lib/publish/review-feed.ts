@@ -1,6 +1,9 @@
 // The public JSON feed (/testimonials.json) and the widget's smaller feed. Built from the narrow
 // PublicReview shape, field by field, so nothing private can ride along.
 import type { ReviewWallConfig } from '../config-schema.ts';
+import { fill, fillCounted } from '../i18n/index.ts';
+import { widgetStrings } from '../i18n/widget.ts';
+import type { Locale } from '../locales.ts';
 import { collectionStatement, showsAverageRating, type CollectionDescription } from './collection.ts';
 import {
   authorName,
@@ -97,4 +100,70 @@ export function selectWidgetReviews(reviews: readonly PublicReview[]): PublicRev
   // Ties keep the order they came in (the database's: newest row first); the sort is stable.
   const rest = reviews.filter((review) => !review.featured).sort((a, b) => b.submittedAt.getTime() - a.submittedAt.getTime());
   return [...featured, ...rest].slice(0, widgetReviewLimit);
+}
+
+/** The widget's words in one language, ready to show (the average filled in). */
+export interface WidgetLabels {
+  /** "Reviews", or "Selected testimonials" when some invitations went to promoters only. */
+  heading: string;
+  /** "4.2 out of 5 from 5 reviews", only where an average is allowed (see showsAverageRating). */
+  average: string | null;
+  /** A card's rating for screen readers, with `{rating}` to fill. */
+  rated: string;
+  readMore: string;
+  howWeCollect: string;
+  previous: string;
+  next: string;
+}
+
+/** The widget's feed: the small feed, with what the widget's options need. */
+export interface WidgetFeed extends Feed {
+  /** Published reviews in this feed's scope (its language, or all), and how many are featured: for `data-min`. */
+  counts: { reviews: number; featured: number };
+  /** The labels by language: the feed's language only, or every enabled one, the default first. */
+  labels: Record<string, WidgetLabels>;
+}
+
+/** The widget's labels in `locale`, for the feed `feed` (its collection and average). */
+export function widgetLabels(locale: Locale, feed: Pick<Feed, 'collection' | 'aggregateRating'>): WidgetLabels {
+  const t = widgetStrings(locale);
+  const rating = feed.aggregateRating;
+  const average = rating
+    ? fillCounted(locale, t.average, rating.reviewCount, {
+        rating: new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(rating.ratingValue),
+        count: new Intl.NumberFormat(locale).format(rating.reviewCount),
+      })
+    : null;
+  return {
+    heading: feed.collection === 'all' ? t.reviews : t.selected,
+    average,
+    rated: t.rated,
+    readMore: t.readMore,
+    howWeCollect: t.howWeCollect,
+    previous: t.previous,
+    next: t.next,
+  };
+}
+
+/**
+ * The widget's feed: the published reviews in `locale` (or all, for null), chosen as
+ * selectWidgetReviews does, with counts and labels. One file per language and one for all: a
+ * small fixed set of cacheable URLs, whatever the options on the embedding page.
+ */
+export function buildWidgetFeed(
+  reviews: readonly PublicReview[],
+  published: { ratings: readonly number[]; collection: CollectionDescription },
+  config: ReviewWallConfig,
+  siteUrl: string,
+  locale: Locale | null,
+): WidgetFeed {
+  const inScope = locale ? reviews.filter((review) => review.locale === locale) : reviews;
+  const feed = buildFeed(selectWidgetReviews(inScope), published, config, siteUrl);
+  const { default: first, enabled } = config.locales;
+  const languages = locale ? [locale] : [first, ...enabled.filter((code) => code !== first)];
+  return {
+    ...feed,
+    counts: { reviews: inScope.length, featured: inScope.filter((review) => review.featured).length },
+    labels: Object.fromEntries(languages.map((code) => [code, widgetLabels(code, feed)])),
+  };
 }

@@ -74,6 +74,11 @@ export function testimonialPath(publicId: string): string {
   return `/testimonials/${publicId}/`;
 }
 
+/** The widget's feed of one language's testimonials. */
+export function widgetFeedPath(locale: string): string {
+  return `/testimonials/lang/${locale}/featured.json`;
+}
+
 /** The address a testimonial published before public ids had, by its row id: it redirects to `testimonialPath`. */
 export function formerTestimonialPath(rowId: number): string {
   return `/testimonials/${rowId}/`;

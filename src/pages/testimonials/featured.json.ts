@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { buildFeed, selectWidgetReviews } from '../../lib/publish/review-feed.ts';
+import { buildWidgetFeed } from '../../lib/publish/review-feed.ts';
 import { notPublished, publicPageProps } from '../../lib/server/publish/public-pages.ts';
 
 export const prerender = false;
@@ -10,6 +10,6 @@ export const GET: APIRoute = (context) => {
   if (!props) return notPublished();
   const { site } = props;
   // The collection and the average cover every published review, not only the few shown.
-  const feed = buildFeed(selectWidgetReviews(site.reviews), site, site.config, site.siteUrl);
+  const feed = buildWidgetFeed(site.reviews, site, site.config, site.siteUrl, null);
   return new Response(JSON.stringify(feed), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
 };

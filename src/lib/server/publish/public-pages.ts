@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { listingPagePath, paginateList, photoPath, photoWidths, testimonialPath, type ListPage } from '../../publish/review-presentation.ts';
+import { listingPagePath, paginateList, photoPath, photoWidths, testimonialPath, widgetFeedPath, type ListPage } from '../../publish/review-presentation.ts';
 import { resolveStoredPhoto } from './public-photos.ts';
 import type { PublicReview } from './public-reviews.ts';
 import type { PublicSite } from './public-site.ts';
@@ -19,7 +19,8 @@ export type PublicPage =
   | { route: 'listing'; path: string; props: { site: PublicSite; page: ListPage<PublicReview>; locale: string | null } }
   | { route: 'testimonial'; path: string; props: { site: SiteContext; review: PublicReview; former: boolean } }
   | { route: 'feed'; path: string; props: { site: PublicSite } }
-  | { route: 'widget-feed'; path: string; props: { site: PublicSite } }
+  /** The widget's feed of every language (locale null), or of one. */
+  | { route: 'widget-feed'; path: string; props: { site: PublicSite; locale: string | null } }
   | { route: 'sitemap'; path: string; props: { site: PublicSite } }
   | { route: 'widget'; path: string; props: Record<string, never> }
   | { route: 'photo'; path: string; props: { file: string; width: number; stored: { size: number; modified: number } } };
@@ -58,7 +59,9 @@ export function planPublicPages(site: PublicSite, uploadDir: string): PublicPage
   }
   pages.push(
     { route: 'feed', path: '/testimonials.json', props: { site } },
-    { route: 'widget-feed', path: '/testimonials/featured.json', props: { site } },
+    { route: 'widget-feed', path: '/testimonials/featured.json', props: { site, locale: null } },
+    // One widget feed per published language, for data-lang (see src/widget/review-wall-widget.js).
+    ...languages.map(({ locale }) => ({ route: 'widget-feed' as const, path: widgetFeedPath(locale), props: { site, locale } })),
     { route: 'widget', path: '/widget.js', props: {} },
     { route: 'sitemap', path: '/sitemap.xml', props: { site } },
   );
