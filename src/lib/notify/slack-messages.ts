@@ -1,3 +1,4 @@
+import { counted } from '../plural.ts';
 import type { DigestData, NpsAnsweredData, NpsCategory, ReviewSubmittedData } from './events.ts';
 
 /** The admin page where detractors and passives wait for a personal follow-up (issue 14 point 2). */
@@ -46,8 +47,8 @@ export function digestMessage(data: DigestData, siteUrl: string): SlackMessage {
   const answers = promoter + passive + detractor;
   const lines = [
     `:bar_chart: Daily summary (${data.since.slice(0, 16).replace('T', ' ')} – ${data.until.slice(0, 16).replace('T', ' ')} UTC)`,
-    answers === 0 ? 'No new NPS answers.' : `${answers} new NPS ${answers === 1 ? 'answer' : 'answers'}: ${promoter} promoters, ${passive} passives, ${detractor} detractors.`,
-    `${data.reviewsSubmitted} new ${data.reviewsSubmitted === 1 ? 'review' : 'reviews'}; ${data.reviewsWaiting} waiting for moderation.`,
+    answers === 0 ? 'No new NPS answers.' : `${counted(answers, 'new NPS answer')}: ${counted(promoter, 'promoter')}, ${counted(passive, 'passive')}, ${counted(detractor, 'detractor')}.`,
+    `${counted(data.reviewsSubmitted, 'new review')}; ${data.reviewsWaiting} waiting for moderation.`,
   ];
   if (detractor + passive > 0) lines.push(link(`${siteUrl}${followUpPath}`, 'Follow up with detractors and passives'));
   if (data.reviewsWaiting > 0) lines.push(link(`${siteUrl}${moderationQueuePath}`, 'Open the moderation queue'));

@@ -84,7 +84,7 @@ describe('review events', () => {
   it('review.submitted with a new review (not with an edit), review.approved when a moderator approves it and again after hiding', async () => {
     const link = await createReviewLink(temporary.db, { locale: 'en' });
     const form = (body: string) => reviewSubmissionSchema.parse({ token: link.token, rating: 2, body, nameDisplay: 'full', role: '', company: '', consent: true });
-    const options = { locale: 'en', clientAddress: '203.0.113.7', uploadDir: join(scratch, 'uploads') };
+    const options = { locale: 'en' as const, clientAddress: '203.0.113.7', uploadDir: join(scratch, 'uploads') };
     const first = await submitReview(temporary.db, form('Setup took too long for us.'), options);
     expect(first).toMatchObject({ kind: 'saved', created: true });
     await submitReview(temporary.db, form('Setup took too long for us, but support helped.'), options);
