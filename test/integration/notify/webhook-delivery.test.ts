@@ -1,5 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { stripTypeScriptTypes } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendDeliveryAgain } from '../../../src/lib/server/notify/delivery-log.ts';
@@ -128,6 +130,26 @@ describe('the Standard Webhooks signature', () => {
   });
 });
 
+describe('the verification code in docs/notifications.md', () => {
+  it('accepts what the outbox sends and refuses a changed body', async () => {
+    const docs = readFileSync(new URL('../../../docs/notifications.md', import.meta.url), 'utf8');
+    const block = docs.match(/```ts\n(import \{ createHmac[^]*?)```/)![1]!;
+    const code = stripTypeScriptTypes(block.replace(/^import .*$/m, ''));
+    const verify = new Function('createHmac', 'timingSafeEqual', `${code}\nreturn verify;`)(createHmac, timingSafeEqual) as (secret: string, headers: Record<string, string>, body: string) => boolean;
+    const receiver = await startReceiver([], () => new Date());
+    try {
+      await storeAnswers([8]);
+      await deliverNotifications(database.db, targetsFor(receiver.url));
+      const [request] = receiver.requests;
+      const headers = request!.headers as Record<string, string>;
+      expect(verify(secret, headers, request!.body)).toBe(true);
+      expect(verify(secret, headers, request!.body.replace('"score":8', '"score":9'))).toBe(false);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
 describe('webhook delivery from the outbox', () => {
   it('survives a failure and a timeout, delivers once per event and endpoint, and the receiver processes each event id once', async () => {
     let now = start;
@@ -250,6 +272,41 @@ describe('webhook delivery from the outbox', () => {
       expect(verifyStandardWebhook(`whsec_${randomBytes(32).toString('base64')}`, request!.headers, request!.body, nowSeconds)).toBe(false);
       // A replay long after the fact is refused even with a valid signature.
       expect(verifyStandardWebhook(secret, request!.headers, request!.body, nowSeconds + 3600)).toBe(false);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('counts a redirect and a refused connection as failures, to try again later', async () => {
+    const redirecting = createServer((_request, response) => response.writeHead(302, { location: 'https://elsewhere.example/' }).end());
+    await new Promise<void>((done) => redirecting.listen(0, '127.0.0.1', done));
+    const redirectUrl = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`;
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const refusedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/hook`;
+    await new Promise<void>((done) => closed.close(() => done()));
+    try {
+      await storeAnswers([9]);
+      const targets = targetsFor(redirectUrl);
+      targets.webhooks.push({ ...targets.webhooks[0]!, url: refusedUrl });
+      expect(await deliverNotifications(database.db, targets, { now: () => start })).toMatchObject({ delivered: 0, retried: 2 });
+      const rows = await deliveryRows();
+      expect(rows.find((row) => row.endpoint === redirectUrl)).toMatchObject({ status: 'pending', last_status_code: 302, last_error: 'HTTP 302' });
+      expect(rows.find((row) => row.endpoint === refusedUrl)).toMatchObject({ status: 'pending', last_status_code: null });
+      expect(String(rows.find((row) => row.endpoint === refusedUrl)!.last_error)).toContain('ECONNREFUSED');
+    } finally {
+      await new Promise<void>((done) => redirecting.close(() => done()));
+    }
+  });
+
+  it('gives an endpoint added later only the events from then on', async () => {
+    const receiver = await startReceiver([], () => start);
+    try {
+      await storeAnswers([9]);
+      await deliverNotifications(database.db, { ...targetsFor(receiver.url), webhooks: [] }, { now: () => start });
+      await storeAnswers([10]);
+      await deliverNotifications(database.db, targetsFor(receiver.url), { now: () => start });
+      expect(receiver.requests.map((request) => JSON.parse(request.body).data.score)).toEqual([10]);
     } finally {
       await receiver.close();
     }
