@@ -9,6 +9,9 @@ import type { NotificationTargets } from '../../../src/lib/server/notify/notific
 import { deliverNotifications } from '../../../src/lib/server/notify/outbox.ts';
 import { signWebhook } from '../../../src/lib/notify/standard-webhooks.ts';
 import { openDatabase } from '../../../db/client.ts';
+import { migrateDatabase } from '../../../db/migrate.ts';
+import { storeNpsAnswers } from '../../../src/lib/server/listen/nps-import.ts';
+import { startSqld } from '../../helpers/sqld.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -312,6 +315,26 @@ describe('webhook delivery from the outbox', () => {
     }
   });
 
+  it('deletes events and finished deliveries after 90 days, never one still waiting', async () => {
+    const receiver = await startReceiver([], () => start);
+    try {
+      await storeAnswers([9, 3]);
+      const targets = targetsFor(receiver.url);
+      await deliverNotifications(database.db, targets, { now: () => start });
+      // One of them is queued again and waits (its receiver is gone by then).
+      await database.db.$client.execute("update webhook_deliveries set status = 'pending', next_attempt_at = 9e15 where id = (select min(id) from webhook_deliveries)");
+      const { rows: events } = await database.db.$client.execute('select occurred_at from outbox_events');
+      const last = Math.max(...events.map((row) => Number(row.occurred_at)));
+      await deliverNotifications(database.db, targets, { now: () => new Date(last + 89 * 24 * 60 * minute) });
+      expect((await deliveryRows()).length).toBe(2);
+      await deliverNotifications(database.db, targets, { now: () => new Date(last + 91 * 24 * 60 * minute) });
+      expect(await deliveryRows()).toMatchObject([{ status: 'pending' }]);
+      expect((await database.db.$client.execute('select count(*) as n from outbox_events')).rows[0]!.n).toBe(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('keeps a delivery waiting, with the reason, while its secret is missing', async () => {
     const receiver = await startReceiver([], () => start);
     try {
@@ -326,4 +349,29 @@ describe('webhook delivery from the outbox', () => {
       await receiver.close();
     }
   });
+});
+
+describe('on a remote libSQL server (sqld)', () => {
+  it('writes events with the facts and two ticks on two connections deliver each once', async () => {
+    const server = await startSqld();
+    const first = await openDatabase({ url: server.url });
+    const second = await openDatabase({ url: server.url });
+    const receiver = await startReceiver([], () => start);
+    try {
+      await migrateDatabase(first);
+      await storeNpsAnswers(first, Array.from({ length: 6 }, (_, index) => ({ email: `remote${index}@example.com`, score: index + 4, locale: 'en' })), { source: 'webhook', defaultLocale: 'en' });
+      const targets = targetsFor(receiver.url);
+      await Promise.all([deliverNotifications(first, targets, { now: () => start }), deliverNotifications(second, targets, { now: () => start })]);
+      const ids = receiver.requests.map((request) => request.headers['webhook-id']);
+      expect(ids).toHaveLength(6);
+      expect(new Set(ids).size).toBe(6);
+      expect(receiver.requests.every((request) => request.signatureValid)).toBe(true);
+      expect(receiver.requests.map((request) => JSON.parse(request.body).data.score).sort()).toEqual([4, 5, 6, 7, 8, 9]);
+    } finally {
+      await receiver.close();
+      first.$client.close();
+      second.$client.close();
+      await server.stop();
+    }
+  }, 60_000);
 });

@@ -20,6 +20,9 @@ const concurrentDeliveries = 4;
 /** Long enough for a claimed chunk to finish even if every request times out. */
 const claimLeaseMs = 2 * 60_000;
 
+/** Events and their finished deliveries are kept this long (for the log), then deleted: they carry personal data. */
+export const eventRetentionMs = 90 * 24 * 60 * 60 * 1000;
+
 /** What one delivery run did. */
 export interface DeliverySummary {
   /** Events turned into deliveries. */
@@ -89,6 +92,28 @@ export async function fanOutEvents(db: Database, targets: NotificationTargets, n
   }
   await db.$client.batch(statements, 'write');
   return rows.length;
+}
+
+/** Deletes events older than the retention whose deliveries are all finished, with those deliveries. */
+export async function pruneOldEvents(db: Database, now: Date): Promise<void> {
+  const before = now.getTime() - eventRetentionMs;
+  // Children first: foreign keys are declared but not relied on (remote servers may not enforce them).
+  await db.$client.batch(
+    [
+      {
+        sql: `delete from webhook_deliveries where event_id in (
+                select e.id from outbox_events e where e.occurred_at < ? and e.fanned_out_at is not null
+                  and not exists (select 1 from webhook_deliveries p where p.event_id = e.id and p.status = 'pending'))`,
+        args: [before],
+      },
+      {
+        sql: `delete from outbox_events where occurred_at < ? and fanned_out_at is not null
+                and not exists (select 1 from webhook_deliveries d where d.event_id = outbox_events.id)`,
+        args: [before],
+      },
+    ],
+    'write',
+  );
 }
 
 /** The id of a day's digest event: fixed, so two ticks on the same day make one. */
@@ -221,6 +246,7 @@ export async function deliverNotifications(db: Database, targets: NotificationTa
   const holder = options.holder ?? newTickHolder();
   const started = Date.now();
   const summary: DeliverySummary = { events: 0, delivered: 0, retried: 0, failed: 0 };
+  await pruneOldEvents(db, clock());
   await scheduleDailyDigest(db, targets, clock());
   for (;;) {
     const fanned = await fanOutEvents(db, targets, clock());
