@@ -63,6 +63,24 @@ describe('Slack messages', () => {
     expect(messages[0]!.headers['webhook-signature']).toBeUndefined();
   });
 
+  it('leave out answers imported long after they were given (a CSV of old answers), which webhooks still get', async () => {
+    const old = new Date(Date.now() - 3 * 24 * 60 * 60 * 1000).toISOString();
+    const recent = new Date(Date.now() - 60 * 60 * 1000).toISOString();
+    await storeNpsAnswers(
+      database.db,
+      [
+        { email: 'old@example.com', name: 'Old', score: 1, locale: 'en', responded_at: old },
+        { email: 'recent@example.com', name: 'Recent', score: 1, locale: 'en', responded_at: recent },
+      ],
+      { source: 'csv', defaultLocale: 'en' },
+    );
+    const hooked = { ...targets(false), webhooks: [{ url: `${slackUrl.replace(/\/services.*/, '')}/hook`, events: ['nps.answered' as const], secretEnv: 'S', secret: undefined }] };
+    await deliverNotifications(database.db, hooked);
+    expect(messages.map((message) => message.text)).toEqual([expect.stringContaining('1/10 from Recent (CSV import)')]);
+    const { rows } = await database.db.$client.execute("select count(*) as n from webhook_deliveries where endpoint <> 'slack'");
+    expect(Number(rows[0]!.n)).toBe(2);
+  });
+
   it('announce a review waiting for moderation with a link to the queue', async () => {
     await seedReviews(database.db, [{ name: 'Rita Example', rating: 4, status: 'pending' }]);
     await deliverNotifications(database.db, targets(false), { now: () => new Date('2026-12-01T12:00:00Z') });

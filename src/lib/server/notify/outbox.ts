@@ -56,11 +56,21 @@ export function webhookBody(event: EventRow): string {
   return JSON.stringify({ type: event.type, timestamp: iso(event.occurredAt), data: JSON.parse(event.payload) as unknown });
 }
 
+/**
+ * Answers given this long before they arrive are history (a CSV of last year's survey), not news:
+ * Slack does not announce them one by one, or an import would post thousands of messages.
+ */
+export const slackAnswerMaxAgeMs = 2 * 24 * 60 * 60 * 1000;
+
 /** Slack's message for an event, or null when Slack does not hear of it (in this mode). */
 function slackMessageFor(event: EventRow, targets: NotificationTargets): SlackMessage | null {
   const data: unknown = JSON.parse(event.payload);
   if (targets.slackDigest) return event.type === digestEventType ? digestMessage(data as DigestData, targets.siteUrl) : null;
-  if (event.type === 'nps.answered') return npsAnswerMessage(data as NpsAnsweredData, targets.siteUrl);
+  if (event.type === 'nps.answered') {
+    const answer = data as NpsAnsweredData;
+    if (event.occurredAt - Date.parse(answer.respondedAt) > slackAnswerMaxAgeMs) return null;
+    return npsAnswerMessage(answer, targets.siteUrl);
+  }
   if (event.type === 'review.submitted') return reviewWaitingMessage(data as ReviewSubmittedData, targets.siteUrl);
   return null;
 }
