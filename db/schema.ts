@@ -393,3 +393,63 @@ export const scheduledJobs = sqliteTable(
     index('scheduled_jobs_done_idx').on(table.doneAt),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Notifications (issue 14 point 1): outgoing events and their deliveries, an outbox the tick
+// empties. Events are written by triggers on the facts themselves (see the end of their
+// migration), so an answer, a review, an approval, a publish or a sent incentive never exists
+// without its event.
+
+/** Something that happened, to tell Slack and the configured webhook endpoints. */
+export const outboxEvents = sqliteTable(
+  'outbox_events',
+  {
+    /** `msg_` + 32 hex characters: the `webhook-id` every endpoint receives it under. */
+    id: text('id').primaryKey(),
+    /** nps.answered, review.submitted, review.approved, site.published, incentive.sent, or notifications.digest. */
+    type: text('type').notNull(),
+    /** The event's `data` as JSON. */
+    payload: text('payload').notNull(),
+    /** The customer it concerns, so erasing them removes it. */
+    contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull().default(now),
+    /** When the tick created its deliveries (for the endpoints configured then); null until then. */
+    fannedOutAt: integer('fanned_out_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [
+    index('outbox_events_waiting_idx').on(table.occurredAt).where(sql`fanned_out_at is null`),
+    index('outbox_events_type_idx').on(table.type, table.occurredAt),
+    index('outbox_events_contact_idx').on(table.contactId),
+  ],
+);
+
+/** One event to one endpoint (`slack`, or a webhook URL): unique, so it is delivered at most once. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => outboxEvents.id, { onDelete: 'cascade' }),
+    /** `slack` (its URL is a secret, read when sending) or the endpoint's URL. */
+    endpoint: text('endpoint').notNull(),
+    /** The exact body sent, the same on every attempt. */
+    body: text('body').notNull(),
+    /** pending, delivered or failed (after the last attempt). */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    claimedBy: text('claimed_by'),
+    claimExpiresAt: integer('claim_expires_at', { mode: 'timestamp_ms' }),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastAttemptAt: integer('last_attempt_at', { mode: 'timestamp_ms' }),
+    deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('webhook_deliveries_event_endpoint_unique').on(table.eventId, table.endpoint),
+    index('webhook_deliveries_due_idx').on(table.nextAttemptAt).where(sql`status = 'pending'`),
+    index('webhook_deliveries_created_idx').on(table.createdAt),
+  ],
+);

@@ -9,7 +9,8 @@ const help = `Usage: npm run tick [-- --dry-run] [-- --rate N]
 
 Does the work that is due now: surveys after resolved tickets, survey and review-link
 reminders, autopilot rounds (surveys.autopilot in review-wall.config.ts), review invitations
-after survey answers, and survey campaigns started from the admin. Every piece of work is a row
+after survey answers, survey campaigns started from the admin, and notifications waiting in the
+outbox (Slack, signed webhooks; see docs/notifications.md). Every piece of work is a row
 in the database with a due time; each run claims what it does, so it is safe to run every
 minute from cron or a systemd timer, on several machines at once: every email goes out once.
 npm start already runs it every minute by itself (TICK_INTERVAL_SECONDS=0 or --no-tick turns

@@ -3,6 +3,7 @@ import { closestMatch } from './edit-distance.ts';
 import { inviteAudiences } from './ask/invite-audience.ts';
 import { emailKinds, emailPlaceholders, unknownPlaceholders, type EmailKind } from './email-wording.ts';
 import { supportedLocales } from './locales.ts';
+import { notificationsConfigSchema } from './notify/notifications-config.ts';
 
 const hexColor = z
   .string()
@@ -199,6 +200,8 @@ export const reviewWallConfigSchema = z.strictObject({
     })
     .prefault({}),
   emails: emailsSchema,
+  /** Slack messages and signed outgoing webhooks (issue 14 point 1). */
+  notifications: notificationsConfigSchema,
 }).superRefine((config, context) => {
   // Wording for a language the site does not speak would never be sent: most likely a typo.
   for (const kind of emailKinds) {

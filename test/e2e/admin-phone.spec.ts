@@ -106,6 +106,7 @@ test('every admin page fits a phone screen', async ({ browser }) => {
     '/admin/scheduled/',
     '/admin/publish/',
     '/admin/erase/',
+    '/admin/deliveries/',
     '/admin/no-such-page/',
   ];
   for (const path of paths) {

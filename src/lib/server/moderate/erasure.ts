@@ -324,6 +324,9 @@ export async function eraseContact(
     { sql: 'delete from survey_tokens where survey_id in (select id from surveys where contact_id = ?)', args: [contactId] },
     { sql: 'delete from surveys where contact_id = ?', args: [contactId] },
     { sql: 'delete from scheduled_jobs where contact_id = ?', args: [contactId] },
+    // Their events and the bodies queued for Slack and webhooks (which carry their name, email and comment).
+    { sql: 'delete from webhook_deliveries where event_id in (select id from outbox_events where contact_id = ?)', args: [contactId] },
+    { sql: 'delete from outbox_events where contact_id = ?', args: [contactId] },
     { sql: 'delete from email_log where contact_id = ? or lower(to_address) = ?', args: [contactId, email] },
     { sql: 'delete from contacts where id = ?', args: [contactId] },
     // Only a hash of the address stays, so a later import or webhook call leaves them out.

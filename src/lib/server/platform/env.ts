@@ -47,6 +47,8 @@ export const environmentSchema = z.object({
   NPS_WEBHOOK_SECRET: webhookSecret,
   /** Shared secret of the signed event webhooks (POST /api/events/ticket-resolved); unset, they answer 503. */
   EVENTS_WEBHOOK_SECRET: webhookSecret,
+  /** Slack incoming-webhook URL for notifications; wins over notifications.slack.webhookUrl in the config. A secret: never logged. */
+  SLACK_WEBHOOK_URL: optionalUrl,
   /** How often npm start does the due work in-process (the tick), in seconds; 0 turns it off for cron deployments. */
   TICK_INTERVAL_SECONDS: z.coerce.number({ message: 'expected a number of seconds (0 turns the in-process tick off)' }).int().min(0).max(86_400).default(60),
   /** Days after sign-in when an admin session ends however much it is used (it also ends after 30 days unused). */

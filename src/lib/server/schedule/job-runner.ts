@@ -2,6 +2,7 @@ import type { InStatement } from '@libsql/client';
 import { createHash } from 'node:crypto';
 import type { Database } from '../../../../db/client.ts';
 import type { ReviewWallConfig } from '../../config-schema.ts';
+import type { NotificationTargets } from '../notify/notification-targets.ts';
 import { MailDeliveryError, resendBatchLimit, sendMail, type MailMessage, type Mailer, type ResendBatchSender } from '../platform/mail.ts';
 import { claimDueJobs, completeJobStatement, maxJobAttempts, newTickHolder, retryJobStatement, type ClaimedJob } from './scheduler.ts';
 
@@ -15,6 +16,8 @@ export interface JobContext {
   sendBatch?: ResendBatchSender | null | undefined;
   /** Awaited before each single-email provider request (batches pace themselves). */
   pace?: (() => Promise<void>) | undefined;
+  /** Slack and webhook endpoints the tick delivers outbox events to (absent: events wait). */
+  notifications?: NotificationTargets | undefined;
 }
 
 /** A job that finished (with what it did) or should be tried again later. */

@@ -6,6 +6,8 @@ import { ticketSurveyHandler } from '../listen/survey-triggers.ts';
 import { surveyReminderHandler, surveySendHandler } from '../listen/surveys.ts';
 import { incentiveRunHandler } from '../thank/incentive-runs.ts';
 import { createRequestPacer } from '../thank/incentives.ts';
+import { deliverNotifications, type DeliveryOptions, type DeliverySummary } from '../notify/outbox.ts';
+import { resolveNotificationTargets } from '../notify/notification-targets.ts';
 import type { AppContext } from '../platform/app-context.ts';
 import { createResendBatchSender } from '../platform/mail.ts';
 import { runDueJobs, type JobContext, type JobHandler, type JobRunOptions, type JobRunSummary } from './job-runner.ts';
@@ -24,22 +26,33 @@ export const jobHandlers: readonly JobHandler[] = [
   incentiveRunHandler,
 ];
 
+/** A tick's summary: its jobs, and the notifications it delivered. */
+export type TickSummary = JobRunSummary & { notifications?: DeliverySummary };
+
 /**
  * One tick: schedules today's autopilot round if it is on, then does all the work that is due,
  * claimed in the database so that any number of ticks (cron on several machines, the server's own)
- * may run at once and every email still goes out once.
+ * may run at once and every email still goes out once; then delivers due notifications from the
+ * outbox (Slack, signed webhooks), each event at most once to each endpoint.
  */
-export async function runTick(context: JobContext, options: JobRunOptions = {}): Promise<JobRunSummary> {
+export async function runTick(context: JobContext, options: JobRunOptions & { delivery?: DeliveryOptions } = {}): Promise<TickSummary> {
   await scheduleAutopilot(context.db, context.config, options.now?.() ?? new Date());
-  return runDueJobs(context, jobHandlers, options);
+  const summary: TickSummary = await runDueJobs(context, jobHandlers, options);
+  if (context.notifications) summary.notifications = await deliverNotifications(context.db, context.notifications, { now: options.now, ...options.delivery });
+  return summary;
 }
 
 /** A tick summary in one line. */
-export function describeTick(summary: JobRunSummary): string {
-  if (summary.claimed === 0) return 'nothing was due';
+export function describeTick(summary: TickSummary): string {
+  const sent = summary.notifications;
+  const notifications = sent && sent.delivered + sent.retried + sent.failed > 0
+    ? `notifications: ${sent.delivered} delivered${sent.retried ? `, ${sent.retried} to retry later` : ''}${sent.failed ? `, ${sent.failed} failed for good` : ''}`
+    : null;
+  if (summary.claimed === 0) return notifications ?? 'nothing was due';
   const parts = [`${summary.claimed} due ${summary.claimed === 1 ? 'job' : 'jobs'}`, `${summary.sent} emails sent`, `${summary.finished} finished without an email`];
   if (summary.retried) parts.push(`${summary.retried} to retry later`);
   if (summary.failed) parts.push(`${summary.failed} failed for good`);
+  if (notifications) parts.push(notifications);
   return parts.join(', ');
 }
 
@@ -57,6 +70,7 @@ export function jobContextFor(app: Pick<AppContext, 'db' | 'config' | 'env' | 'm
     siteUrl: env.SITE_URL,
     sendBatch: env.RESEND_API_KEY ? createResendBatchSender({ apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL, beforeRequest: pace }) : null,
     pace,
+    notifications: resolveNotificationTargets(app.config, env),
   };
 }
 
@@ -88,7 +102,8 @@ export function startTickLoop(context: JobContext, intervalSeconds: number, log:
     }
     running = runTick(context)
       .then((summary) => {
-        if (summary.claimed > 0) log(`tick: ${describeTick(summary)}.`);
+        const notified = summary.notifications ? summary.notifications.delivered + summary.notifications.retried + summary.notifications.failed : 0;
+        if (summary.claimed > 0 || notified > 0) log(`tick: ${describeTick(summary)}.`);
       })
       .catch((error: unknown) => log(`tick: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`))
       .finally(() => {
