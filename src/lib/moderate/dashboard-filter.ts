@@ -36,13 +36,6 @@ export function parseDashboardQuery(params: URLSearchParams): { query: Dashboard
   return { query, filter, error };
 }
 
-/** The query string of a filter (without `?`), leaving out empty fields. */
-export function dashboardQueryString(query: Partial<DashboardQuery>): string {
-  const params = new URLSearchParams();
-  for (const key of ['from', 'to', 'segment', 'locale'] as const) if (query[key]) params.set(key, query[key]);
-  return params.toString();
-}
-
 /** Whether any filter is set. */
 export function isFiltered(filter: DashboardFilter): boolean {
   return filter.from !== undefined || filter.to !== undefined || filter.segment !== undefined || filter.locale !== undefined;

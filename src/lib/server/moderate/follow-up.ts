@@ -2,6 +2,7 @@ import { and, desc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { adminUsers, auditLog, contacts, npsResponses } from '../../../../db/schema.ts';
 import type { DashboardFilter } from '../../moderate/dashboard-filter.ts';
+import { answerFilterSql } from './dashboard-filter-sql.ts';
 import type { InStatement } from '@libsql/client';
 
 // Detractors (0–6) and passives (7–8) deserve a personal word from the team. Each such answer
@@ -176,16 +177,6 @@ export interface FollowUpFigures {
    * younger than 48 h still waiting could yet make it, so they count neither way); null when none.
    */
   withinTargetRate: number | null;
-}
-
-/** The SQL conditions and arguments that select answers (`r`, joined with contact `c`) by the dashboard's filter. */
-export function answerFilterSql(filter: DashboardFilter): { where: string; args: (string | number)[] } {
-  const parts: [string, string | number][] = [];
-  if (filter.from) parts.push(['r.responded_at >= ?', filter.from.getTime()]);
-  if (filter.to) parts.push(['r.responded_at < ?', filter.to.getTime()]);
-  if (filter.segment !== undefined) parts.push(['r.segment = ?', filter.segment]);
-  if (filter.locale !== undefined) parts.push(['c.locale = ?', filter.locale]);
-  return { where: parts.length ? parts.map(([condition]) => condition).join(' and ') : '1 = 1', args: parts.map(([, arg]) => arg) };
 }
 
 /** Median of sorted numbers. */
