@@ -59,7 +59,7 @@ test('a marketer follows up from a phone without JavaScript', async ({ browser }
   await context.close();
 });
 
-test('the follow-up page passes axe at phone width', async ({ browser }) => {
+test('the follow-up page and the filtered dashboard fit a phone and pass axe', async ({ browser }) => {
   test.setTimeout(240_000);
   // axe runs as a script in the page, so this check needs JavaScript on.
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
@@ -69,7 +69,12 @@ test('the follow-up page passes axe at phone width', async ({ browser }) => {
   await page.getByLabel('Password').fill(app.adminPassword!);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/admin\/follow-up\/$/);
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  expect(axe.violations.map((violation) => `${violation.id} at ${violation.nodes[0]?.target.join(' ')}`)).toEqual([]);
+  for (const path of ['/admin/follow-up/', '/admin/dashboard/?from=2026-01-01&to=2026-12-31&segment=none&locale=en']) {
+    await page.goto(`${app.url}${path}`);
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+    expect(scrollWidth, path).toBeLessThanOrEqual(clientWidth);
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    expect(axe.violations.map((violation) => `${path}: ${violation.id} at ${violation.nodes[0]?.target.join(' ')}`)).toEqual([]);
+  }
   await context.close();
 });
