@@ -387,7 +387,7 @@ export const scheduledJobs = sqliteTable(
     kind: text('kind').notNull(),
     /** Unique per piece of work, e.g. `survey-reminder:42`: scheduling it again changes nothing. */
     key: text('key').notNull().unique(),
-    /** JSON with ids only, never personal data. */
+    /** JSON with ids (and a resolved ticket's segment), never personal data. */
     payload: text('payload').notNull().default('{}'),
     /** The customer it concerns, so erasing them removes their jobs too. */
     contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),

@@ -100,7 +100,7 @@ describe('through the running app', { timeout: 180_000 }, () => {
   });
 
   it('carries the segment of a resolved ticket onto the survey it schedules and onto the answer', async () => {
-    // The customer's own segment differs: the ticket's wins for this survey.
+    // The customer's own segment is another one: the ticket's goes with this survey.
     await signed('/api/nps', npsSecret, { email: 'eva@example.com', score: 9, responded_at: '2026-01-01T08:00:00Z', segment: 'Starter' });
     const resolved = new Date(Date.now() - 25 * 3_600_000).toISOString();
     const scheduled = await signed('/api/events/ticket-resolved', eventsSecret, { email: 'eva@example.com', ticket_id: 'SEG-1', resolved_at: resolved, segment: 'Support team B' });
@@ -108,6 +108,8 @@ describe('through the running app', { timeout: 180_000 }, () => {
     const outbox = join(app.directory, 'segment-outbox');
     await runTick(outboxJobContext(db, configWith(), outbox));
     expect(await rows(db, "select s.segment from surveys s join contacts c on c.id = s.contact_id where c.email = 'eva@example.com'")).toEqual([{ segment: 'Support team B' }]);
+    // Before she answers, a later import moves her to another segment: the survey's answer still belongs to the ticket's.
+    await db.$client.execute("update contacts set segment = 'Moved later' where email = 'eva@example.com'");
     const message = outboxMessages(outbox).find((email) => email.headers.get('to') === 'eva@example.com')!;
     const link = surveyLinksIn(message.text).find((candidate) => candidate.score === 4)!;
     const answered = await fetch(`${app.url}/s/${link.token}/4`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
