@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { signWebhookBody } from '../../../src/lib/server/listen/nps-webhook.ts';
+import { listApprovedReviews } from '../../../src/lib/server/publish/public-reviews.ts';
 import { runTick } from '../../../src/lib/server/schedule/tick.ts';
 import { isolatedEnvironment, runNpm, startApp, type RunningApp } from '../../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
@@ -135,6 +136,11 @@ describe('through the running app', { timeout: 180_000 }, () => {
 
   it('never shows a segment on the public pages', async () => {
     await db.$client.execute("update contacts set segment = 'Secret-Segment-Name'");
+    await db.$client.execute("update nps_responses set segment = 'Secret-Segment-Name'");
+    // What every public page, the feed and the widget are built from.
+    const published = await listApprovedReviews(db);
+    expect(published.reviews.length).toBeGreaterThan(0);
+    expect(JSON.stringify(published)).not.toContain('Secret-Segment-Name');
     for (const path of ['/', '/testimonials/', '/testimonials.json', '/widget.js', '/how-we-collect-reviews']) {
       const response = await fetch(`${app.url}${path}`);
       expect(await response.text(), path).not.toContain('Secret-Segment-Name');
