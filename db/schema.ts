@@ -12,6 +12,8 @@ export const contacts = sqliteTable('contacts', {
   email: text('email').notNull().unique(),
   name: text('name'),
   locale: text('locale').notNull().default('en'),
+  /** Free text the business groups customers by (region, plan, team); the latest one given. Answers keep their own copy. */
+  segment: text('segment'),
   unsubscribedAt: integer('unsubscribed_at', { mode: 'timestamp_ms' }),
   isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
   createdAt: createdAt(),
@@ -33,10 +35,24 @@ export const npsResponses = sqliteTable(
     source: text('source').notNull(),
     /** The survey email it answers (source email); one answer per survey. */
     surveyId: integer('survey_id').references(() => surveys.id, { onDelete: 'set null' }),
+    /** The customer's segment when they answered: figures follow the answer, not the contact's later segment. */
+    segment: text('segment'),
+    /** When a marketer followed up personally on a detractor or passive answer (see moderate/follow-up.ts); null while waiting. */
+    followedUpAt: integer('followed_up_at', { mode: 'timestamp_ms' }),
+    /**
+     * The admin who did (admin_users.id). No foreign key: SQLite cannot add one with ON DELETE to an
+     * existing table, and a removed admin must not block anything; the page shows them as removed.
+     */
+    followedUpBy: integer('followed_up_by'),
+    /** The marketer's short note on the follow-up; deleted with the answer when the customer is erased. */
+    followUpNote: text('follow_up_note'),
     createdAt: createdAt(),
   },
   (table) => [
     uniqueIndex('nps_responses_survey_unique').on(table.surveyId),
+    // The follow-up list: answers still waiting, newest first.
+    index('nps_responses_follow_up_idx').on(table.followedUpAt, table.respondedAt),
+    index('nps_responses_segment_idx').on(table.segment),
     // Re-importing the same answer (same customer, same moment) is a no-op.
     uniqueIndex('nps_responses_contact_responded_unique').on(table.contactId, table.respondedAt),
     index('nps_responses_responded_idx').on(table.respondedAt),
@@ -322,6 +338,8 @@ export const surveys = sqliteTable(
     origin: text('origin').notNull(),
     /** The helpdesk ticket behind a ticket survey. */
     ticketId: text('ticket_id'),
+    /** The segment the trigger gave (a resolved ticket's), carried onto the answer; null to use the contact's. */
+    segment: text('segment'),
     /** The survey round it belongs to (see listen/surveys.ts): NPS is compared round by round. */
     round: integer('round').notNull(),
     locale: text('locale').notNull(),
@@ -369,7 +387,7 @@ export const scheduledJobs = sqliteTable(
     kind: text('kind').notNull(),
     /** Unique per piece of work, e.g. `survey-reminder:42`: scheduling it again changes nothing. */
     key: text('key').notNull().unique(),
-    /** JSON with ids only, never personal data. */
+    /** JSON with ids (and a resolved ticket's segment), never personal data. */
     payload: text('payload').notNull().default('{}'),
     /** The customer it concerns, so erasing them removes their jobs too. */
     contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),

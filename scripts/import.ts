@@ -15,8 +15,9 @@ const help = `Usage: npm run import -- FILE.csv [--encoding CODEPAGE] [--timezon
 
 Adds customers and their NPS answers from a CSV file as a spreadsheet or survey tool saves it:
 a header row with an email column ("email", "Email Address", "E-mail"...), and optionally name
-(or first and last name), locale, score (0-10; "Score", "Rating", "NPS"), comment and the date
-("responded_at", "Date", "Created At"...). Separated by commas, semicolons or tabs. Text in UTF-8
+(or first and last name), locale, score (0-10; "Score", "Rating", "NPS"), comment, the date
+("responded_at", "Date", "Created At"...) and a segment ("segment", "Region", "Plan", "Team"; at
+most 60 characters, kept with each answer). Separated by commas, semicolons or tabs. Text in UTF-8
 (with or without a BOM) or UTF-16 with a BOM; a file in another encoding is refused with the line
 and the likely code page, unless --encoding names it. Columns not read are listed as a warning.
 Importing the same file again adds nothing twice. Each bad row is reported on stderr with the

@@ -1,4 +1,5 @@
 import { z } from 'astro/zod';
+import { segmentSchema } from './segment.ts';
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
@@ -33,6 +34,8 @@ export const npsAnswerSchema = z.object({
       .datetime({ offset: true, local: false, message: 'responded_at must be an ISO 8601 date-time such as 2026-05-01T13:28:00Z' })
       .optional(),
   ),
+  /** The customer's region, plan or team, kept with the answer as it was then. */
+  segment: segmentSchema,
 });
 
 /** A validated NPS answer. */

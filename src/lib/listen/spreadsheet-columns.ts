@@ -36,6 +36,10 @@ const columnNames = {
     'submissiondate', 'responsedate', 'responsetimestamp', 'responsetime', 'respondedon', 'answeredat', 'ratedat', 'ratingdate', 'surveydate',
     'data', 'datums', 'дата',
   ],
+  segment: [
+    'segment', 'customersegment', 'region', 'plan', 'team', 'tier', 'pricingplan', 'subscriptionplan',
+    'segments', 'reģions', 'komanda', 'zespół', 'сегмент', 'регион', 'регіон', 'тариф', 'команда', 'екип',
+  ],
 } as const;
 
 /** A field the import reads. */
@@ -115,5 +119,6 @@ export function readCsvFields(fields: string[], indexOf: Partial<Record<CsvField
     score: cell('score'),
     comment: cell('comment'),
     responded_at: cell('responded_at'),
+    segment: cell('segment'),
   };
 }

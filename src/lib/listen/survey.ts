@@ -1,4 +1,5 @@
 import { z } from 'astro/zod';
+import { segmentSchema } from './segment.ts';
 import type { ReviewWallConfig } from '../config-schema.ts';
 
 /** Why a survey went out. */
@@ -72,6 +73,8 @@ export const ticketResolvedSchema = z.object({
       .datetime({ offset: true, local: false, message: 'resolved_at must be an ISO 8601 date-time such as 2026-05-01T13:28:00Z' })
       .optional(),
   ),
+  /** The customer's region, plan or team: kept with the contact, the survey and its answer. */
+  segment: segmentSchema,
 });
 
 /** A validated ticket event. */

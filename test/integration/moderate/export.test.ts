@@ -80,8 +80,10 @@ describe('CSV exports', () => {
 
   it('exports every NPS answer in the import format, and the export imports back to the same figures', async () => {
     await importNpsCsv(database.db, createReadStream(fixture), { source: 'csv', defaultLocale: 'en' });
+    // One answer with a segment: it travels with the answer through the export.
+    await database.db.$client.execute("update nps_responses set segment = 'EU, North' where id = (select min(id) from nps_responses)");
     const text = await exportNpsAnswersCsv(database.db);
-    expect(text.startsWith('\uFEFFemail,name,locale,score,comment,responded_at,source\r\n')).toBe(true);
+    expect(text.startsWith('\uFEFFemail,name,locale,score,comment,responded_at,source,segment\r\n')).toBe(true);
     const exported = readCsv(text);
     const original = readCsv(readFileSync(fixture, 'utf8'));
     expect(exported).toHaveLength(63);
@@ -95,6 +97,7 @@ describe('CSV exports', () => {
     try {
       await importNpsCsv(copy.db, Readable.from([text]), { source: 'csv', defaultLocale: 'en' });
       expect((await loadDashboard(copy.db)).overall).toEqual((await loadDashboard(database.db)).overall);
+      expect((await loadDashboard(copy.db, { segment: 'EU, North' })).overall.total).toBe(1);
     } finally {
       copy.cleanup();
     }

@@ -213,31 +213,33 @@ const chunkSize = 500;
 
 function statementsFor(answer: NpsAnswer, options: ImportOptions): InStatement[] {
   const locale = answer.locale ? normalizeLocale(answer.locale, options.defaultLocale) : null;
+  const segment = answer.segment ?? null;
   const statements: InStatement[] = [
     {
       // The guard holds even if the customer is erased between our check and this write.
-      sql: `insert into contacts (email, name, locale, is_demo) select ?, ?, ?, ? where ${notErasedSql}
+      sql: `insert into contacts (email, name, locale, segment, is_demo) select ?, ?, ?, ?, ? where ${notErasedSql}
             on conflict(email) do update set
               name = coalesce(excluded.name, contacts.name),
               locale = coalesce(?, contacts.locale),
+              segment = coalesce(excluded.segment, contacts.segment),
               updated_at = cast(unixepoch('subsec') * 1000 as integer)`,
-      args: [answer.email, answer.name ?? null, locale ?? options.defaultLocale, options.isDemo ? 1 : 0, erasedEmailHash(answer.email), locale],
+      args: [answer.email, answer.name ?? null, locale ?? options.defaultLocale, segment, options.isDemo ? 1 : 0, erasedEmailHash(answer.email), locale],
     },
   ];
   if (answer.score === undefined) return statements;
   const comment = answer.comment ?? null;
   if (answer.responded_at) {
     statements.push({
-      sql: `insert into nps_responses (contact_id, score, comment, responded_at, source)
-            select id, ?, ?, ?, ? from contacts where email = ?
+      sql: `insert into nps_responses (contact_id, score, comment, responded_at, source, segment)
+            select id, ?, ?, ?, ?, segment from contacts where email = ?
             on conflict(contact_id, responded_at) do nothing`,
       args: [answer.score, comment, Date.parse(answer.responded_at), options.source, answer.email],
     });
   } else {
     // Without a time there is no natural key; an identical answer already stored counts as this one.
     statements.push({
-      sql: `insert into nps_responses (contact_id, score, comment, responded_at, source)
-            select id, ?, ?, ?, ? from contacts where email = ? and not exists (
+      sql: `insert into nps_responses (contact_id, score, comment, responded_at, source, segment)
+            select id, ?, ?, ?, ?, segment from contacts where email = ? and not exists (
               select 1 from nps_responses r where r.contact_id = contacts.id and r.score = ? and coalesce(r.comment, '') = coalesce(?, ''))`,
       args: [answer.score, comment, Date.now(), options.source, answer.email, answer.score, comment],
     });

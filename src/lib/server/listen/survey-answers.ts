@@ -38,8 +38,8 @@ const lookupSql = `select s.id, s.contact_id, s.expires_at, r.score
   where t.token_hash = ?`;
 
 /** The answer, guarded: the link has not expired and both counters are within their limits. */
-const upsertAnswerSql = `insert into nps_responses (contact_id, score, responded_at, source, survey_id)
-  select s.contact_id, ?, ?, 'email', s.id from surveys s
+const upsertAnswerSql = `insert into nps_responses (contact_id, score, responded_at, source, survey_id, segment)
+  select s.contact_id, ?, ?, 'email', s.id, coalesce(s.segment, (select segment from contacts where id = s.contact_id)) from surveys s
   where s.id = ? and s.expires_at > ?
     and (select count from rate_limits where key = ?) <= ? and (select count from rate_limits where key = ?) <= ?
   on conflict (survey_id) do update set score = excluded.score

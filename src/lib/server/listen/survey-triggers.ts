@@ -27,7 +27,7 @@ export type TicketEventOutcome =
  * scheduled once, however often the event is sent. Sending checks everything again.
  */
 export async function scheduleSurveyAfterTicket(db: Database, config: ReviewWallConfig, event: TicketResolved, now = new Date()): Promise<TicketEventOutcome> {
-  const stored = await storeNpsAnswers(db, [{ email: event.email, name: event.name, locale: event.locale }], { source: 'webhook', defaultLocale: config.locales.default });
+  const stored = await storeNpsAnswers(db, [{ email: event.email, name: event.name, locale: event.locale, segment: event.segment }], { source: 'webhook', defaultLocale: config.locales.default });
   if (stored.erased > 0) return { kind: 'erased' };
   const { rows } = await db.$client.execute({
     sql: `select c.id, c.unsubscribed_at, exists (select 1 from surveys s where s.contact_id = c.id and s.created_at > ?) as surveyed_recently,
@@ -45,7 +45,8 @@ export async function scheduleSurveyAfterTicket(db: Database, config: ReviewWall
   const scheduled = await scheduleJob(db, {
     kind: ticketSurveyJobKind,
     key: ticketSurveyJobKey(event.ticket_id),
-    payload: { ticketId: event.ticket_id },
+    // The segment (a region, plan or team, no personal data) goes onto the survey and its answer.
+    payload: event.segment ? { ticketId: event.ticket_id, segment: event.segment } : { ticketId: event.ticket_id },
     contactId: Number(contact.id),
     dueAt,
   });
@@ -70,6 +71,9 @@ export const ticketSurveyHandler: TaskJobHandler = {
     const origin = `ticket:${ticketId}`;
     if (job.contactId !== null) {
       const created = await createSurveys(context.db, context.config, { contactIds: [job.contactId], trigger: 'ticket', origin, ticketId, now });
+      if (typeof job.payload.segment === 'string') {
+        await context.db.$client.execute({ sql: 'update surveys set segment = ? where origin = ? and contact_id = ?', args: [job.payload.segment, origin, job.contactId] });
+      }
       if (created.length > 0) return { status: 'done', outcome: `survey ${created[0]} created` };
       // An earlier attempt of this job may have created it already.
       const { rows } = await context.db.$client.execute({ sql: 'select id from surveys where origin = ? and contact_id = ?', args: [origin, job.contactId] });

@@ -1,6 +1,8 @@
-import { and, count, desc, eq, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
-import { contacts, incentives, npsResponses, publishRuns, reviewRequests, reviews } from '../../../../db/schema.ts';
+import { publishRuns } from '../../../../db/schema.ts';
+import type { DashboardFilter } from '../../moderate/dashboard-filter.ts';
+import { answerFilterSql, requestFilterSql, reviewFilterSql, surveyFilterSql } from './dashboard-filter-sql.ts';
 import { addToGroupedScoreCounts, emptyScoreCounts, percentage, summarizeScoreCounts, type NpsSummary } from '../../listen/nps.ts';
 
 /** NPS over one month of answers. */
@@ -61,41 +63,34 @@ export interface DashboardFigures {
   locales: LocaleTrend[];
 }
 
-const utcMonthOfAnswer = sql<string>`strftime('%Y-%m', ${npsResponses.respondedAt} / 1000, 'unixepoch')`;
-
-async function loadNpsFigures(db: Database) {
-  const byMonthRows = await db
-    .select({ month: utcMonthOfAnswer, score: npsResponses.score, answers: count() })
-    .from(npsResponses)
-    .groupBy(utcMonthOfAnswer, npsResponses.score);
-  const byLocaleRows = await db
-    .select({ locale: contacts.locale, score: npsResponses.score, answers: count() })
-    .from(npsResponses)
-    .innerJoin(contacts, eq(contacts.id, npsResponses.contactId))
-    .groupBy(contacts.locale, npsResponses.score);
-
+async function loadNpsFigures(db: Database, filter: DashboardFilter) {
+  const { where, args } = answerFilterSql(filter);
+  const [byMonth, byLocale] = await db.$client.batch(
+    [
+      {
+        sql: `select strftime('%Y-%m', r.responded_at / 1000, 'unixepoch') as month, r.score, count(*) as answers
+              from nps_responses r join contacts c on c.id = r.contact_id where ${where} group by month, r.score`,
+        args,
+      },
+      { sql: `select c.locale, r.score, count(*) as answers from nps_responses r join contacts c on c.id = r.contact_id where ${where} group by c.locale, r.score`, args },
+    ],
+    'read',
+  );
   const distribution = emptyScoreCounts();
   const months = new Map<string, number[]>();
-  for (const row of byMonthRows) {
-    distribution[row.score]! += row.answers;
-    addToGroupedScoreCounts(months, row.month, row.score, row.answers);
+  for (const row of byMonth!.rows) {
+    distribution[Number(row.score)]! += Number(row.answers);
+    addToGroupedScoreCounts(months, String(row.month), Number(row.score), Number(row.answers));
   }
   const locales = new Map<string, number[]>();
-  for (const row of byLocaleRows) addToGroupedScoreCounts(locales, row.locale, row.score, row.answers);
+  for (const row of byLocale!.rows) addToGroupedScoreCounts(locales, String(row.locale), Number(row.score), Number(row.answers));
   const monthly = [...months]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([month, counts]) => ({ month, ...summarizeScoreCounts(counts) }));
   return { overall: summarizeScoreCounts(distribution), distribution, monthly, locales };
 }
 
-async function loadFunnel(db: Database): Promise<ReviewFunnel> {
-  const [requests] = await db
-    .select({
-      invited: sql<number>`count(${reviewRequests.sentAt})`,
-      opened: sql<number>`count(${reviewRequests.openedAt})`,
-      submitted: sql<number>`count(${reviewRequests.submittedAt})`,
-    })
-    .from(reviewRequests);
+async function loadFunnel(db: Database, filter: DashboardFilter): Promise<ReviewFunnel> {
   const [lastRun] = await db
     .select({ finishedAt: publishRuns.finishedAt })
     .from(publishRuns)
@@ -103,30 +98,51 @@ async function loadFunnel(db: Database): Promise<ReviewFunnel> {
     .orderBy(desc(publishRuns.finishedAt))
     .limit(1);
   const lastPublishedAt = lastRun?.finishedAt ?? null;
-  const [approved] = await db.select({ value: count() }).from(reviews).where(eq(reviews.status, 'approved'));
+  // With a filter, the funnel follows the invitations it selects (sent in the range, in the language, of the segment).
+  const { where, args } = requestFilterSql(filter);
+  const requestScope = filter.from || filter.to || filter.locale !== undefined || filter.segment !== undefined;
+  const reviewScope = requestScope ? `rv.request_id in (select rq.id from review_requests rq join contacts c on c.id = rq.contact_id where ${where})` : '1 = 1';
   // A review approved without a recorded moderation time counts from its submission.
-  const approvedAt = sql`coalesce(${reviews.moderatedAt}, ${reviews.submittedAt})`;
-  const [published] = lastPublishedAt
-    ? await db
-        .select({ value: count() })
-        .from(reviews)
-        .where(and(eq(reviews.status, 'approved'), lte(approvedAt, lastPublishedAt.getTime())))
-    : [{ value: 0 }];
+  const [requests, approved] = await db.$client.batch(
+    [
+      {
+        sql: `select count(rq.sent_at) as invited, count(rq.opened_at) as opened, count(rq.submitted_at) as submitted
+              from review_requests rq join contacts c on c.id = rq.contact_id where ${where}`,
+        args,
+      },
+      {
+        sql: `select count(*) as approved, count(case when coalesce(rv.moderated_at, rv.submitted_at) <= ? then 1 end) as published
+              from reviews rv where rv.status = 'approved' and ${reviewScope}`,
+        args: [lastPublishedAt ? lastPublishedAt.getTime() : -1, ...(requestScope ? args : [])],
+      },
+    ],
+    'read',
+  );
+  const counts = requests!.rows[0]!;
+  const reviewed = approved!.rows[0]!;
   return {
-    invited: Number(requests?.invited ?? 0),
-    opened: Number(requests?.opened ?? 0),
-    submitted: Number(requests?.submitted ?? 0),
-    approved: approved?.value ?? 0,
-    published: published?.value ?? 0,
+    invited: Number(counts.invited ?? 0),
+    opened: Number(counts.opened ?? 0),
+    submitted: Number(counts.submitted ?? 0),
+    approved: Number(reviewed.approved ?? 0),
+    published: lastPublishedAt ? Number(reviewed.published ?? 0) : 0,
     lastPublishedAt,
   };
 }
 
-async function loadReviewFigures(db: Database) {
-  const rows = await db
-    .select({ rating: reviews.rating, status: reviews.status, locale: reviews.locale, value: count() })
-    .from(reviews)
-    .groupBy(reviews.rating, reviews.status, reviews.locale);
+async function loadReviewFigures(db: Database, filter: DashboardFilter) {
+  const { where, args } = reviewFilterSql(filter);
+  const from = 'from reviews rv join contacts c on c.id = rv.contact_id join review_requests rq on rq.id = rv.request_id';
+  const [rows, incentiveRows] = await db.$client.batch(
+    [
+      { sql: `select rv.rating, rv.status, rv.locale, count(*) as value ${from} where ${where} group by rv.rating, rv.status, rv.locale`, args },
+      {
+        sql: `select i.state, count(*) as count from incentives i where i.review_id in (select rv.id ${from} where ${where}) group by i.state order by i.state`,
+        args,
+      },
+    ],
+    'read',
+  );
   const approvalByRating: RatingModeration[] = [1, 2, 3, 4, 5].map((rating) => ({
     rating,
     submitted: 0,
@@ -136,33 +152,36 @@ async function loadReviewFigures(db: Database) {
     approvalRate: null,
   }));
   const byLocale = new Map<string, { reviews: number; approved: number }>();
-  for (const row of rows) {
-    const rating = approvalByRating[row.rating - 1];
+  for (const row of rows!.rows) {
+    const value = Number(row.value);
+    const status = String(row.status);
+    const rating = approvalByRating[Number(row.rating) - 1];
     if (rating) {
-      rating.submitted += row.value;
-      if (row.status === 'approved') rating.approved += row.value;
-      else if (row.status === 'pending') rating.pending += row.value;
-      else rating.removed += row.value;
+      rating.submitted += value;
+      if (status === 'approved') rating.approved += value;
+      else if (status === 'pending') rating.pending += value;
+      else rating.removed += value;
     }
-    const locale = byLocale.get(row.locale) ?? { reviews: 0, approved: 0 };
-    locale.reviews += row.value;
-    if (row.status === 'approved') locale.approved += row.value;
-    byLocale.set(row.locale, locale);
+    const locale = byLocale.get(String(row.locale)) ?? { reviews: 0, approved: 0 };
+    locale.reviews += value;
+    if (status === 'approved') locale.approved += value;
+    byLocale.set(String(row.locale), locale);
   }
   for (const rating of approvalByRating) rating.approvalRate = percentage(rating.approved, rating.approved + rating.removed);
-  return { approvalByRating, byLocale };
+  const incentiveStates = incentiveRows!.rows.map((row) => ({ state: String(row.state), count: Number(row.count) }));
+  return { approvalByRating, byLocale, incentiveStates };
 }
 
-/** Loads the dashboard's figures straight from the database, so they always match the data. */
-export async function loadDashboard(db: Database): Promise<DashboardFigures> {
-  const nps = await loadNpsFigures(db);
-  const funnel = await loadFunnel(db);
-  const reviewFigures = await loadReviewFigures(db);
-  const incentiveStates = await db
-    .select({ state: incentives.state, count: count() })
-    .from(incentives)
-    .groupBy(incentives.state)
-    .orderBy(incentives.state);
+/**
+ * Loads the dashboard's figures straight from the database, so they always match the data; every
+ * figure counts only what `filter` selects (see DashboardFilter): answers by answer time, the
+ * segment kept with the answer and the customer's language; reviews by submission time, review
+ * language and the segment of the answer they followed; the funnel by invitation time.
+ */
+export async function loadDashboard(db: Database, filter: DashboardFilter = {}): Promise<DashboardFigures> {
+  const nps = await loadNpsFigures(db, filter);
+  const funnel = await loadFunnel(db, filter);
+  const reviewFigures = await loadReviewFigures(db, filter);
 
   const localeNames = new Set([...nps.locales.keys(), ...reviewFigures.byLocale.keys()]);
   const locales = [...localeNames].sort().map((locale) => {
@@ -176,10 +195,22 @@ export async function loadDashboard(db: Database): Promise<DashboardFigures> {
     distribution: nps.distribution,
     monthly: nps.monthly,
     funnel,
-    incentiveStates,
+    incentiveStates: reviewFigures.incentiveStates,
     approvalByRating: reviewFigures.approvalByRating,
     locales,
   };
+}
+
+/** The segments and languages the dashboard's filter offers: those found in answers, reviews and invitations. */
+export async function listFilterChoices(db: Database): Promise<{ segments: string[]; locales: string[] }> {
+  const [segments, locales] = await db.$client.batch(
+    [
+      'select distinct segment from nps_responses where segment is not null union select distinct segment from contacts where segment is not null order by 1',
+      'select locale from contacts union select locale from reviews union select locale from review_requests order by 1',
+    ],
+    'read',
+  );
+  return { segments: segments!.rows.map((row) => String(row.segment)), locales: locales!.rows.map((row) => String(row.locale)) };
 }
 
 /** NPS of one survey round: the answers to the surveys of that round, whatever sent them. */
@@ -194,12 +225,21 @@ export interface RoundNps extends NpsSummary {
   responseRate: number | null;
 }
 
-/** NPS per survey round, oldest first (the last one is the current round). */
-export async function loadSurveyRounds(db: Database): Promise<RoundNps[]> {
+/** NPS per survey round, oldest first (the last one is the current round), over the surveys `filter` selects. */
+export async function loadSurveyRounds(db: Database, filter: DashboardFilter = {}): Promise<RoundNps[]> {
+  const { where, args } = surveyFilterSql(filter);
   const [surveyRows, answerRows] = await db.$client.batch(
     [
-      'select round, min(created_at) as started_at, count(*) as surveys, count(sent_at) as sent from surveys group by round order by round',
-      'select s.round, r.score, count(*) as answers from surveys s join nps_responses r on r.survey_id = s.id group by s.round, r.score',
+      {
+        sql: `select s.round, min(s.created_at) as started_at, count(*) as surveys, count(s.sent_at) as sent
+              from surveys s join contacts c on c.id = s.contact_id where ${where} group by s.round order by s.round`,
+        args,
+      },
+      {
+        sql: `select s.round, r.score, count(*) as answers from surveys s join contacts c on c.id = s.contact_id join nps_responses r on r.survey_id = s.id
+              where ${where} group by s.round, r.score`,
+        args,
+      },
     ],
     'read',
   );

@@ -36,7 +36,7 @@ export function toCsv(header: string[], rows: (string | number | boolean | null 
 const iso = (moment: Date | null) => (moment ? moment.toISOString() : '');
 
 /** The columns of the NPS export: the import format, so an export can be imported elsewhere. */
-export const npsExportHeader = ['email', 'name', 'locale', 'score', 'comment', 'responded_at', 'source'];
+export const npsExportHeader = ['email', 'name', 'locale', 'score', 'comment', 'responded_at', 'source', 'segment'];
 
 /** Every NPS answer with its customer, oldest first, as CSV. */
 export async function exportNpsAnswersCsv(db: Database): Promise<string> {
@@ -49,13 +49,14 @@ export async function exportNpsAnswersCsv(db: Database): Promise<string> {
       comment: npsResponses.comment,
       respondedAt: npsResponses.respondedAt,
       source: npsResponses.source,
+      segment: npsResponses.segment,
     })
     .from(npsResponses)
     .innerJoin(contacts, eq(contacts.id, npsResponses.contactId))
     .orderBy(asc(npsResponses.respondedAt), asc(npsResponses.id));
   return toCsv(
     npsExportHeader,
-    rows.map((row) => [row.email, row.name, row.locale, row.score, row.comment, iso(row.respondedAt), row.source]),
+    rows.map((row) => [row.email, row.name, row.locale, row.score, row.comment, iso(row.respondedAt), row.source, row.segment]),
   );
 }
 
