@@ -131,8 +131,9 @@ describe('the survey answer pages at /s/TOKEN/SCORE', () => {
   it.each([
     ['csat', 5, 'We recorded your answer: 5 out of 5.', 'How satisfied were you with our support?'],
     ['ces', 7, 'We recorded your answer: 7 out of 7.', 'How easy was it to get your issue solved?'],
-  ] as const)('records a %s answer of %i on Send, never as NPS, and offers no review', async (kind, score, recorded) => {
+  ] as const)('records a %s answer of %i on Send, never as NPS, and offers no review', async (kind, score, recorded, question) => {
     const link = await createSurveyLink(db, { kind });
+    expect(await (await fetch(`${app.url}/s/${link.token}/${score}`)).text()).toContain(question);
     const sent = await post(`/s/${link.token}/${score}`);
     expect(sent.status).toBe(303);
     expect(sent.headers.get('location')).toBe(`/s/${link.token}`);
