@@ -8,7 +8,7 @@ import { configWith, outboxJobContext, outboxMessages, surveyLinksIn } from '../
 
 // "Send survey" in the admin, as a browser without JavaScript uses it: the kind is chosen, the
 // preview follows it, and the campaign sends that question.
-describe('the admin Send survey page, by kind', { timeout: 180_000 }, () => {
+describe('CSAT and CES in the admin: Send survey and the dashboard', { timeout: 180_000 }, () => {
   let app: RunningApp;
   let db: Database;
   let cookie: string;
@@ -81,5 +81,41 @@ describe('the admin Send survey page, by kind', { timeout: 180_000 }, () => {
     const progress = await get(location);
     expect(progress).toMatch(/Campaign \d+ \(CSAT\): done/);
     expect(eligibleIn(progress)).toEqual({ kind: 'csat', count: csatCount - 2 });
+  });
+
+  it('shows CSAT and CES next to NPS on the dashboard, narrowed by its date range', async () => {
+    const [contact] = await query('select id from contacts order by id limit 1');
+    const rate = async (kind: 'csat' | 'ces', score: number, at: string) => {
+      const inserted = await query(
+        "insert into surveys (contact_id, kind, trigger, origin, round, locale, expires_at, created_at) values (?, ?, 'manual', ?, 1, 'en', ?, ?) returning id",
+        [Number(contact!.id), kind, `dashboard-${kind}-${score}-${at}`, Date.parse(at) + 1000, Date.parse(at) - 1000],
+      );
+      await query('insert into survey_ratings (survey_id, contact_id, kind, score, responded_at) values (?, ?, ?, ?, ?)', [Number(inserted[0]!.id), Number(contact!.id), kind, score, Date.parse(at)]);
+    };
+    // February: CSAT 5, 3 (1 of 2 satisfied = 50 %), CES 6. April: CSAT 4 (100 %), CES 3, 1 (2).
+    // All: CSAT 2 of 3 = 66.7 %; CES (6 + 3 + 1) / 3 = 3.33.
+    await rate('csat', 5, '2025-02-10T10:00:00Z');
+    await rate('csat', 3, '2025-02-11T10:00:00Z');
+    await rate('ces', 6, '2025-02-12T10:00:00Z');
+    await rate('csat', 4, '2025-04-01T10:00:00Z');
+    await rate('ces', 3, '2025-04-02T10:00:00Z');
+    await rate('ces', 1, '2025-04-03T10:00:00Z');
+    const text = (html: string, testId: string) => new RegExp(`data-testid="${testId}"[^>]*>([^<]*)<`).exec(html)?.[1];
+
+    const all = await get('/admin/dashboard/');
+    expect(text(all, 'csat-overall')).toBe('66.7 %');
+    expect(text(all, 'csat-counts')).toBe('satisfied (4–5 of 5) 2 of 3 answers, over every answer.');
+    expect(text(all, 'ces-overall')).toBe('3.33');
+    expect(all).toContain('id="csat-monthly-chart"');
+    expect(all).toContain('id="ces-monthly-chart"');
+    expect(all).toMatch(/data-month="2025-02"[^>]*><th[^>]*>2025-02<\/th><td[^>]*>2<\/td><td[^>]*>1<\/td><td[^>]*>50.0 %<\/td>/);
+    // The NPS headline is still there, beside them.
+    expect(all).toContain('data-testid="nps-overall"');
+
+    const february = await get('/admin/dashboard/?from=2025-02-01&to=2025-02-28');
+    expect(text(february, 'csat-overall')).toBe('50.0 %');
+    expect(text(february, 'csat-counts')).toBe('satisfied (4–5 of 5) 1 of 2 answers, from 2025-02-01 to 2025-02-28 (UTC).');
+    expect(text(february, 'ces-overall')).toBe('6.00');
+    expect(text(february, 'ces-counts')).toContain('1 answer, from 2025-02-01');
   });
 });

@@ -194,11 +194,11 @@ export interface RoundNps extends NpsSummary {
   responseRate: number | null;
 }
 
-/** NPS per survey round, oldest first (the last one is the current round). */
+/** NPS per survey round, oldest first (the last one is the current round); CSAT and CES surveys count their own rounds. */
 export async function loadSurveyRounds(db: Database): Promise<RoundNps[]> {
   const [surveyRows, answerRows] = await db.$client.batch(
     [
-      'select round, min(created_at) as started_at, count(*) as surveys, count(sent_at) as sent from surveys group by round order by round',
+      "select round, min(created_at) as started_at, count(*) as surveys, count(sent_at) as sent from surveys where kind = 'nps' group by round order by round",
       'select s.round, r.score, count(*) as answers from surveys s join nps_responses r on r.survey_id = s.id group by s.round, r.score',
     ],
     'read',
