@@ -90,6 +90,17 @@ describe('the CSAT and CES survey emails', () => {
     ]);
   });
 
+  it('keeps its built-in texts when the NPS email has the business\'s own wording (emails.survey)', async () => {
+    const config = configWith({ emails: { survey: { en: { subject: 'Two minutes for {business}?', body: '{greeting}\n\nWould you recommend us?' } } } });
+    const [nps, csat] = await addContacts(temporary.db, 2);
+    await createSurveys(temporary.db, config, { contactIds: [nps!.id], trigger: 'manual', origin: 'nps', now: start });
+    await createSurveys(temporary.db, config, { contactIds: [csat!.id], trigger: 'manual', origin: 'csat', now: start, kind: 'csat' });
+    await runTick(outboxJobContext(temporary.db, config, outbox), { now: () => start });
+    const subjectTo = (email: string) => outboxMessages(outbox).find((message) => message.headers.get('to') === email)?.subject;
+    expect(subjectTo(nps!.email)).toBe('Two minutes for Acme Support Desk?');
+    expect(subjectTo(csat!.email)).toBe('Acme Support Desk: how satisfied were you with our support?');
+  });
+
   it('sends the reminder of an unanswered CSAT survey with the CSAT question', async () => {
     const config = configWith();
     const [contact] = await addContacts(temporary.db, 1);
