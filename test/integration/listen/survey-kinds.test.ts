@@ -175,6 +175,8 @@ describe('CSAT and CES answers', () => {
     for (const score of [0, 6, 9, 10]) expect(await answer(csat.token, score)).toEqual({ kind: 'out-of-range', surveyKind: 'csat', min: 1, max: 5 });
     for (const score of [0, 8, 10]) expect(await answer(ces.token, score)).toEqual({ kind: 'out-of-range', surveyKind: 'ces', min: 1, max: 7 });
     expect(await rows('select count(*) as n from survey_ratings')).toEqual([{ n: 0 }]);
+    // Each still counts against the sender's address, like any post.
+    expect(await rows("select count from rate_limits where key like 'survey-answer:ip:%'")).toEqual([{ count: 7 }]);
 
     expect(await answer(csat.token, 5)).toMatchObject({ kind: 'recorded', score: 5 });
     expect(await answer(ces.token, 7)).toMatchObject({ kind: 'recorded', score: 7 });

@@ -101,7 +101,10 @@ export async function recordSurveyAnswer(
 
   const surveyId = Number(found.id);
   const surveyKind: SurveyKind = isSurveyKind(found.kind) ? found.kind : 'nps';
-  if (!isScoreOnScale(surveyKind, input.score)) return { kind: 'out-of-range', surveyKind, ...surveyScales[surveyKind] };
+  if (!isScoreOnScale(surveyKind, input.score)) {
+    // Stores nothing, but counts like any post, so guessing scores costs the same.
+    return decide((await runner.execute(addressCounter)).rows, limits.perAddress, now) ?? { kind: 'out-of-range', surveyKind, ...surveyScales[surveyKind] };
+  }
   const previous = found.score === null || found.score === undefined ? null : Number(found.score);
   const guards = [surveyId, now, addressKey(input.clientAddress), limits.perAddress.limit, surveyKey(surveyId), limits.perSurvey.limit];
   const counters = [addressCounter, rateLimitStatement(surveyKey(surveyId), limits.perSurvey, now)];
