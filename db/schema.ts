@@ -320,8 +320,9 @@ export const publishRuns = sqliteTable('publish_runs', {
 // (delayed surveys, reminders, autopilot rounds, delayed review invitations) as due rows.
 
 /**
- * One survey email to one contact. The answer is an `nps_responses` row pointing back here
- * (`survey_id`), so every NPS figure counts it like any other answer.
+ * One survey email to one contact. The answer to an NPS survey is an `nps_responses` row pointing
+ * back here (`survey_id`), so every NPS figure counts it like any other answer; the answer to a
+ * CSAT or CES survey is a `survey_ratings` row.
  */
 export const surveys = sqliteTable(
   'surveys',
@@ -330,7 +331,7 @@ export const surveys = sqliteTable(
     contactId: integer('contact_id')
       .notNull()
       .references(() => contacts.id, { onDelete: 'cascade' }),
-    /** The question asked: nps (CSAT and CES may follow). */
+    /** The question asked: nps (0–10), csat (1–5) or ces (1–7); see lib/listen/survey-kinds.ts. */
     kind: text('kind').notNull().default('nps'),
     /** Why it was sent: manual (npm run survey, the admin), ticket (a resolved ticket) or autopilot. */
     trigger: text('trigger').notNull(),
@@ -356,6 +357,37 @@ export const surveys = sqliteTable(
     // The quiet period and autopilot look up each contact's latest survey.
     index('surveys_contact_created_idx').on(table.contactId, table.createdAt),
     index('surveys_round_idx').on(table.round),
+    // The quiet period is per kind: a contact's latest survey of one kind.
+    index('surveys_contact_kind_created_idx').on(table.contactId, table.kind, table.createdAt),
+  ],
+);
+
+/**
+ * The answer to a CSAT (1–5) or CES (1–7) survey. Kept apart from `nps_responses` so no NPS
+ * figure, review invitation or NPS export ever counts it.
+ */
+export const surveyRatings = sqliteTable(
+  'survey_ratings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    /** csat or ces, as the survey's kind. */
+    kind: text('kind').notNull(),
+    score: integer('score').notNull(),
+    /** The optional reason for the score. */
+    comment: text('comment'),
+    respondedAt: integer('responded_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('survey_ratings_survey_unique').on(table.surveyId),
+    index('survey_ratings_kind_responded_idx').on(table.kind, table.respondedAt),
+    check('survey_ratings_score_range', sql`(${table.kind} = 'csat' and ${table.score} between 1 and 5) or (${table.kind} = 'ces' and ${table.score} between 1 and 7)`),
   ],
 );
 

@@ -140,8 +140,17 @@ export const reviewWallConfigSchema = z.strictObject({
     .prefault({}),
   surveys: z
     .strictObject({
-      /** Nobody is surveyed again within this many days of their last survey, whatever triggers it. */
+      /**
+       * Nobody is surveyed again with the same question (NPS, CSAT or CES) within this many days of
+       * their last survey of that kind, whatever triggers it.
+       */
       quietPeriodDays: z.number().int().min(0).max(3650, 'expected at most 3650 days').default(90),
+      /** The question a resolved helpdesk ticket asks, unless the event names its own `kind`. */
+      afterTicketKind: z.enum(['nps', 'csat', 'ces'], { message: 'expected nps, csat or ces' }).default('nps'),
+      /** CSAT: "How satisfied were you with {subject}?"; the subject with optional translations (default "our support"). */
+      csat: z.strictObject({ subject: translatedText('what CSAT asks about, e.g. "our support"', 200).optional() }).prefault({}),
+      /** CES: "How easy was it to {task}?"; the task with optional translations (default "get your issue solved"). */
+      ces: z.strictObject({ task: translatedText('what CES asks about, e.g. "get your issue solved"', 200).optional() }).prefault({}),
       /** Hours after a helpdesk ticket is resolved before its survey goes out. */
       afterTicketResolvedHours: z.number().min(0).max(24 * 90, 'expected at most 2160 hours (90 days)').default(24),
       /** Days after the survey before one reminder if it is unanswered; false for none. */

@@ -87,6 +87,16 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await expectNoViolations(page, 'expired survey link');
         await page.goto(`${app.url}/s/${'a'.repeat(32)}/5`);
         await expectNoViolations(page, 'unknown survey link');
+        // A CSAT link: a score off its scale, then its five-point confirm and thank-you pages.
+        const csat = await createSurveyLink(db, { kind: 'csat', locale: 'pl' });
+        await page.goto(`${app.url}/s/${csat.token}/9`);
+        await expect(page.getByTestId('out-of-range')).toBeVisible();
+        await expectNoViolations(page, 'CSAT score off the scale');
+        await page.goto(`${app.url}/s/${csat.token}/4`);
+        await expectNoViolations(page, 'CSAT confirm page');
+        await page.locator('form button[type="submit"]').click();
+        await expect(page.locator('#reason')).toBeVisible();
+        await expectNoViolations(page, 'CSAT thank-you page');
       } finally {
         db.$client.close();
       }
@@ -105,7 +115,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByLabel('Password').fill(app.adminPassword!);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await expect(page).toHaveURL(/\/admin\/$/);
-      for (const path of ['/admin/', '/admin/?status=approved', '/admin/dashboard/', '/admin/dashboard/?from=2026-01-01&to=2026-12-31&email=nobody@example.com', '/admin/publish/', '/admin/incentives/', '/admin/erase/', '/admin/surveys/', '/admin/scheduled/', '/admin/campaign/', '/admin/campaign/?audience=all', '/admin/emails/', '/admin/emails/?email=survey&locale=uk']) {
+      for (const path of ['/admin/', '/admin/?status=approved', '/admin/dashboard/', '/admin/dashboard/?from=2026-01-01&to=2026-12-31&email=nobody@example.com', '/admin/publish/', '/admin/incentives/', '/admin/erase/', '/admin/surveys/', '/admin/surveys/?kind=ces', '/admin/scheduled/', '/admin/campaign/', '/admin/campaign/?audience=all', '/admin/emails/', '/admin/emails/?email=survey&locale=uk']) {
         await page.goto(`${app.url}${path}`);
         await expectNoViolations(page, path);
         if (path.startsWith('/admin/emails/')) {

@@ -57,12 +57,12 @@ export function surveyLinksIn(text: string): { token: string; score: number; url
 /** A contact with a survey and one of its links, as the survey email would carry it. Returns the token. */
 export async function createSurveyLink(
   db: Database,
-  options: { locale?: string; name?: string | null; expired?: boolean; config?: ReviewWallConfig; now?: Date } = {},
+  options: { locale?: string; name?: string | null; expired?: boolean; config?: ReviewWallConfig; now?: Date; kind?: 'nps' | 'csat' | 'ces' } = {},
 ): Promise<{ token: string; surveyId: number; contactId: number; email: string }> {
   const { createSurveys } = await import('../../src/lib/server/listen/surveys.ts');
   const { generateToken, hashToken } = await import('../../src/lib/tokens.ts');
   const [contact] = await addContacts(db, 1, { locale: options.locale ?? 'en', name: options.name });
-  const [surveyId] = await createSurveys(db, options.config ?? configWith(), { contactIds: [contact!.id], trigger: 'manual', origin: 'test-link', now: options.now });
+  const [surveyId] = await createSurveys(db, options.config ?? configWith(), { contactIds: [contact!.id], trigger: 'manual', origin: 'test-link', now: options.now, kind: options.kind });
   if (surveyId === undefined) throw new Error('survey not created');
   const token = generateToken();
   await db.$client.batch(

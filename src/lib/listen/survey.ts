@@ -67,6 +67,11 @@ export const ticketResolvedSchema = z.object({
       .trim()
       .max(200, 'ticket_id is longer than 200 characters'),
   ),
+  /** The question to ask (nps, csat or ces); surveys.afterTicketKind in the config when left out. */
+  kind: z.preprocess(
+    (value) => (typeof value === 'string' ? blankToUndefined(value.trim().toLowerCase()) : value),
+    z.enum(['nps', 'csat', 'ces'], { message: 'kind must be nps, csat or ces' }).optional(),
+  ),
   resolved_at: z.preprocess(
     blankToUndefined,
     z.iso

@@ -105,6 +105,57 @@ describe('the survey answer pages at /s/TOKEN/SCORE', () => {
     for (const score of ['11', '-1', '09', 'nine']) expect((await fetch(`${app.url}/s/${valid.token}/${score}`)).status, score).toBe(404);
   });
 
+  it('shows a score off a CSAT or CES scale as a clear error page, on GET and POST, and stores nothing', async () => {
+    const csat = await createSurveyLink(db, { kind: 'csat', locale: 'pl' });
+    for (const score of [0, 6, 9, 10]) {
+      const page = await fetch(`${app.url}/s/${csat.token}/${score}`);
+      expect(page.status, `GET ${score}`).toBe(400);
+      const html = await page.text();
+      expect(html).toContain('Tej odpowiedzi nie ma na skali');
+      expect(html).toContain('To pytanie przyjmuje liczbę od 1 do 5.');
+      expect(html).not.toContain('Wyślij odpowiedź');
+      expect((await post(`/s/${csat.token}/${score}`)).status, `POST ${score}`).toBe(400);
+    }
+    const ces = await createSurveyLink(db, { kind: 'ces' });
+    const offScale = await post(`/s/${ces.token}/8`);
+    expect(offScale.status).toBe(400);
+    expect(await offScale.text()).toContain('This question takes a number from 1 to 7.');
+    expect(await query('select count(*) as n from survey_ratings where survey_id in (?, ?)', [csat.surveyId, ces.surveyId])).toEqual([{ n: 0 }]);
+    expect(await query('select answered_at from surveys where id in (?, ?)', [csat.surveyId, ces.surveyId])).toEqual([{ answered_at: null }, { answered_at: null }]);
+    // On the scale, the confirm page asks that kind's question.
+    const confirm = await (await fetch(`${app.url}/s/${ces.token}/6`)).text();
+    expect(confirm).toContain('How easy was it to get your issue solved?');
+    expect(confirm).toContain('You chose 6 out of 7.');
+  });
+
+  it.each([
+    ['csat', 5, 'We recorded your answer: 5 out of 5.', 'How satisfied were you with our support?'],
+    ['ces', 7, 'We recorded your answer: 7 out of 7.', 'How easy was it to get your issue solved?'],
+  ] as const)('records a %s answer of %i on Send, never as NPS, and offers no review', async (kind, score, recorded, question) => {
+    const link = await createSurveyLink(db, { kind });
+    expect(await (await fetch(`${app.url}/s/${link.token}/${score}`)).text()).toContain(question);
+    const sent = await post(`/s/${link.token}/${score}`);
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe(`/s/${link.token}`);
+    expect(await query('select kind, score from survey_ratings where survey_id = ?', [link.surveyId])).toEqual([{ kind, score }]);
+    expect(await query('select count(*) as n from nps_responses where survey_id = ?', [link.surveyId])).toEqual([{ n: 0 }]);
+    expect(await query('select review_audience from surveys where id = ?', [link.surveyId])).toEqual([{ review_audience: null }]);
+    expect(await query('select count(*) as n from scheduled_jobs where key = ?', [`review-invitation:${link.surveyId}`])).toEqual([{ n: 0 }]);
+    const thanks = await (await fetch(`${app.url}/s/${link.token}`)).text();
+    expect(thanks).toContain(recorded);
+    expect(thanks).toContain('What is the main reason for your score?');
+    expect(thanks).not.toContain('Would you share your experience');
+    expect(thanks).not.toContain(`/s/${link.token}/review`);
+    // Posting "Write your review" anyway leads back to the survey page, and creates no review request.
+    const review = await post(`/s/${link.token}/review`);
+    expect(review.status).toBe(303);
+    expect(review.headers.get('location')).toBe(`/s/${link.token}`);
+    expect(await query('select count(*) as n from review_requests where contact_id = ?', [link.contactId])).toEqual([{ n: 0 }]);
+    // The reason is kept with the rating.
+    expect((await post(`/s/${link.token}`, new URLSearchParams({ reason: 'Fast.' }).toString())).status).toBe(303);
+    expect(await query('select comment from survey_ratings where survey_id = ?', [link.surveyId])).toEqual([{ comment: 'Fast.' }]);
+  });
+
   it('refuses a cross-site post and, past the limit, more posts for the same survey', async () => {
     const link = await createSurveyLink(db);
     expect((await post(`/s/${link.token}/0`, '', { Origin: 'https://evil.example' })).status).toBe(403);

@@ -41,7 +41,21 @@ describe('npm run survey', { timeout: 180_000 }, () => {
     expect(recipients.sort()).toEqual(contacts.slice(0, 4).map((contact) => contact.email).sort());
   });
 
-  it.each([[['--limit', '2.5']], [['--rate', 'fast']], [['extra']]])('exits 2 with one line on bad usage: %j', async (args) => {
+  it('--kind csat sends the CSAT question to those just surveyed with NPS (the quiet period is per kind), once', async () => {
+    const dry = await runScript('survey', ['--kind', 'csat', '--dry-run'], env);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('would survey 4 contacts with the CSAT question');
+    const sent = await runScript('survey', ['--kind', 'csat'], env);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain('Surveyed 4 of 4 contacts via the outbox');
+    const csat = outboxMessages(join(database.directory, 'outbox')).filter((message) => message.subject.includes('how satisfied were you with'));
+    expect(csat.map((message) => message.headers.get('to')).sort()).toEqual(contacts.slice(0, 4).map((contact) => contact.email).sort());
+    expect(await query("select count(*) as n from surveys where kind = 'csat'")).toEqual([{ n: 4 }]);
+    const again = await runScript('survey', ['--kind', 'csat'], env);
+    expect(again.stdout).toContain('Nobody to survey: every contact is unsubscribed or had a CSAT survey');
+  });
+
+  it.each([[['--limit', '2.5']], [['--rate', 'fast']], [['extra']], [['--kind', 'stars']]])('exits 2 with one line on bad usage: %j', async (args) => {
     const result = await runScript('survey', args, env);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

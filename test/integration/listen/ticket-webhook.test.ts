@@ -46,7 +46,7 @@ describe('POST /api/events/ticket-resolved', () => {
     const timestamp = Math.floor(Date.now() / 1000);
     const first = await send(event, { timestamp });
     expect(first.status).toBe(202);
-    expect(await first.json()).toEqual({ status: 'scheduled', due_at: new Date(resolvedAt + 24 * hour).toISOString() });
+    expect(await first.json()).toEqual({ status: 'scheduled', kind: 'nps', due_at: new Date(resolvedAt + 24 * hour).toISOString() });
     expect(await query('select name, locale from contacts where email = ?', ['marta@example.com'])).toEqual([{ name: 'Marta Nowak', locale: 'pl' }]);
     expect(await jobsFor('marta@example.com')).toEqual([{ key: 'survey-after-ticket:4711', due_at: resolvedAt + 24 * hour }]);
 
@@ -100,6 +100,23 @@ describe('POST /api/events/ticket-resolved', () => {
     expect(outcomes.map((row) => row.outcome)).toEqual([expect.stringMatching(/^survey \d+ created$/), 'skipped: surveyed within the quiet period']);
   });
 
+  it('takes the survey kind from the payload: a CSAT after a ticket goes out although an NPS survey went out this week', async () => {
+    await query("insert into contacts (email, locale) values ('csat-after-nps@example.com', 'en')");
+    await query("insert into surveys (contact_id, trigger, origin, round, locale, expires_at, created_at) select id, 'manual', 'earlier-nps', 1, 'en', ?, ? from contacts where email = 'csat-after-nps@example.com'", [Date.now() + 30 * 24 * hour, Date.now() - 3 * 24 * hour]);
+    const resolved = new Date(Date.now() - 25 * hour).toISOString();
+    const nps = await send({ email: 'csat-after-nps@example.com', ticket_id: 'K-0', resolved_at: resolved });
+    expect(await nps.json()).toEqual({ status: 'not scheduled: surveyed within the quiet period' });
+    const csat = await send({ email: 'csat-after-nps@example.com', ticket_id: 'K-1', kind: 'csat', resolved_at: resolved });
+    expect(csat.status).toBe(202);
+    expect(await csat.json()).toMatchObject({ status: 'scheduled', kind: 'csat' });
+    const outbox = join(app.directory, 'kind-outbox');
+    await runTick(outboxJobContext(db, configWith(), outbox));
+    const [message, ...others] = outboxMessages(outbox).filter((email) => email.headers.get('to') === 'csat-after-nps@example.com');
+    expect(others).toEqual([]);
+    expect(message!.subject).toBe('Acme Support Desk: how satisfied were you with our support?');
+    expect(await query("select kind, trigger, ticket_id from surveys where origin = 'ticket:K-1'")).toEqual([{ kind: 'csat', trigger: 'ticket', ticket_id: 'K-1' }]);
+  });
+
   it('takes a request signed the way Zendesk signs its webhooks, and refuses a forged one', async () => {
     const body = JSON.stringify({ email: 'zendesk.requester@example.com', name: 'Ana', ticket_id: 'ZD-77' });
     const zendesk = (timestamp: string, key = secret) =>
@@ -125,6 +142,7 @@ describe('POST /api/events/ticket-resolved', () => {
     [{ ticket_id: 'X' }, 'email is required', 'email'],
     [{ email: 'a@example.com' }, 'ticket_id is required', 'ticket_id'],
     [{ email: 'a@example.com', ticket_id: 'X', resolved_at: 'yesterday' }, 'resolved_at must be an ISO 8601 date-time', 'resolved_at'],
+    [{ email: 'a@example.com', ticket_id: 'X', kind: 'stars' }, 'kind must be nps, csat or ces', 'kind'],
   ])('answers 400 with a clear message for %j', async (payload, message, field) => {
     const response = await send(payload);
     expect(response.status).toBe(400);

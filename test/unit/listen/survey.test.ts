@@ -59,6 +59,11 @@ describe('survey rules', () => {
     expect(deriveToken(survey, 'something-else')).not.toBe(derived);
   });
 
+  it('accepts a ticket event\'s survey kind in any case, and leaves it out when blank', () => {
+    expect(ticketResolvedSchema.parse({ email: 'a@example.com', ticket_id: '1', kind: ' CSAT ' })).toMatchObject({ kind: 'csat' });
+    expect(ticketResolvedSchema.parse({ email: 'a@example.com', ticket_id: '1', kind: '' }).kind).toBeUndefined();
+  });
+
   it('accepts a ticket event with a numeric ticket id and a lowercased address', () => {
     expect(ticketResolvedSchema.parse({ email: ' Ana@Example.COM ', ticket_id: 123 })).toEqual({ email: 'ana@example.com', ticket_id: '123' });
   });
@@ -69,7 +74,7 @@ describe('survey settings in review-wall.config.ts', () => {
 
   it('has the documented defaults', () => {
     const config = parseReviewWallConfig(withSurveys(undefined));
-    expect(config.surveys).toEqual({ quietPeriodDays: 90, afterTicketResolvedHours: 24, reminderAfterDays: 3 });
+    expect(config.surveys).toEqual({ quietPeriodDays: 90, afterTicketResolvedHours: 24, reminderAfterDays: 3, afterTicketKind: 'nps', csat: {}, ces: {} });
     expect(config.invite).toMatchObject({ afterAnswerDays: 1, reminderAfterDays: 5 });
   });
 
@@ -77,6 +82,8 @@ describe('survey settings in review-wall.config.ts', () => {
     [{ autopilot: { everyDays: 30 } }, 'review-wall.config.ts: surveys.autopilot.everyDays: expected at least surveys.quietPeriodDays: nobody is surveyed again inside the quiet period'],
     [{ reminderAfterDays: 0 }, 'review-wall.config.ts: surveys.reminderAfterDays: expected a number of days above 0, or false'],
     [{ quietPeriodDays: -1 }, 'review-wall.config.ts: surveys.quietPeriodDays:'],
+    [{ afterTicketKind: 'stars' }, 'review-wall.config.ts: surveys.afterTicketKind: expected nps, csat or ces'],
+    [{ csat: { subject: { text: '' } } }, 'review-wall.config.ts: surveys.csat.subject.text: expected what CSAT asks about'],
   ])('refuses %j with one line naming the key', (surveys, message) => {
     expect(() => parseReviewWallConfig(withSurveys(surveys))).toThrow(message);
   });

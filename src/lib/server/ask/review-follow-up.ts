@@ -22,9 +22,12 @@ export function reviewTokenForSurvey(surveyToken: string): string {
   return deriveToken(surveyToken, 'review-after-survey');
 }
 
-/** Whether the survey's answer asks for a review now: answered, in the audience recorded with the answer. */
-export function answerAsksForReview(survey: Pick<SurveyLink, 'score' | 'reviewAudience'>): boolean {
-  return survey.score !== null && survey.reviewAudience !== null && isInInviteAudience(survey.score, survey.reviewAudience);
+/**
+ * Whether the survey's answer asks for a review now: an NPS answer, in the audience recorded with
+ * it. CSAT and CES answers never do (a CSAT 5 is about one ticket, not a recommendation).
+ */
+export function answerAsksForReview(survey: Pick<SurveyLink, 'kind' | 'score' | 'reviewAudience'>): boolean {
+  return survey.kind === 'nps' && survey.score !== null && survey.reviewAudience !== null && isInInviteAudience(survey.score, survey.reviewAudience);
 }
 
 /** What the thank-you page offers: the review form (open or to continue), or nothing. */

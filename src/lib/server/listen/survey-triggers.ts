@@ -4,6 +4,7 @@ import { quietPeriodStart, type TicketResolved } from '../../listen/survey.ts';
 import type { JobResult, TaskJobHandler } from '../schedule/job-runner.ts';
 import { scheduleJob } from '../schedule/scheduler.ts';
 import { storeNpsAnswers } from './nps-import.ts';
+import { isSurveyKind, type SurveyKind } from '../../listen/survey-kinds.ts';
 import { createSurveys } from './surveys.ts';
 
 /** The job that surveys a customer some time after their helpdesk ticket was resolved. */
@@ -14,7 +15,7 @@ export const ticketSurveyJobKey = (ticketId: string) => `survey-after-ticket:${t
 
 /** What a ticket-resolved event led to. */
 export type TicketEventOutcome =
-  | { kind: 'scheduled'; dueAt: Date }
+  | { kind: 'scheduled'; dueAt: Date; surveyKind: SurveyKind }
   | { kind: 'already-scheduled' }
   | { kind: 'quiet-period' }
   | { kind: 'unsubscribed' }
@@ -23,17 +24,19 @@ export type TicketEventOutcome =
 /**
  * Records the customer of a resolved ticket (as the NPS webhook does: an erased address is
  * dropped) and schedules their survey for `surveys.afterTicketResolvedHours` after the ticket was
- * resolved, unless they were surveyed within the quiet period or unsubscribed. The same ticket is
- * scheduled once, however often the event is sent. Sending checks everything again.
+ * resolved, unless they were surveyed with the same kind within the quiet period or unsubscribed.
+ * The kind is the event's own, else `surveys.afterTicketKind`. The same ticket is scheduled once,
+ * however often the event is sent. Sending checks everything again.
  */
 export async function scheduleSurveyAfterTicket(db: Database, config: ReviewWallConfig, event: TicketResolved, now = new Date()): Promise<TicketEventOutcome> {
   const stored = await storeNpsAnswers(db, [{ email: event.email, name: event.name, locale: event.locale, segment: event.segment }], { source: 'webhook', defaultLocale: config.locales.default });
   if (stored.erased > 0) return { kind: 'erased' };
+  const surveyKind = event.kind ?? config.surveys.afterTicketKind;
   const { rows } = await db.$client.execute({
-    sql: `select c.id, c.unsubscribed_at, exists (select 1 from surveys s where s.contact_id = c.id and s.created_at > ?) as surveyed_recently,
+    sql: `select c.id, c.unsubscribed_at, exists (select 1 from surveys s where s.contact_id = c.id and s.kind = ? and s.created_at > ?) as surveyed_recently,
             exists (select 1 from scheduled_jobs where key = ?) as scheduled
           from contacts c where c.email = ?`,
-    args: [quietPeriodStart(config, now).getTime(), ticketSurveyJobKey(event.ticket_id), event.email],
+    args: [surveyKind, quietPeriodStart(config, now).getTime(), ticketSurveyJobKey(event.ticket_id), event.email],
   });
   const contact = rows[0];
   if (!contact) return { kind: 'erased' };
@@ -46,14 +49,14 @@ export async function scheduleSurveyAfterTicket(db: Database, config: ReviewWall
     kind: ticketSurveyJobKind,
     key: ticketSurveyJobKey(event.ticket_id),
     // The segment (a region, plan or team, no personal data) goes onto the survey and its answer.
-    payload: event.segment ? { ticketId: event.ticket_id, segment: event.segment } : { ticketId: event.ticket_id },
+    payload: event.segment ? { ticketId: event.ticket_id, kind: surveyKind, segment: event.segment } : { ticketId: event.ticket_id, kind: surveyKind },
     contactId: Number(contact.id),
     dueAt,
   });
-  return scheduled ? { kind: 'scheduled', dueAt } : { kind: 'already-scheduled' };
+  return scheduled ? { kind: 'scheduled', dueAt, surveyKind } : { kind: 'already-scheduled' };
 }
 
-/** Why a contact got no survey now: gone, unsubscribed, or surveyed within the quiet period. */
+/** Why a contact got no survey now: gone, unsubscribed, or surveyed (with that kind) within the quiet period. */
 export async function whyNotSurveyed(db: Database, contactId: number | null): Promise<string> {
   if (contactId === null) return 'skipped: the contact is gone (erased)';
   const { rows } = await db.$client.execute({ sql: 'select unsubscribed_at from contacts where id = ?', args: [contactId] });
@@ -68,9 +71,11 @@ export const ticketSurveyHandler: TaskJobHandler = {
   kind: ticketSurveyJobKind,
   async run(context, job, now): Promise<JobResult> {
     const ticketId = String(job.payload.ticketId ?? '');
+    // Jobs scheduled before CSAT and CES existed carry no kind: they were NPS.
+    const kind = isSurveyKind(job.payload.kind) ? job.payload.kind : 'nps';
     const origin = `ticket:${ticketId}`;
     if (job.contactId !== null) {
-      const created = await createSurveys(context.db, context.config, { contactIds: [job.contactId], trigger: 'ticket', origin, ticketId, now });
+      const created = await createSurveys(context.db, context.config, { contactIds: [job.contactId], trigger: 'ticket', origin, ticketId, now, kind });
       if (typeof job.payload.segment === 'string') {
         await context.db.$client.execute({ sql: 'update surveys set segment = ? where origin = ? and contact_id = ?', args: [job.payload.segment, origin, job.contactId] });
       }

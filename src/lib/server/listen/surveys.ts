@@ -7,7 +7,9 @@ import { bodyParagraphs, wordingFor } from '../../email-wording.ts';
 import { formatDateInSentence } from '../../i18n/dates.ts';
 import { fill } from '../../i18n/index.ts';
 import { surveyStrings } from '../../i18n/survey.ts';
+import { surveyQuestionStrings, surveyQuestionValues } from '../../i18n/survey-kinds.ts';
 import { quietPeriodStart, roundLengthDays, surveyRoundAt, type SurveyTrigger } from '../../listen/survey.ts';
+import { isSurveyKind, scaleScores, type SurveyKind } from '../../listen/survey-kinds.ts';
 import type { Locale } from '../../locales.ts';
 import { generateToken, hashToken, isWellFormedToken } from '../../tokens.ts';
 import type { JobMail, JobResult, MailJobHandler } from '../schedule/job-runner.ts';
@@ -29,17 +31,21 @@ export interface SurveyRecipient {
   locale: Locale;
 }
 
-/** The condition (on contacts `c`) for being surveyed: not unsubscribed, and not surveyed within the quiet period (its start is the one argument). */
-const eligibleSql = `c.unsubscribed_at is null and not exists (select 1 from surveys s where s.contact_id = c.id and s.created_at > ?)`;
+/**
+ * The condition (on contacts `c`) for being surveyed with one kind: not unsubscribed, and not
+ * surveyed with that kind within the quiet period (the arguments: the kind, the period's start).
+ * The quiet period is per kind, so a CSAT after a ticket is not held back by last month's NPS.
+ */
+const eligibleSql = `c.unsubscribed_at is null and not exists (select 1 from surveys s where s.contact_id = c.id and s.kind = ? and s.created_at > ?)`;
 
 /**
- * Who a survey would go to now: contacts not unsubscribed, not erased, and not surveyed within
- * the quiet period (whatever sent that survey), oldest contacts first.
+ * Who a survey of `kind` (default NPS) would go to now: contacts not unsubscribed, not erased, and
+ * not surveyed with that kind within the quiet period (whatever sent that survey), oldest first.
  */
 export async function selectSurveyRecipients(
   db: Database,
   config: ReviewWallConfig,
-  options: { now?: Date; limit?: number | undefined; notSurveyedSince?: Date } = {},
+  options: { now?: Date; limit?: number | undefined; notSurveyedSince?: Date; kind?: SurveyKind } = {},
 ): Promise<SurveyRecipient[]> {
   const now = options.now ?? new Date();
   const limit = options.limit ?? -1;
@@ -47,7 +53,7 @@ export async function selectSurveyRecipients(
   const since = Math.min(options.notSurveyedSince?.getTime() ?? Infinity, quietPeriodStart(config, now).getTime());
   const { rows } = await db.$client.execute({
     sql: `select c.id, c.email, c.name, c.locale from contacts c where ${eligibleSql} order by c.id limit ?`,
-    args: [since, limit],
+    args: [options.kind ?? 'nps', since, limit],
   });
   const recipients = rows.map((row) => ({
     contactId: Number(row.id),
@@ -64,17 +70,18 @@ export async function selectSurveyRecipients(
   return erased.size ? recipients.filter((recipient) => !erased.has(recipient.email)) : recipients;
 }
 
-/** The number of contacts a survey would go to now (the admin's preview). */
-export async function countSurveyRecipients(db: Database, config: ReviewWallConfig, now = new Date()): Promise<number> {
-  const { rows } = await db.$client.execute({ sql: `select count(*) as value from contacts c where ${eligibleSql}`, args: [quietPeriodStart(config, now).getTime()] });
+/** The number of contacts a survey of `kind` would go to now (the admin's preview). */
+export async function countSurveyRecipients(db: Database, config: ReviewWallConfig, now = new Date(), kind: SurveyKind = 'nps'): Promise<number> {
+  const { rows } = await db.$client.execute({ sql: `select count(*) as value from contacts c where ${eligibleSql}`, args: [kind, quietPeriodStart(config, now).getTime()] });
   return Number(rows[0]?.value ?? 0);
 }
 
-/** The round a survey created now belongs to (see surveyRoundAt). */
-export async function currentSurveyRound(db: Database, config: ReviewWallConfig, now = new Date()): Promise<number> {
-  const { rows } = await db.$client.execute(
-    'select round, (select min(created_at) from surveys where round = latest.round) as started_at from (select max(round) as round from surveys) latest where latest.round is not null',
-  );
+/** The round a survey of `kind` created now belongs to (see surveyRoundAt); each kind counts its own rounds. */
+export async function currentSurveyRound(db: Database, config: ReviewWallConfig, now = new Date(), kind: SurveyKind = 'nps'): Promise<number> {
+  const { rows } = await db.$client.execute({
+    sql: 'select round, (select min(created_at) from surveys where kind = ? and round = latest.round) as started_at from (select max(round) as round from surveys where kind = ?) latest where latest.round is not null',
+    args: [kind, kind],
+  });
   const row = rows[0];
   const latest = row ? { round: Number(row.round), startedAt: new Date(Number(row.started_at)) } : null;
   return surveyRoundAt(latest, now, roundLengthDays(config));
@@ -92,10 +99,11 @@ export const surveySendJobKey = (surveyId: number | string) => `send-survey:${su
 export async function createSurveys(
   db: Database,
   config: ReviewWallConfig,
-  input: { contactIds: number[]; trigger: SurveyTrigger; origin: string; ticketId?: string | null; now?: Date },
+  input: { contactIds: number[]; trigger: SurveyTrigger; origin: string; ticketId?: string | null; now?: Date; kind?: SurveyKind },
 ): Promise<number[]> {
   const now = input.now ?? new Date();
-  const round = await currentSurveyRound(db, config, now);
+  const kind = input.kind ?? 'nps';
+  const round = await currentSurveyRound(db, config, now, kind);
   const expiresAt = now.getTime() + config.tokens.lifetimeDays * dayMs;
   const enabled = config.locales.enabled;
   const created: number[] = [];
@@ -106,11 +114,11 @@ export async function createSurveys(
       [
         {
           sql: `insert into surveys (contact_id, kind, trigger, origin, ticket_id, round, locale, expires_at, created_at)
-                select c.id, 'nps', ?, ?, ?, ?, case when c.locale in (${enabled.map(() => '?').join(', ')}) then c.locale else ? end, ?, ?
+                select c.id, ?, ?, ?, ?, ?, case when c.locale in (${enabled.map(() => '?').join(', ')}) then c.locale else ? end, ?, ?
                 from contacts c where c.id in (${marks}) and ${eligibleSql}
                 on conflict (origin, contact_id) do nothing
                 returning id`,
-          args: [input.trigger, input.origin, input.ticketId ?? null, round, ...enabled, config.locales.default, expiresAt, now.getTime(), ...ids, quietPeriodStart(config, now).getTime()],
+          args: [kind, input.trigger, input.origin, input.ticketId ?? null, round, ...enabled, config.locales.default, expiresAt, now.getTime(), ...ids, kind, quietPeriodStart(config, now).getTime()],
         },
         {
           sql: `insert into scheduled_jobs (kind, key, payload, contact_id, due_at)
@@ -146,32 +154,38 @@ export function formatLinkDate(locale: Locale, date: Date): string {
   return formatDateInSentence(locale, date, 'until');
 }
 
-/** The survey email (or its reminder) in the contact's language: the question and eleven one-click links 0–10. */
+/**
+ * The survey email (or its reminder) in the contact's language: the question of its kind and one
+ * one-click link per score (0–10 for NPS, 1–5 for CSAT, 1–7 for CES). The configured wording
+ * (`emails.survey`) is written for the NPS question, so it replaces only the NPS email's texts.
+ */
 export function buildSurveyEmail(
   config: ReviewWallConfig,
-  input: { surveyId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date; reminder?: boolean; logo?: EmailLogo | null },
+  input: { surveyId: number; contactId: number; to: string; name: string | null; locale: Locale; siteUrl: string; token: string; expiresAt: Date; reminder?: boolean; logo?: EmailLogo | null; kind?: SurveyKind },
 ): MailMessage {
+  const kind = input.kind ?? 'nps';
   const t = surveyStrings(input.locale).email;
+  const q = surveyQuestionStrings(input.locale, kind);
   const business = config.business.name;
-  const base = { business, name: input.name?.trim() ?? '', date: formatLinkDate(input.locale, input.expiresAt) };
+  const base = { ...surveyQuestionValues(config, input.locale), name: input.name?.trim() ?? '', date: formatLinkDate(input.locale, input.expiresAt) };
   const values = { ...base, greeting: fill(base.name ? t.greeting : t.greetingWithoutName, base) };
-  const own = wordingFor(config.emails, input.reminder ? 'surveyReminder' : 'survey', input.locale);
+  const own = kind === 'nps' ? wordingFor(config.emails, input.reminder ? 'surveyReminder' : 'survey', input.locale) : {};
   const unsubscribeUrl = surveyUnsubscribeLink(input.siteUrl, input.token);
   const rendered = renderEmail(
     {
       locale: input.locale,
-      subject: fill(own.subject ?? (input.reminder ? t.reminderSubject : t.subject), values),
+      subject: fill(own.subject ?? (input.reminder ? q.reminderSubject : q.subject), values),
       paragraphs: own.body
         ? bodyParagraphs(own.body, values)
-        : [values.greeting, ...(input.reminder ? [t.reminderIntro] : []), fill(t.question, values), t.howTo],
+        : [values.greeting, ...(input.reminder ? [t.reminderIntro] : []), fill(q.question, values), q.howTo],
       choices: {
-        items: Array.from({ length: 11 }, (_, score) => ({
+        items: scaleScores(kind).map((score) => ({
           label: String(score),
           url: surveyAnswerLink(input.siteUrl, input.token, score),
-          description: fill(t.scoreLabel, { score }),
+          description: fill(q.scoreLabel, { score }),
         })),
-        lowLabel: t.lowLabel,
-        highLabel: t.highLabel,
+        lowLabel: q.lowLabel,
+        highLabel: q.highLabel,
       },
       footer: { text: `${fill(t.linkNote, values)} ${fill(t.footer, values)}`, link: { label: t.unsubscribe, url: unsubscribeUrl } },
     },
@@ -190,6 +204,7 @@ export function buildSurveyEmail(
 interface SurveyRow {
   id: number;
   contactId: number;
+  kind: SurveyKind;
   locale: Locale;
   expiresAt: Date;
   sentAt: Date | null;
@@ -204,7 +219,7 @@ async function loadSurveysOfJobs(db: Database, config: ReviewWallConfig, jobs: C
   const ids = jobs.map((job) => Number(job.payload.surveyId)).filter(Number.isSafeInteger);
   if (ids.length === 0) return new Map();
   const { rows } = await db.$client.execute({
-    sql: `select s.id, s.contact_id, s.locale, s.expires_at, s.sent_at, s.answered_at, c.email, c.name, c.unsubscribed_at
+    sql: `select s.id, s.contact_id, s.kind, s.locale, s.expires_at, s.sent_at, s.answered_at, c.email, c.name, c.unsubscribed_at
           from surveys s join contacts c on c.id = s.contact_id where s.id in (${ids.map(() => '?').join(', ')})`,
     args: ids,
   });
@@ -214,6 +229,7 @@ async function loadSurveysOfJobs(db: Database, config: ReviewWallConfig, jobs: C
       {
         id: Number(row.id),
         contactId: Number(row.contact_id),
+        kind: isSurveyKind(row.kind) ? row.kind : 'nps',
         locale: contactLocale(config, String(row.locale)),
         expiresAt: new Date(Number(row.expires_at)),
         sentAt: row.sent_at === null ? null : new Date(Number(row.sent_at)),
@@ -260,6 +276,7 @@ async function prepareSurveyEmails(
       expiresAt: survey.expiresAt,
       reminder,
       logo,
+      kind: survey.kind,
     });
     const afterSent: InStatement[] = [];
     if (!reminder) {
@@ -301,11 +318,14 @@ export const surveyReminderHandler: MailJobHandler = {
 export interface SurveyLink {
   surveyId: number;
   contactId: number;
+  /** The question asked; its answer is an NPS response (nps) or a survey rating (csat, ces). */
+  kind: SurveyKind;
   contactName: string | null;
   locale: string;
   expiresAt: Date;
   answeredAt: Date | null;
   score: number | null;
+  /** The NPS response answering it; null for CSAT and CES, whose answers never ask for a review. */
   responseId: number | null;
   comment: string | null;
   reviewAudience: 'promoters' | 'all' | null;
@@ -315,9 +335,11 @@ export interface SurveyLink {
 export async function findSurveyByToken(db: Database, token: string): Promise<SurveyLink | null> {
   if (!isWellFormedToken(token)) return null;
   const { rows } = await db.$client.execute({
-    sql: `select s.id, s.contact_id, c.name, s.locale, s.expires_at, s.answered_at, s.review_audience, r.id as response_id, r.score, r.comment
+    sql: `select s.id, s.contact_id, s.kind, c.name, s.locale, s.expires_at, s.answered_at, s.review_audience, r.id as response_id,
+            coalesce(r.score, sr.score) as score, coalesce(r.comment, sr.comment) as comment
           from survey_tokens t join surveys s on s.id = t.survey_id join contacts c on c.id = s.contact_id
           left join nps_responses r on r.survey_id = s.id
+          left join survey_ratings sr on sr.survey_id = s.id
           where t.token_hash = ?`,
     args: [hashToken(token)],
   });
@@ -327,6 +349,7 @@ export async function findSurveyByToken(db: Database, token: string): Promise<Su
   return {
     surveyId: Number(row.id),
     contactId: Number(row.contact_id),
+    kind: isSurveyKind(row.kind) ? row.kind : 'nps',
     contactName: row.name === null ? null : String(row.name),
     locale: String(row.locale),
     expiresAt: new Date(Number(row.expires_at)),

@@ -39,3 +39,6 @@ export const surveyFilterSql = (filter: DashboardFilter) =>
     locale: 's.locale',
     segment: 'coalesce(s.segment, (select a.segment from nps_responses a where a.survey_id = s.id), c.segment)',
   });
+
+/** CSAT and CES ratings (`sr`, survey `s`, contact `c`): answered in the range, the survey's language, its segment else the contact's. */
+export const ratingFilterSql = (filter: DashboardFilter) => conditions(filter, { time: 'sr.responded_at', locale: 's.locale', segment: 'coalesce(s.segment, c.segment)' });

@@ -225,14 +225,14 @@ export interface RoundNps extends NpsSummary {
   responseRate: number | null;
 }
 
-/** NPS per survey round, oldest first (the last one is the current round), over the surveys `filter` selects. */
+/** NPS per survey round, oldest first (the last one is the current round), over the NPS surveys `filter` selects (CSAT and CES count their own rounds). */
 export async function loadSurveyRounds(db: Database, filter: DashboardFilter = {}): Promise<RoundNps[]> {
   const { where, args } = surveyFilterSql(filter);
   const [surveyRows, answerRows] = await db.$client.batch(
     [
       {
         sql: `select s.round, min(s.created_at) as started_at, count(*) as surveys, count(s.sent_at) as sent
-              from surveys s join contacts c on c.id = s.contact_id where ${where} group by s.round order by s.round`,
+              from surveys s join contacts c on c.id = s.contact_id where s.kind = 'nps' and ${where} group by s.round order by s.round`,
         args,
       },
       {

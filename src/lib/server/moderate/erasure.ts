@@ -321,6 +321,7 @@ export async function eraseContact(
     { sql: 'delete from review_link_tokens where request_id in (select id from review_requests where contact_id = ?)', args: [contactId] },
     { sql: 'delete from review_requests where contact_id = ?', args: [contactId] },
     { sql: 'delete from nps_responses where contact_id = ?', args: [contactId] },
+    { sql: 'delete from survey_ratings where contact_id = ?', args: [contactId] },
     { sql: 'delete from survey_tokens where survey_id in (select id from surveys where contact_id = ?)', args: [contactId] },
     { sql: 'delete from surveys where contact_id = ?', args: [contactId] },
     { sql: 'delete from scheduled_jobs where contact_id = ?', args: [contactId] },

@@ -87,7 +87,8 @@ export async function claimDueJobs(
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }
 
-function parsePayload(text: string): Record<string, unknown> {
+/** A job payload from its stored JSON ({} when unreadable). */
+export function parsePayload(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
     return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};

@@ -9,7 +9,8 @@ import { getEnvironment } from '../../../lib/server/platform/env.ts';
 export const prerender = false;
 
 /**
- * A helpdesk resolved a ticket: schedule the customer's NPS survey (see survey-triggers.ts). Signed
+ * A helpdesk resolved a ticket: schedule the customer's survey (NPS, CSAT or CES: the payload's
+ * `kind`, else surveys.afterTicketKind; see survey-triggers.ts). Signed
  * with EVENTS_WEBHOOK_SECRET like POST /api/nps, or as Zendesk signs its webhooks; the same ticket
  * is scheduled once.
  */
@@ -32,7 +33,7 @@ export const POST: APIRoute = async ({ request, clientAddress }) => {
   const outcome = await scheduleSurveyAfterTicket(db, getConfig(), payload);
   switch (outcome.kind) {
     case 'scheduled':
-      return json(202, { status: 'scheduled', due_at: outcome.dueAt.toISOString() });
+      return json(202, { status: 'scheduled', kind: outcome.surveyKind, due_at: outcome.dueAt.toISOString() });
     case 'already-scheduled':
       // A retry or a replay of the same ticket: the survey is scheduled once.
       return json(200, { status: 'already scheduled' });
