@@ -251,5 +251,14 @@ describe('CSAT and CES on the dashboard', () => {
     expect(march.ces).toMatchObject({ total: 1, ces: 2 });
     const empty = await loadSatisfactionFigures(temporary.db, { from: new Date('2026-05-01T00:00:00Z'), to: new Date('2026-06-01T00:00:00Z') });
     expect(empty).toEqual({ csat: { total: 0, satisfied: 0, csat: null, monthly: [] }, ces: { total: 0, ces: null, monthly: [] } });
+
+    // Like every dashboard figure, they follow the segment and language filter: the March CSAT surveys were for segment "EU".
+    await rows("update surveys set segment = 'EU' where id in (select survey_id from survey_ratings where kind = 'csat' and responded_at >= ?)", [Date.parse('2026-03-01T00:00:00Z')]);
+    const eu = await loadSatisfactionFigures(temporary.db, { segment: 'EU' });
+    expect(eu.csat).toMatchObject({ total: 3, satisfied: 2, csat: 66.7 });
+    expect(eu.ces.total).toBe(0);
+    const locale = String((await rows('select locale from surveys limit 1'))[0]!.locale);
+    expect((await loadSatisfactionFigures(temporary.db, { locale })).csat.total).toBe(7);
+    expect((await loadSatisfactionFigures(temporary.db, { locale: locale === 'pl' ? 'lv' : 'pl' })).csat.total).toBe(0);
   });
 });
