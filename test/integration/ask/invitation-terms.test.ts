@@ -172,7 +172,14 @@ describe('migration 0005 on requests sent before the audience was recorded', () 
     const db = await openDatabase({ url: `file:${join(directory, 'old.db')}` });
     try {
       await migrateDatabase(db, before);
-      await importNpsCsv(db, Readable.from([Buffer.from(answers)]), { source: 'csv', defaultLocale: 'en' });
+      // The answers as the code of that time stored them (today's import writes columns added later).
+      await db.$client.batch(
+        [
+          "insert into contacts (email, name, locale) values ('pat.promoter@example.com', 'Pat Promoter', 'en'), ('dee.detractor@example.com', 'Dee Detractor', 'en'), ('pam.passive@example.com', 'Pam Passive', 'en')",
+          `insert into nps_responses (contact_id, score, responded_at, source) select id, case email when 'pat.promoter@example.com' then 10 when 'dee.detractor@example.com' then 1 else 7 end, ${Date.parse('2026-03-01T10:00:00Z')}, 'csv' from contacts`,
+        ],
+        'write',
+      );
       // Requests as the old code wrote them: no audience, no incentive; one without a linked answer.
       await db.$client.execute(`insert into review_requests (contact_id, response_id, token_hash, locale, expires_at, sent_at)
         select c.id, case c.email when 'pam.passive@example.com' then null else r.id end, 'hash-' || c.id, 'en', 0, 1
