@@ -26,9 +26,17 @@ const needles = [name, 'Halvorsen', email, company, phone, office, remaining];
 function filesUnder(directory: string): string[] {
   if (!existsSync(directory)) return [];
   const files: string[] = [];
-  for (const entry of readdirSync(directory)) {
+  let entries: string[];
+  try {
+    entries = readdirSync(directory);
+  } catch {
+    return []; // pruned meanwhile
+  }
+  for (const entry of entries) {
     const path = join(directory, entry);
-    const stats = lstatSync(path);
+    // The server prunes old builds in the background: a file gone while we look holds nothing.
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    if (!stats) continue;
     if (stats.isDirectory()) files.push(...filesUnder(path));
     else if (stats.isFile()) files.push(path);
   }
@@ -38,7 +46,12 @@ function filesUnder(directory: string): string[] {
 /** Which needles each file holds in its raw bytes, or decompressed for .gz and .br twins; any case. */
 function traces(files: string[]): string[] {
   return files.flatMap((path) => {
-    const raw = readFileSync(path);
+    let raw: Buffer;
+    try {
+      raw = readFileSync(path);
+    } catch {
+      return []; // pruned between listing and reading: nothing left to hold a word
+    }
     const bytes = path.endsWith('.gz') ? gunzipSync(raw) : path.endsWith('.br') ? brotliDecompressSync(raw) : raw;
     const text = bytes.toString('latin1').toLowerCase();
     return needles.filter((needle) => text.includes(Buffer.from(needle.toLowerCase(), 'utf8').toString('latin1'))).map((needle) => `${needle} in ${path}`);
