@@ -49,7 +49,7 @@ const app = await startApp();
 const scratch = mkdtempSync(join(tmpdir(), 'review-wall-bench-lighthouse-'));
 try {
   const wall = await (await fetch(`${app.url}/`)).text();
-  const testimonial = /<a href="(\/testimonials\/\d+\/)"/.exec(wall)?.[1];
+  const testimonial = /<a href="(\/testimonials\/(?!page\/|lang\/)[\w-]+\/)"/.exec(wall)?.[1];
   if (!testimonial || !app.reviewLink) throw new Error('the demo has no testimonial or review link');
   const pages = { wall: `${app.url}/`, testimonial: `${app.url}${testimonial}`, 'review form': app.reviewLink, 'admin sign-in': `${app.url}/admin/sign-in` };
   const results: Record<string, { scores: Record<Category, number>; runs: Record<Category, number>[]; lostPoints: string[]; benchmarkIndex: number }> = {};

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { languageListingPaths, sitemapXml } from '../lib/publish/sitemap.ts';
-import { listingPagePath, paginateList, testimonialPath } from '../lib/publish/review-presentation.ts';
+import { listingPaths, sitemapXml } from '../lib/publish/sitemap.ts';
+import { testimonialPath } from '../lib/publish/review-presentation.ts';
 import { notPublished, publicPageProps } from '../lib/server/publish/public-pages.ts';
 
 export const prerender = false;
@@ -13,8 +13,8 @@ export const GET: APIRoute = (context) => {
   const paths = [
     '/',
     '/how-we-collect-reviews/',
-    ...paginateList(site.reviews).map((page) => listingPagePath('/testimonials/', page.page)),
-    ...languageListingPaths(site.reviews, site.languages.map((language) => language.locale)),
+    ...listingPaths(site.newest, null),
+    ...site.languages.flatMap(({ locale }) => listingPaths(site.newest.filter((review) => review.locale === locale), locale)),
     ...site.reviews.map((review) => testimonialPath(review.id)),
   ];
   return new Response(sitemapXml(site.siteUrl, paths), { headers: { 'Content-Type': 'application/xml; charset=utf-8' } });

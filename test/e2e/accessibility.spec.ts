@@ -45,7 +45,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.goto(`${app.url}/`);
       await expectNoViolations(page, '/');
       const firstTestimonial = await page.locator('article.review a[href*="/testimonials/"]').first().getAttribute('href');
-      const paths = ['/testimonials/', '/testimonials/lang/pl/', '/how-we-collect-reviews/', firstTestimonial!];
+      const paths = ['/testimonials/', '/testimonials/page/1/', '/testimonials/lang/pl/', '/how-we-collect-reviews/', firstTestimonial!];
       for (const path of paths) {
         await page.goto(new URL(path, app.url).href);
         await expectNoViolations(page, path);

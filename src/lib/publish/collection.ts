@@ -139,3 +139,19 @@ export function incentiveStatement(collection: CollectionDescription): string | 
     .join(', ');
   return `every reviewer was offered the thank-you gift their invitation promised, whatever their rating: ${list}`;
 }
+
+/**
+ * What a listing says about how its reviews were collected, as the words it shows: an archive page
+ * is keyed by these, not by the invitations, so it is published again only when the words change.
+ */
+export interface CollectionWords {
+  /** "Reviews", "Selected testimonials" or "Testimonials" (see reviewsNoun). */
+  noun: string;
+  statement: string;
+  incentive: string | null;
+}
+
+/** The words of `collection` (see CollectionWords). */
+export function collectionWords(collection: CollectionDescription): CollectionWords {
+  return { noun: reviewsNoun(collection), statement: collectionStatement(collection), incentive: incentiveStatement(collection) };
+}

@@ -77,18 +77,19 @@ export function testimonialPageJsonLd(review: PublicReview, config: ReviewWallCo
 }
 
 /**
- * The markup of a listing (the wall, a paged list, a language): the reviews it shows, and, only
- * when every published review came from an invitation of every respondent (`collection`), the
- * reviewed item with its aggregate rating over all of them (`allRatings`).
+ * The markup of a listing (the wall, a listing's first page, an archive page): the reviews it
+ * shows, and, only when every published review came from an invitation of every respondent
+ * (`collection`), the reviewed item with its aggregate rating over all of them. `published` is
+ * null on archive pages, which carry no aggregate: it would change on every approval.
  */
 export function listingJsonLd(
   shown: readonly PublicReview[],
-  published: { ratings: readonly number[]; collection: CollectionDescription },
+  published: { ratings: readonly number[]; collection: CollectionDescription } | null,
   config: ReviewWallConfig,
   siteUrl: string,
 ): Graph {
   const graph: Thing[] = shown.map((review) => reviewJsonLd(review, config, siteUrl));
-  const aggregate = aggregateRatingJsonLd(published.ratings, published.collection);
+  const aggregate = published && aggregateRatingJsonLd(published.ratings, published.collection);
   if (aggregate) graph.push(itemReviewedJsonLd(config, aggregate));
   return { '@context': 'https://schema.org', '@graph': graph };
 }

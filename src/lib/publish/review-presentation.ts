@@ -2,7 +2,7 @@
 // the markup and the visible page can never disagree.
 import { messagesFor } from '../i18n/index.ts';
 import { normalizeLocale } from '../locales.ts';
-import { incentiveName } from './collection.ts';
+import { incentiveName, showsAverageRating, type CollectionDescription } from './collection.ts';
 
 /**
  * The author shown for a reviewer who chose to stay anonymous, in their review's language: the
@@ -69,6 +69,11 @@ export function summarizeRatings(ratings: readonly number[]): { average: number;
   return { average: Math.round((sum / ratings.length) * 10) / 10, count: ratings.length };
 }
 
+/** The average rating a page may show: only over reviews collected from everyone (see showsAverageRating). */
+export function collectionAverage(site: { collection: CollectionDescription; ratings: readonly number[] }): { average: number; count: number } | null {
+  return showsAverageRating(site.collection) ? summarizeRatings(site.ratings) : null;
+}
+
 /** The public path of one testimonial, by its public id (never the row id: see PublicReview.id). */
 export function testimonialPath(publicId: string): string {
   return `/testimonials/${publicId}/`;
@@ -89,25 +94,70 @@ export function photoPath(publicId: string, width: number): string {
   return `/testimonials/photos/${publicId}-${width}.webp`;
 }
 
-/** One page of a list, 1-based; pages past the end are empty. */
+/**
+ * One page of a listing's archive. Pages are numbered from the OLDEST review, so a page holds the
+ * same reviews whatever is approved after it: a new review changes only the newest page (and the
+ * listing's first page), and every older page's file can be reused as it is (issue 15).
+ */
 export interface ListPage<T> {
+  /** Newest first. */
   items: T[];
+  /** 1 holds the oldest reviews. */
   page: number;
-  pageCount: number;
+  /** The page of the reviews just older than these, or null on page 1. */
+  olderPage: number | null;
+  /** Whether newer reviews exist: the newest page links to the listing's first page instead. */
+  newest: boolean;
 }
 
-/** Cuts a list into pages of `size`; an empty list still has one (empty) page. */
-export function paginateList<T>(items: readonly T[], size: number = reviewsPerPage): ListPage<T>[] {
-  const pageCount = Math.max(1, Math.ceil(items.length / size));
+/** The first page of a listing (`/testimonials/`): the newest reviews and where the archive continues. */
+export interface FrontPage<T> {
+  /** Newest first: at least `size` reviews (all when fewer), ending at an archive page's start. */
+  items: T[];
+  /** The archive page with the reviews just older than these, or null when these are all. */
+  olderPage: number | null;
+}
+
+/** How many archive pages a listing of `count` reviews has (none without reviews). */
+function archivePageCount(count: number, size: number): number {
+  return Math.ceil(count / size);
+}
+
+/**
+ * Cuts a list, newest first, into archive pages numbered from its oldest end: page 1 holds the
+ * oldest `size` reviews, page 2 the next, and the newest page what is left (1 to `size`).
+ */
+export function archivePages<T>(newestFirst: readonly T[], size: number = reviewsPerPage): ListPage<T>[] {
+  const count = newestFirst.length;
+  const pageCount = archivePageCount(count, size);
   return Array.from({ length: pageCount }, (_, index) => ({
-    items: items.slice(index * size, (index + 1) * size),
+    items: newestFirst.slice(Math.max(0, count - (index + 1) * size), count - index * size),
     page: index + 1,
-    pageCount,
+    olderPage: index > 0 ? index : null,
+    newest: index + 1 === pageCount,
   }));
 }
 
-/** The path of page N of a listing whose first page is `base` (ending in "/"). */
+/**
+ * The first page of a listing: the newest reviews, whole archive pages of them, at least `size`
+ * (so a newest page holding one review does not make a front page of one). It repeats the newest
+ * one or two archive pages, and links on to the page older than those.
+ */
+export function frontPage<T>(newestFirst: readonly T[], size: number = reviewsPerPage): FrontPage<T> {
+  const count = newestFirst.length;
+  if (count <= size) return { items: [...newestFirst], olderPage: null };
+  // The archive page holding the size-th newest review (counted from the oldest, 0-based: count - size).
+  const firstShown = Math.floor((count - size) / size) + 1;
+  return { items: newestFirst.slice(0, count - (firstShown - 1) * size), olderPage: firstShown > 1 ? firstShown - 1 : null };
+}
+
+/** The first page of the listing of every testimonial (locale null) or of one language's. */
+export function listingBase(locale: string | null): string {
+  return locale ? `/testimonials/lang/${locale}/` : '/testimonials/';
+}
+
+/** The path of archive page N of a listing whose first page is `base` (ending in "/"); page 1 holds the oldest reviews. */
 export function listingPagePath(base: string, page: number): string {
-  return page <= 1 ? base : `${base}page/${page}/`;
+  return `${base}page/${page}/`;
 }
 

@@ -1,4 +1,4 @@
-import { listingPagePath, paginateList } from './review-presentation.ts';
+import { archivePages, listingBase, listingPagePath } from './review-presentation.ts';
 
 const xmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
@@ -8,9 +8,11 @@ export function sitemapXml(siteUrl: string, paths: readonly string[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
 }
 
-/** Every page of every language listing. */
-export function languageListingPaths(reviews: readonly { locale: string }[], locales: readonly string[]): string[] {
-  return locales.flatMap((locale) =>
-    paginateList(reviews.filter((review) => review.locale === locale)).map((page) => listingPagePath(`/testimonials/lang/${locale}/`, page.page)),
-  );
+/**
+ * Every page of the listing of all testimonials (locale null) or of one language: its first page,
+ * then its archive pages from the oldest. `newestFirst` is that listing's reviews.
+ */
+export function listingPaths(newestFirst: readonly unknown[], locale: string | null): string[] {
+  const base = listingBase(locale);
+  return [base, ...archivePages(newestFirst).map((page) => listingPagePath(base, page.page))];
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminUsers } from '../../../db/schema.ts';
@@ -7,6 +7,7 @@ import { eraseContact } from '../../../src/lib/server/moderate/erasure.ts';
 import { approveReview, hideReview, redactReview, rejectReview, setReviewFeatured, type Moderator } from '../../../src/lib/server/moderate/moderation.ts';
 import { publishSite, type PublishResult, type Rebuild } from '../../../src/lib/server/publish/publish.ts';
 import { keepRendererWarm } from '../../../src/lib/server/publish/renderer-process.ts';
+import { readManifest } from '../../../src/lib/server/publish/render-pages.ts';
 import { projectRoot } from '../../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 import { seedReviews, writeStoredPhoto } from '../../helpers/reviews.ts';
@@ -37,6 +38,32 @@ function allText(directory: string): string {
 }
 
 type Succeeded = Extract<PublishResult, { status: 'succeeded' }>;
+
+/** What a build was: its manifest and the inode of each page file, kept after the build is pruned. */
+interface BuildSnapshot {
+  keys: Map<string, string>;
+  inodes: Map<string, number>;
+}
+
+function snapshot(buildDir: string): BuildSnapshot {
+  const manifest = readManifest(buildDir)!;
+  const keys = new Map(Object.entries(manifest.pages).map(([path, page]) => [path, page.key]));
+  const inodes = new Map(Object.entries(manifest.pages).map(([path, page]) => [path, statSync(join(buildDir, page.files[0]!)).ino]));
+  return { keys, inodes };
+}
+
+/** The pages of `after` whose props differ from (or are missing in) `before`: the ones it rendered. */
+function changedPages(before: BuildSnapshot, after: BuildSnapshot): string[] {
+  return [...after.keys].filter(([path, key]) => before.keys.get(path) !== key).map(([path]) => path);
+}
+
+/** Whether a page's file in `after` is the very file of `before` (hard-linked, not written again). */
+function samePageFile(before: BuildSnapshot, after: BuildSnapshot, path: string): boolean {
+  return before.inodes.get(path) !== undefined && before.inodes.get(path) === after.inodes.get(path);
+}
+
+/** Archive pages of the listings (numbered from the oldest review). */
+const isArchivePage = (path: string) => /\/page\/\d+\/$/.test(path);
 
 describe('incremental publishing', () => {
   let database: TemporaryDatabase;
@@ -124,8 +151,18 @@ describe('incremental publishing', () => {
   }, 120_000);
 
   it('equals a full render after an approval, rendering the new page and the pages that list it, not the others', async () => {
+    const before = snapshot((await publish('changed')).buildDir);
     expect(await approveReview(database.db, moderator, pending[0]!)).toEqual({ kind: 'done', reviewId: pending[0] });
     const result = await publishAndCompare();
+    // 53 reviews, 35 in English: the archive's pages are numbered from the oldest review, so the new
+    // (newest) one changes only the newest archive page of its listings, never the older ones.
+    const after = snapshot(result.buildDir);
+    const changed = changedPages(before, after);
+    expect(changed.filter(isArchivePage).sort()).toEqual(['/testimonials/lang/en/page/2/', '/testimonials/page/3/']);
+    expect(changed.filter((path) => /^\/testimonials\/[0-9a-f]{16}\/$/.test(path))).toEqual([`/testimonials/${await publicId(pending[0]!)}/`]);
+    for (const path of ['/testimonials/page/1/', '/testimonials/page/2/', '/testimonials/lang/en/page/1/', '/testimonials/lang/pl/page/1/']) {
+      expect(samePageFile(before, after, path), path).toBe(true);
+    }
     // Every other testimonial and photo is reused; the new one, the lists, feeds and sitemap are rendered.
     expect(result.pages.reused).toBeGreaterThanOrEqual(ids.length - 1);
     expect(result.pages.rendered).toBeLessThan(20);
@@ -148,6 +185,37 @@ describe('incremental publishing', () => {
     expect(await page(ids[1]!)).not.toContain('mail routing');
     expect(readFileSync(join(result.buildDir, 'client', 'index.html'), 'utf8').indexOf(`data-review-id="${await publicId(ids[20]!)}"`)).toBeGreaterThan(0);
   }, 240_000);
+
+  it('equals a full render over a run of approvals that fills the newest archive page and starts another, leaving the older pages as they were', async () => {
+    const live = await publish('changed');
+    const first = snapshot(live.buildDir);
+    // 52 published now (one hidden above): the archive of all holds 24, 24 and 4.
+    expect(readFileSync(join(live.buildDir, 'client', 'testimonials', 'page', '3', 'index.html'), 'utf8').match(/<article class="review"/g)).toHaveLength(4);
+    const waiting = await seedReviews(
+      database.db,
+      Array.from({ length: 21 }, (_, index) => ({
+        name: `Later ${index} Example`,
+        status: 'pending' as const,
+        body: `Later review ${index}: the billing questions were answered the same day.`,
+        submittedAt: new Date(Date.UTC(2026, 2, 1, index)),
+      })),
+    );
+    for (const id of waiting.slice(0, 20)) expect((await approveReview(database.db, moderator, id)).kind).toBe('done');
+    const filled = await publishAndCompare();
+    const full = snapshot(filled.buildDir);
+    expect(readFileSync(join(filled.buildDir, 'client', 'testimonials', 'page', '3', 'index.html'), 'utf8').match(/<article class="review"/g)).toHaveLength(24);
+    expect(existsSync(join(filled.buildDir, 'client', 'testimonials', 'page', '4'))).toBe(false);
+    expect((await approveReview(database.db, moderator, waiting[20]!)).kind).toBe('done');
+    const started = await publishAndCompare();
+    const newest = readFileSync(join(started.buildDir, 'client', 'testimonials', 'page', '4', 'index.html'), 'utf8');
+    expect(newest).toContain('Later review 20:');
+    expect(newest.match(/<article class="review"/g)).toHaveLength(1);
+    // Page 3 now links to a newer page 4 instead of the first page; pages 1 and 2 never changed.
+    expect(changedPages(full, snapshot(started.buildDir)).filter((path) => path.startsWith('/testimonials/page/')).sort()).toEqual(['/testimonials/page/3/', '/testimonials/page/4/']);
+    const since = changedPages(first, snapshot(started.buildDir));
+    expect(since).toContain('/testimonials/page/3/');
+    for (const path of ['/testimonials/page/1/', '/testimonials/page/2/']) expect(since).not.toContain(path);
+  }, 300_000);
 
   it('after an erasure reuses nothing from earlier builds, and the new build holds no trace of the review', async () => {
     const erasedId = ids[21]!; // Person 21, with a photo

@@ -242,9 +242,26 @@ describe('published pages', () => {
     expect((await fetch(`${promoters.server.url}/testimonials/photos/${promoters.ids.anonymous}-64.webp`)).status).toBe(404);
   });
 
-  it('pages the list, filters by language, lists every page in the sitemap, and keeps pending reviews out', async () => {
+  it('pages the list from the oldest review, filters by language, lists every page in the sitemap, and keeps pending reviews out', async () => {
+    // 30 reviews: the first page shows them all, newest first; the archive's page 1 holds the
+    // oldest 24 and page 2 the newest 6, so later reviews never move them.
+    const front = await open(promoters, '/testimonials/');
+    const shown = await front.locator('article.review').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-review-id')));
+    expect(shown).toHaveLength(30);
+    expect(await front.getByRole('link', { name: 'Older reviews →' }).count()).toBe(0);
+    await front.close();
+    const first = await open(promoters, '/testimonials/page/1/');
+    expect(await first.locator('article.review').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-review-id')))).toEqual(shown.slice(6));
+    await expect(first.getByRole('link', { name: '← Newer reviews' }).getAttribute('href')).resolves.toBe('/testimonials/page/2/');
+    expect(await first.getByRole('link', { name: 'Older reviews →' }).count()).toBe(0);
+    await expect(first.locator('link[rel="canonical"]').getAttribute('href')).resolves.toBe('https://reviews.example.com/testimonials/page/1/');
+    await first.close();
     const second = await open(promoters, '/testimonials/page/2/');
-    expect(await second.locator('article.review').count()).toBe(30 - 24);
+    expect(await second.locator('article.review').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-review-id')))).toEqual(shown.slice(0, 6));
+    await expect(second.getByRole('link', { name: '← Newest reviews' }).getAttribute('href')).resolves.toBe('/testimonials/');
+    await expect(second.getByRole('link', { name: 'Older reviews →' }).getAttribute('href')).resolves.toBe('/testimonials/page/1/');
+    // The archive shows no average or counts, which would change with every new review.
+    expect(await second.locator('.average, .count').count()).toBe(0);
     await second.close();
     const polish = await open(promoters, '/testimonials/lang/pl/');
     expect(await polish.locator('article.review').count()).toBe(1);
@@ -253,7 +270,7 @@ describe('published pages', () => {
     await expect(polish.locator('meta[property="og:url"]').getAttribute('content')).resolves.toBe('https://reviews.example.com/testimonials/lang/pl/');
     await polish.close();
     const sitemap = await (await fetch(`${promoters.server.url}/sitemap.xml`)).text();
-    for (const path of ['/', '/testimonials/', '/testimonials/page/2/', '/testimonials/lang/pl/', `/testimonials/${promoters.ids.polish}/`, '/how-we-collect-reviews/']) {
+    for (const path of ['/', '/testimonials/', '/testimonials/page/1/', '/testimonials/page/2/', '/testimonials/lang/pl/', '/testimonials/lang/pl/page/1/', `/testimonials/${promoters.ids.polish}/`, '/how-we-collect-reviews/']) {
       expect(sitemap).toContain(`<loc>https://reviews.example.com${path}</loc>`);
     }
     expect(sitemap).not.toContain(`/testimonials/${promoters.rowIds.pending}/`);

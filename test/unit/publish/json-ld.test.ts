@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseReviewWallConfig } from '../../../src/lib/config-schema.ts';
 import { describeCollection } from '../../../src/lib/publish/collection.ts';
 import { listingJsonLd, serializeJsonLd, testimonialPageJsonLd } from '../../../src/lib/publish/json-ld.ts';
-import { listingPagePath, paginateList, summarizeRatings } from '../../../src/lib/publish/review-presentation.ts';
+import { archivePages, frontPage, listingPagePath, summarizeRatings } from '../../../src/lib/publish/review-presentation.ts';
 import type { PublicReview } from '../../../src/lib/server/publish/public-reviews.ts';
 
 const baseConfig = {
@@ -101,11 +101,41 @@ describe('review markup', () => {
 });
 
 describe('listing helpers', () => {
-  it('cuts lists into pages of 24 whose first page is the listing itself', () => {
-    const pages = paginateList(Array.from({ length: 50 }, (_, index) => index));
+  it('numbers archive pages from the oldest review, so adding reviews leaves every older page as it was', () => {
+    // Newest first, as the listings hold them: 49 is the newest review, 0 the oldest.
+    const newestFirst = (count: number) => Array.from({ length: count }, (_, index) => count - 1 - index);
+    const pages = archivePages(newestFirst(50));
     expect(pages.map((page) => page.items.length)).toEqual([24, 24, 2]);
-    expect(pages.map((page) => listingPagePath('/testimonials/', page.page))).toEqual(['/testimonials/', '/testimonials/page/2/', '/testimonials/page/3/']);
-    expect(paginateList([])).toEqual([{ items: [], page: 1, pageCount: 1 }]);
+    expect(pages[0]).toEqual({ items: newestFirst(24), page: 1, olderPage: null, newest: false });
+    expect(pages[2]).toEqual({ items: [49, 48], page: 3, olderPage: 2, newest: true });
+    expect(pages.map((page) => listingPagePath('/testimonials/', page.page))).toEqual(['/testimonials/page/1/', '/testimonials/page/2/', '/testimonials/page/3/']);
+    // One more review changes only the newest page; ten more fill it and start a fourth.
+    const after = archivePages(newestFirst(51));
+    expect(after.slice(0, 2)).toEqual(pages.slice(0, 2));
+    expect(after[2]!.items).toEqual([50, 49, 48]);
+    const later = archivePages(newestFirst(73));
+    expect(later.slice(0, 2)).toEqual(pages.slice(0, 2));
+    expect(later.map((page) => [page.page, page.items.length, page.newest])).toEqual([[1, 24, false], [2, 24, false], [3, 24, false], [4, 1, true]]);
+    expect(archivePages([])).toEqual([]);
+  });
+
+  it('shows at least a page of the newest reviews first, in whole archive pages, then links to the older page', () => {
+    const newestFirst = (count: number) => Array.from({ length: count }, (_, index) => count - 1 - index);
+    expect(frontPage(newestFirst(0))).toEqual({ items: [], olderPage: null });
+    expect(frontPage(newestFirst(24))).toEqual({ items: newestFirst(24), olderPage: null });
+    // 25: page 1 (24) and page 2 (1) are too few apart, so both show.
+    expect(frontPage(newestFirst(25))).toEqual({ items: newestFirst(25), olderPage: null });
+    // 50: pages 2 and 3 (24 + 2) show; page 1 is older.
+    expect(frontPage(newestFirst(50))).toEqual({ items: newestFirst(50).slice(0, 26), olderPage: 1 });
+    // 72: page 3 is full and shows alone; page 2 is older.
+    expect(frontPage(newestFirst(72))).toEqual({ items: newestFirst(72).slice(0, 24), olderPage: 2 });
+    // The front page and the older pages together hold every review once.
+    for (const count of [1, 23, 24, 25, 47, 48, 49, 100]) {
+      const list = newestFirst(count);
+      const front = frontPage(list);
+      const older = archivePages(list).filter((page) => front.olderPage !== null && page.page <= front.olderPage);
+      expect([...front.items, ...older.toReversed().flatMap((page) => page.items)]).toEqual(list);
+    }
   });
 
   it('averages ratings to one decimal', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { listingPagePath, paginateList, photoPath, photoWidths, testimonialPath, widgetFeedPath, type ListPage } from '../../publish/review-presentation.ts';
+import { collectionWords, type CollectionWords } from '../../publish/collection.ts';
+import { archivePages, frontPage, listingBase, listingPagePath, photoPath, photoWidths, testimonialPath, widgetFeedPath, type FrontPage, type ListPage } from '../../publish/review-presentation.ts';
 import { resolveStoredPhoto } from './public-photos.ts';
 import type { PublicReview } from './public-reviews.ts';
 import type { PublicSite } from './public-site.ts';
@@ -10,13 +11,16 @@ import type { PublicSite } from './public-site.ts';
  * except the set of reviews and what is counted from it. Whatever else PublicSite gains is in
  * here, so it counts towards these pages' keys unless it is taken out on purpose.
  */
-export type SiteContext = Omit<PublicSite, 'reviews' | 'languages' | 'ratings' | 'collection'>;
+export type SiteContext = Omit<PublicSite, 'reviews' | 'newest' | 'languages' | 'ratings' | 'collection'>;
 
 /** Every public page of a build, with exactly what it is rendered from (its props). */
 export type PublicPage =
   | { route: 'wall'; path: string; props: { site: PublicSite } }
   | { route: 'how-we-collect'; path: string; props: { site: PublicSite } }
-  | { route: 'listing'; path: string; props: { site: PublicSite; page: ListPage<PublicReview>; locale: string | null } }
+  /** A listing's first page (`/testimonials/`, `/testimonials/lang/pl/`): changes with every review. */
+  | { route: 'listing'; path: string; props: { site: PublicSite; front: FrontPage<PublicReview>; locale: string | null } }
+  /** A listing's archive page: only what stays the same as newer reviews are added. */
+  | { route: 'archive'; path: string; props: { site: SiteContext; page: ListPage<PublicReview>; locale: string | null; languages: string[]; words: CollectionWords } }
   | { route: 'testimonial'; path: string; props: { site: SiteContext; review: PublicReview; former: boolean } }
   | { route: 'feed'; path: string; props: { site: PublicSite } }
   /** The widget's feed of every language (locale null), or of one. */
@@ -40,16 +44,19 @@ export type PublicPageProps<R extends PublicRoute> = PropsByRoute[R];
  */
 export function planPublicPages(site: PublicSite, uploadDir: string): PublicPage[] {
   // The ratings and the collection change with the set of reviews, and one review's page shows neither.
-  const { reviews, languages, ratings: _ratings, collection: _collection, ...context } = site;
+  const { reviews, newest, languages, ratings: _ratings, collection: _collection, ...context } = site;
+  const words = collectionWords(site.collection);
+  const locales = languages.map(({ locale }) => locale);
   const pages: PublicPage[] = [
     { route: 'wall', path: '/', props: { site } },
     { route: 'how-we-collect', path: '/how-we-collect-reviews/', props: { site } },
   ];
-  for (const page of paginateList(reviews)) pages.push({ route: 'listing', path: listingPagePath('/testimonials/', page.page), props: { site, page, locale: null } });
-  for (const { locale } of languages) {
-    const base = `/testimonials/lang/${locale}/`;
-    for (const page of paginateList(reviews.filter((review) => review.locale === locale))) {
-      pages.push({ route: 'listing', path: listingPagePath(base, page.page), props: { site, page, locale } });
+  for (const locale of [null, ...locales]) {
+    const listed = locale === null ? newest : newest.filter((review) => review.locale === locale);
+    const base = listingBase(locale);
+    pages.push({ route: 'listing', path: base, props: { site, front: frontPage(listed), locale } });
+    for (const page of archivePages(listed)) {
+      pages.push({ route: 'archive', path: listingPagePath(base, page.page), props: { site: context, page, locale, languages: locales, words } });
     }
   }
   for (const review of reviews) pages.push({ route: 'testimonial', path: testimonialPath(review.id), props: { site: context, review, former: false } });

@@ -42,6 +42,8 @@ export interface PublicReview {
 export interface ApprovedReviews {
   /** Featured first, then newest. */
   reviews: PublicReview[];
+  /** The same reviews newest first, featured or not: the order of the listings' archive pages. */
+  newest: PublicReview[];
   invitations: PublishedInvitation[];
 }
 
@@ -72,7 +74,7 @@ export async function listApprovedReviews(db: Database): Promise<ApprovedReviews
     .innerJoin(contacts, eq(contacts.id, reviews.contactId))
     .innerJoin(reviewRequests, eq(reviewRequests.id, reviews.requestId))
     .where(and(eq(reviews.status, 'approved')))
-    .orderBy(desc(reviews.featured), desc(reviews.submittedAt), desc(reviews.id));
+    .orderBy(desc(reviews.submittedAt), desc(reviews.id));
   const invitations = rows.map(({ audience, invitedAt, incentive }): PublishedInvitation => {
     if (!isInviteAudience(audience)) throw new Error(`review_requests.audience holds "${audience}", expected "promoters" or "all"`);
     return { audience, sentAt: new Date(Number(invitedAt)), incentive };
@@ -90,7 +92,9 @@ export async function listApprovedReviews(db: Database): Promise<ApprovedReviews
       photoPath: displayName === null ? null : photoPath,
     };
   });
-  return { reviews: publicReviews, invitations };
+  // A stable sort keeps the newest-first order within featured and within the rest.
+  const featuredFirst = publicReviews.toSorted((a, b) => Number(b.featured) - Number(a.featured));
+  return { reviews: featuredFirst, newest: publicReviews, invitations };
 }
 
 /**
@@ -99,11 +103,9 @@ export async function listApprovedReviews(db: Database): Promise<ApprovedReviews
  * is missing under `uploadDir` are dropped.
  */
 export async function loadReviewsForBuild(db: () => Promise<Database>, uploadDir: string): Promise<ApprovedReviews> {
-  const { reviews: list, invitations } = await listApprovedReviews(await db());
-  return {
-    reviews: list.map((review) => (review.photoPath && !resolveStoredPhoto(uploadDir, review.photoPath) ? { ...review, photoPath: null } : review)),
-    invitations,
-  };
+  const { newest, invitations } = await listApprovedReviews(await db());
+  const checked = newest.map((review) => (review.photoPath && !resolveStoredPhoto(uploadDir, review.photoPath) ? { ...review, photoPath: null } : review));
+  return { reviews: checked.toSorted((a, b) => Number(b.featured) - Number(a.featured)), newest: checked, invitations };
 }
 
 /** How many reviews are approved (and would be published). */

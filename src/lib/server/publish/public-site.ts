@@ -12,6 +12,8 @@ export interface PublicSite {
   siteUrl: string;
   /** Approved reviews, featured first, then newest. */
   reviews: PublicReview[];
+  /** The same reviews newest first, featured or not (the listings' order). */
+  newest: PublicReview[];
   /** The ratings of every approved review, for an average where one is allowed. */
   ratings: number[];
   /** How the approved reviews were collected, from the invitations they came through (not from the config). */
@@ -24,7 +26,7 @@ export interface PublicSite {
 export async function loadPublicSite(): Promise<PublicSite> {
   const config = getConfig();
   const env = getEnvironment();
-  const { reviews, invitations } = await loadReviewsForBuild(getDatabase, env.UPLOAD_DIR);
+  const { reviews, newest, invitations } = await loadReviewsForBuild(getDatabase, env.UPLOAD_DIR);
   const counts = new Map<string, number>();
   for (const review of reviews) counts.set(review.locale, (counts.get(review.locale) ?? 0) + 1);
   const languages = [...counts].map(([locale, count]) => ({ locale, count })).sort((a, b) => b.count - a.count || a.locale.localeCompare(b.locale));
@@ -32,6 +34,7 @@ export async function loadPublicSite(): Promise<PublicSite> {
     config,
     siteUrl: env.SITE_URL,
     reviews,
+    newest,
     ratings: reviews.map((review) => review.rating),
     collection: describeCollection(invitations),
     languages,
