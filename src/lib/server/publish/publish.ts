@@ -36,7 +36,17 @@ export interface PagesPublished {
 
 /** The outcome of one publish. */
 export type PublishResult =
-  | { status: 'succeeded'; runId: number; reviewCount: number; durationMs: number; buildDir: string; pages: PagesPublished }
+  | {
+      status: 'succeeded';
+      runId: number;
+      reviewCount: number;
+      /** The whole run, including deleting builds nobody needs after the swap. */
+      durationMs: number;
+      /** From the start until the new build was swapped in (live). */
+      swappedAfterMs: number;
+      buildDir: string;
+      pages: PagesPublished;
+    }
   | { status: 'failed'; runId: number; error: string; durationMs: number }
   | { status: 'busy'; runId: number };
 
@@ -254,6 +264,7 @@ async function publishOnce(options: PublishOptions, startedBy: string): Promise<
     }
     await rm(join(buildDir, inProgressMarker));
     await swapPointer(layout.current, buildDir);
+    const swappedAfterMs = Date.now() - started;
     await db
       .update(publishRuns)
       .set({ status: 'succeeded', reviewCount: rendered.reviewCount, buildDir: basename(buildDir), finishedAt: new Date() })
@@ -264,6 +275,7 @@ async function publishOnce(options: PublishOptions, startedBy: string): Promise<
       runId: run.id,
       reviewCount: rendered.reviewCount,
       durationMs: Date.now() - started,
+      swappedAfterMs,
       buildDir,
       pages: { total: rendered.pages, rendered: rendered.rendered, reused: rendered.reused, timings: rendered.timings },
     };
