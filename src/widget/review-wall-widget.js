@@ -63,7 +63,7 @@ button{font:inherit;color:inherit;background:var(--c);border:1px solid var(--m);
     const date = make('time', null, new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(review.datePublished)));
     date.dateTime = review.datePublished;
     const meta = make('p', 'm');
-    meta.append(date, ` · ${review.disclosure}`);
+    meta.append(date, ` · ${labels.offered.replace('{incentive}', review.incentive ?? labels.gift)}`);
     item.append(meta);
     return item;
   };

@@ -90,6 +90,8 @@ function readWidget(page: Page) {
       readMore: cards.map((card) => card.querySelector('a')!.textContent),
       stars: cards.map((card) => card.querySelector('[role="img"]')!.getAttribute('aria-label')),
       dates: cards.map((card) => ({ text: card.querySelector('time')!.textContent, dateTime: card.querySelector('time')!.dateTime })),
+      // The last line of a card: its date and the incentive disclosure.
+      disclosures: cards.map((card) => card.lastElementChild!.textContent!.split(' · ')[1] ?? ''),
       honesty: root.querySelector('.f a')?.textContent ?? null,
       honestyHref: root.querySelector<HTMLAnchorElement>('.f a')?.href ?? null,
       lang: root.querySelector<HTMLElement>('.r')?.lang ?? null,
@@ -142,6 +144,7 @@ test.describe('in the reader’s language', () => {
     expect(widget.readMore.every((text) => text === 'Read more')).toBe(true);
     expect(widget.stars[0]).toBe('Rated 5 out of 5');
     for (const date of widget.dates) expect(date.text).toBe(longDate('en', date.dateTime));
+    for (const disclosure of widget.disclosures) expect(disclosure).toMatch(/^Offered .+ for writing an honest review, regardless of rating\.$/);
     // The honest name and the link the wall shows; no average over promoters' reviews.
     expect(widget.honesty).toBe('How we collect reviews');
     expect(widget.honestyHref).toBe(`${app.url}/how-we-collect-reviews/`);
@@ -163,6 +166,8 @@ test.describe('a Ukrainian reader', () => {
     expect(widget.honesty).toBe('Як ми збираємо відгуки');
     expect(widget.languages).toHaveLength(5);
     for (const date of widget.dates) expect(date.text).toBe(longDate('uk', date.dateTime));
+    // The disclosure too, naming what each invitation promised.
+    for (const disclosure of widget.disclosures) expect(disclosure).toMatch(/^За чесний відгук запропоновано: .+, незалежно від оцінки\.$/);
     await expectNothingMoved(page);
     await expectIsolated(page);
   });
@@ -176,6 +181,7 @@ test('data-lang: only reviews in that language, with labels and dates in it, wha
   expect(widget.languages).toEqual(['pl']);
   expect(widget.heading).toBe('Wybrane opinie');
   expect(widget.readMore).toEqual(['Czytaj dalej']);
+  expect(widget.disclosures[0]).toMatch(/^Za napisanie szczerej opinii zaoferowano: .+, niezależnie od oceny\.$/);
   expect(widget.dates[0]!.text).toBe(longDate('pl', widget.dates[0]!.dateTime));
   expect(widget.dates[0]!.text).toMatch(/\d{4}/);
   // One of the fixed, cacheable feed files: nothing about the visitor in the URL.

@@ -21,6 +21,13 @@ export interface WidgetStrings {
   /** The carousel's buttons. */
   previous: string;
   next: string;
+  /**
+   * A card's incentive disclosure (FTC Endorsement Guides §255.5); `{incentive}` is what the
+   * reviewer's invitation promised, in the words it was promised in.
+   */
+  offered: string;
+  /** The incentive of an invitation sent before what it promised was recorded. */
+  gift: string;
 }
 
 const strings: Record<Locale, WidgetStrings> = {
@@ -33,6 +40,8 @@ const strings: Record<Locale, WidgetStrings> = {
     howWeCollect: 'How we collect reviews',
     previous: 'Previous reviews',
     next: 'Next reviews',
+    offered: 'Offered {incentive} for writing an honest review, regardless of rating.',
+    gift: 'a thank-you gift',
   },
   pl: {
     reviews: 'Opinie',
@@ -43,6 +52,8 @@ const strings: Record<Locale, WidgetStrings> = {
     howWeCollect: 'Jak zbieramy opinie',
     previous: 'Poprzednie opinie',
     next: 'Następne opinie',
+    offered: 'Za napisanie szczerej opinii zaoferowano: {incentive}, niezależnie od oceny.',
+    gift: 'upominek z podziękowaniem',
   },
   ru: {
     reviews: 'Отзывы',
@@ -53,6 +64,8 @@ const strings: Record<Locale, WidgetStrings> = {
     howWeCollect: 'Как мы собираем отзывы',
     previous: 'Предыдущие отзывы',
     next: 'Следующие отзывы',
+    offered: 'За честный отзыв предложено: {incentive}, независимо от оценки.',
+    gift: 'подарок в благодарность',
   },
   uk: {
     reviews: 'Відгуки',
@@ -63,6 +76,8 @@ const strings: Record<Locale, WidgetStrings> = {
     howWeCollect: 'Як ми збираємо відгуки',
     previous: 'Попередні відгуки',
     next: 'Наступні відгуки',
+    offered: 'За чесний відгук запропоновано: {incentive}, незалежно від оцінки.',
+    gift: 'подарунок на подяку',
   },
   lv: {
     reviews: 'Atsauksmes',
@@ -73,6 +88,8 @@ const strings: Record<Locale, WidgetStrings> = {
     howWeCollect: 'Kā mēs vācam atsauksmes',
     previous: 'Iepriekšējās atsauksmes',
     next: 'Nākamās atsauksmes',
+    offered: 'Par godīgu atsauksmi piedāvāts: {incentive}, neatkarīgi no vērtējuma.',
+    gift: 'pateicības dāvana',
   },
   bg: {
     reviews: 'Отзиви',
@@ -83,6 +100,8 @@ const strings: Record<Locale, WidgetStrings> = {
     howWeCollect: 'Как събираме отзиви',
     previous: 'Предишни отзиви',
     next: 'Следващи отзиви',
+    offered: 'За честен отзив е предложено: {incentive}, независимо от оценката.',
+    gift: 'подарък в знак на благодарност',
   },
 };
 

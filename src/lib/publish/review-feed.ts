@@ -34,7 +34,10 @@ export interface FeedReview {
   edited: string | null;
   /** Square WebP photos by width, or null. */
   photo: Record<string, string> | null;
+  /** The incentive disclosure, in English (the widget words it in the reader's language from `incentive`). */
   disclosure: string;
+  /** What this reviewer's invitation promised, in the words it was promised in; null when sent before that was recorded. */
+  incentive: string | null;
 }
 
 /** The whole feed. */
@@ -72,6 +75,7 @@ export function toFeedReview(review: PublicReview, siteUrl: string): FeedReview 
     edited: review.redacted ? redactionMark : null,
     photo: review.photoPath ? Object.fromEntries(photoWidths.map((width) => [String(width), `${siteUrl}${photoPath(review.id, width)}`])) : null,
     disclosure: incentiveDisclosure(review.incentive),
+    incentive: review.incentive,
   };
 }
 
@@ -114,6 +118,10 @@ export interface WidgetLabels {
   howWeCollect: string;
   previous: string;
   next: string;
+  /** A card's incentive disclosure, with `{incentive}` to fill (see WidgetStrings.offered). */
+  offered: string;
+  /** The incentive named when an invitation's promise was not recorded. */
+  gift: string;
 }
 
 /** The widget's feed: the small feed, with what the widget's options need. */
@@ -142,6 +150,8 @@ export function widgetLabels(locale: Locale, feed: Pick<Feed, 'collection' | 'ag
     howWeCollect: t.howWeCollect,
     previous: t.previous,
     next: t.next,
+    offered: t.offered,
+    gift: t.gift,
   };
 }
 

@@ -289,7 +289,7 @@ describe('published pages', () => {
     const feed = (await (await fetch(`${promoters.server.url}/testimonials.json`)).json()) as { reviews: Record<string, unknown>[] };
     expect(feed.reviews).toHaveLength(30);
     expect(Object.keys(feed.reviews[0]!).sort()).toEqual(
-      ['author', 'body', 'byline', 'datePublished', 'disclosure', 'edited', 'featured', 'id', 'language', 'photo', 'rating', 'url'].sort(),
+      ['author', 'body', 'byline', 'datePublished', 'disclosure', 'edited', 'featured', 'id', 'incentive', 'language', 'photo', 'rating', 'url'].sort(),
     );
     const featured = (await (await fetch(`${promoters.server.url}/testimonials/featured.json`)).json()) as { reviews: { id: string }[] };
     // Featured first, then the newest: the widget's six.

@@ -7,6 +7,9 @@ import { compactScript } from '../../../src/lib/publish/widget-script.ts';
 import type { PublicReview } from '../../../src/lib/server/publish/public-reviews.ts';
 import { parseReviewWallConfig } from '../../../src/lib/config-schema.ts';
 import { describeCollection } from '../../../src/lib/publish/collection.ts';
+import { incentiveDisclosure } from '../../../src/lib/publish/review-presentation.ts';
+import { supportedLocales, type Locale } from '../../../src/lib/locales.ts';
+import { widgetStrings } from '../../../src/lib/i18n/widget.ts';
 import { projectRoot } from '../../helpers/app.ts';
 import { testConfig } from '../../helpers/config.ts';
 
@@ -65,6 +68,22 @@ describe('the widget feeds', () => {
     expect(feed.counts).toEqual({ reviews: 2, featured: 1 });
     expect(Object.keys(feed.labels)).toEqual(['pl']);
     expect(feed.aggregateRating).toEqual({ ratingValue: 5, reviewCount: 11 });
+  });
+
+  it('words the incentive disclosure in every language, the English one as the wall words it', () => {
+    const fill = (locale: Locale, incentive: string | null) => {
+      const t = widgetStrings(locale);
+      return t.offered.replace('{incentive}', incentive ?? t.gift);
+    };
+    expect(fill('en', 'a $10 gift card')).toBe(incentiveDisclosure('a $10 gift card'));
+    expect(fill('en', null)).toBe(incentiveDisclosure(null));
+    for (const locale of supportedLocales) {
+      expect(widgetStrings(locale).offered, locale).toContain('{incentive}');
+      if (locale !== 'en') expect(fill(locale, 'X'), locale).not.toBe(fill('en', 'X'));
+    }
+    const feed = buildWidgetFeed(reviews, published, config, 'https://reviews.example', null);
+    expect(feed.reviews.every((item) => 'incentive' in item)).toBe(true);
+    expect(feed.labels.pl!.offered).toBe(widgetStrings('pl').offered);
   });
 
   it('says "selected" and shows no average when promoters alone were invited', () => {
