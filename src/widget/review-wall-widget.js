@@ -29,6 +29,18 @@ p{margin:4px 0}blockquote{margin:8px 0;white-space:pre-line;overflow-wrap:anywhe
 a:focus-visible,button:focus-visible{outline:2px solid currentColor;outline-offset:2px}
 .w{display:flex;gap:8px;align-items:center}img{border-radius:50%}.f{display:flex;gap:8px;align-items:center}
 button{font:inherit;color:inherit;background:var(--c);border:1px solid var(--m);border-radius:8px;min-width:44px;min-height:44px;cursor:pointer}`;
+  // A constructed sheet, which a page's Content-Security-Policy without 'unsafe-inline' styles
+  // allows (it blocks <style> elements); a <style> where a browser has none.
+  let sheet;
+  try {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+  } catch {}
+  const styled = (root, ...nodes) => {
+    if (sheet && root.adoptedStyleSheets) root.adoptedStyleSheets = [sheet];
+    else nodes.unshift(make('style', null, css));
+    root.replaceChildren(...nodes);
+  };
   const feeds = {};
 
   const make = (tag, className, text) => {
@@ -107,7 +119,7 @@ button{font:inherit;color:inherit;background:var(--c);border:1px solid var(--m);
     about.append(how);
     footer.append(about);
     wrapper.append(heading, list, footer);
-    root.replaceChildren(make('style', null, css), wrapper);
+    styled(root, wrapper);
   };
 
   const start = () => {
@@ -120,7 +132,7 @@ button{font:inherit;color:inherit;background:var(--c);border:1px solid var(--m);
       const root = host.shadowRoot || host.attachShadow({ mode: 'open' });
       // Keep the height the page reserved before anything is fetched.
       host.style.setProperty('--h', /^\d+(\.\d+)?(px|r?em)$/.test(reserved) ? reserved : heights[options.layout], 'important');
-      root.replaceChildren(make('style', null, css));
+      styled(root);
       const url = new URL(lang ? `testimonials/lang/${lang}/featured.json` : 'testimonials/featured.json', base);
       (feeds[url] ||= fetch(url, { credentials: 'omit' }).then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`)))))
         .then((feed) => render(host, root, options, feed))

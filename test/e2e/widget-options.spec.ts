@@ -31,6 +31,8 @@ interface HostPage {
   scriptAttributes?: string;
   /** Leave the height out of the snippet. */
   unreserved?: boolean;
+  /** Serve the page with a Content-Security-Policy that allows no inline styles. */
+  csp?: boolean;
 }
 
 let app: RunningApp;
@@ -47,8 +49,14 @@ test.beforeAll(async () => {
 <div data-review-wall ${query.get('attributes') ?? ''}${query.get('unreserved') ? '' : ` style="display:block!important;height:${reservedHeight}px!important"`}></div>
 <p id="after">What follows the widget</p>
 <script src="${app.url}/widget.js" ${query.get('scriptAttributes') ?? ''} async></script></body></html>`;
-    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    response.end(page);
+    // A strict policy, as careful sites set: no inline styles at all, scripts by nonce or from us.
+    const csp = query.get('csp')
+      ? { 'Content-Security-Policy': `default-src 'none'; script-src 'nonce-host' ${app.url}; style-src 'self'; connect-src ${app.url}; img-src ${app.url}` }
+      : {};
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...csp });
+    // Such a page reserves the widget's height in its own stylesheet, and has no inline styles.
+    const strict = () => page.replaceAll('<script>', '<script nonce="host">').replace(/<style>.*?<\/style>/s, '').replace(/ style="[^"]*"/g, '');
+    response.end(query.get('csp') ? strict() : page);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   host = {
@@ -69,6 +77,7 @@ async function openHostPage(page: Page, options: HostPage = {}, expectReviews = 
   if (options.belowTheFold) query.set('below', '1');
   if (options.scriptAttributes) query.set('scriptAttributes', options.scriptAttributes);
   if (options.unreserved) query.set('unreserved', '1');
+  if (options.csp) query.set('csp', '1');
   const feedAnswered = page.waitForResponse((response) => response.url().startsWith(app.url) && response.url().endsWith('.json'));
   await page.goto(`${host.url}/?${query}`);
   await feedAnswered;
@@ -360,4 +369,22 @@ test('the layout-shift measure sees a shift when the snippet reserves no space',
   await openHostPage(page, { unreserved: true, hostile: false });
   // The widget fetches its feed first: wait for the shift its late content causes, not a fixed two frames.
   await expect.poll(() => page.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift)).toBeGreaterThan(0);
+});
+
+test('a host page whose Content-Security-Policy forbids inline styles still gets the styled widget', async ({ page }) => {
+  const refused: string[] = [];
+  page.on('console', (message) => /Content Security Policy|Refused/i.test(message.text()) && refused.push(message.text()));
+  await openHostPage(page, { csp: true, hostile: false });
+  const styles = await page.locator('[data-review-wall]').evaluate((element) => {
+    const root = element.shadowRoot!;
+    return {
+      quote: getComputedStyle(root.querySelector('blockquote')!).fontSize,
+      list: getComputedStyle(root.querySelector('ul')!).listStyleType,
+      styleElements: root.querySelectorAll('style').length,
+      sheets: root.adoptedStyleSheets.length,
+    };
+  });
+  expect(styles).toEqual({ quote: '15px', list: 'none', styleElements: 0, sheets: 1 });
+  // Nothing was refused: before, the policy blocked the widget's <style> and left it unstyled.
+  expect(refused).toEqual([]);
 });
