@@ -1,7 +1,7 @@
 // How a public review is worded wherever it appears (pages, JSON-LD, feed, widget), so that
 // the markup and the visible page can never disagree.
 import { messagesFor } from '../i18n/index.ts';
-import { normalizeLocale } from '../locales.ts';
+import { isLocale, localeNames, normalizeLocale } from '../locales.ts';
 import { incentiveName, showsAverageRating, type CollectionDescription } from './collection.ts';
 
 /**
@@ -149,6 +149,11 @@ export function frontPage<T>(newestFirst: readonly T[], size: number = reviewsPe
   // The archive page holding the size-th newest review (counted from the oldest, 0-based: count - size).
   const firstShown = Math.floor((count - size) / size) + 1;
   return { items: newestFirst.slice(0, count - (firstShown - 1) * size), olderPage: firstShown > 1 ? firstShown - 1 : null };
+}
+
+/** A listing's heading: "All reviews", or "Reviews in Polish"; `noun` as reviewsNoun gives it. */
+export function listingHeading(noun: string, locale: string | null): string {
+  return locale ? `${noun} in ${isLocale(locale) ? localeNames[locale] : locale}` : `All ${noun.toLowerCase()}`;
 }
 
 /** The first page of the listing of every testimonial (locale null) or of one language's. */
