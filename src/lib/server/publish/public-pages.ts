@@ -47,6 +47,8 @@ export function planPublicPages(site: PublicSite, uploadDir: string): PublicPage
   const { reviews, newest, languages, ratings: _ratings, collection: _collection, ...context } = site;
   const words = collectionWords(site.collection);
   const locales = languages.map(({ locale }) => locale);
+  // In a fixed order on archive pages: by count, as the first pages list them, would change them all when two languages swap places.
+  const archiveLanguages = locales.toSorted();
   const pages: PublicPage[] = [
     { route: 'wall', path: '/', props: { site } },
     { route: 'how-we-collect', path: '/how-we-collect-reviews/', props: { site } },
@@ -56,7 +58,7 @@ export function planPublicPages(site: PublicSite, uploadDir: string): PublicPage
     const base = listingBase(locale);
     pages.push({ route: 'listing', path: base, props: { site, front: frontPage(listed), locale } });
     for (const page of archivePages(listed)) {
-      pages.push({ route: 'archive', path: listingPagePath(base, page.page), props: { site: context, page, locale, languages: locales, words } });
+      pages.push({ route: 'archive', path: listingPagePath(base, page.page), props: { site: context, page, locale, languages: archiveLanguages, words } });
     }
   }
   for (const review of reviews) pages.push({ route: 'testimonial', path: testimonialPath(review.id), props: { site: context, review, former: false } });
