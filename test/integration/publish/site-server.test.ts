@@ -2,10 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formerUrlPage } from '../../../src/lib/publish/former-urls.ts';
 import { swapPointer } from '../../../src/lib/server/publish/site-layout.ts';
-import { bindSitePort, livePointerMaxAgeMilliseconds, startSiteServer, type BoundPort } from '../../../src/lib/server/publish/site-server.ts';
+import { bindSitePort, livePointerMaxAgeMilliseconds, liveStaticFiles, startSiteServer, type BoundPort } from '../../../src/lib/server/publish/site-server.ts';
 import { projectRoot } from '../../helpers/app.ts';
 
 /** A site server in its own process; resolves once it serves. */
@@ -109,6 +110,49 @@ describe('the site server', () => {
     );
     expect(gone).not.toBe('<p>review 7</p>');
     expect(await (await fetch(`${site.url}/`)).text()).toBe('<p>the wall</p>');
+  });
+
+  it("serves the assets of its own build's on-demand pages after a publish, but none of its pages", async () => {
+    const own = join(siteDir, 'builds', '1', 'client');
+    mkdirSync(join(own, '_astro'), { recursive: true });
+    writeFileSync(join(own, '_astro', 'form.css'), 'form{}');
+    writeFileSync(join(own, '_astro', 'form.css.br'), brotliCompressSync('form{}/*br*/'));
+    writeFileSync(join(own, 'old.html'), '<p>a page gone from the live build</p>');
+    const site = await startSiteServer({ siteDir, host: '127.0.0.1', port: 0, siteUrl: 'https://reviews.example.com' });
+    opened.push(site);
+    await swapPointer(join(siteDir, 'current'), makeBuild(siteDir, '2', '<p>published since</p>'));
+    await new Promise((resolve) => setTimeout(resolve, livePointerMaxAgeMilliseconds * 4));
+    expect(await (await fetch(`${site.url}/`)).text()).toBe('<p>published since</p>');
+
+    const asset = await fetch(`${site.url}/_astro/form.css`, { headers: { 'accept-encoding': 'identity' } });
+    expect(asset.status).toBe(200);
+    expect(await asset.text()).toBe('form{}');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-type')).toBe('text/css');
+    expect(asset.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    const compressed = await fetch(`${site.url}/_astro/form.css?v=1`, { headers: { 'accept-encoding': 'br' } });
+    expect(compressed.headers.get('content-encoding')).toBe('br');
+    expect(await compressed.text()).toBe('form{}/*br*/');
+    const again = await fetch(`${site.url}/_astro/form.css`, { headers: { 'accept-encoding': 'identity', 'if-none-match': asset.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+
+    // Pages of the server's build are not served once another build is live: they may show reviews hidden since.
+    const page = await fetch(`${site.url}/old.html`);
+    expect([page.status, await page.text()]).toEqual([404, 'on demand']);
+    expect(await (await fetch(`${site.url}/_astro/missing.css`)).text()).toBe('on demand');
+  });
+
+  it('holds the file listing of the live build only, and of its own build just the compiled assets', () => {
+    const own = join(siteDir, 'builds', '1');
+    mkdirSync(join(own, 'client', '_astro'), { recursive: true });
+    const files = liveStaticFiles(own);
+    files.of(own);
+    expect(files.listed()).toEqual([join(own, 'client')]);
+    // Each publish's listing replaces the last one: a wall of 10,000 reviews lists some 30,000 files.
+    for (const name of ['2', '3', '4', '5']) files.of(makeBuild(siteDir, name, `<p>build ${name}</p>`));
+    const noAnswer = { setHeader() {}, once() {}, off() {} } as never;
+    files.serverAssets({ url: '/_astro/none.css', headers: {} } as never, noAnswer, () => {});
+    expect(files.listed()).toEqual([join(siteDir, 'builds', '5', 'client'), join(own, 'client', '_astro')]);
   });
 
   it('several servers in other processes each serve a publish made by this process, within the pointer bound', async () => {

@@ -265,6 +265,57 @@ export const staticFileOptions = {
   },
 } satisfies Parameters<typeof sirv>[1];
 
+type StaticHandler = ReturnType<typeof sirv>;
+
+/** The static files a site server answers from, and which builds' listings it holds. */
+export interface LiveStaticFiles {
+  /** The handler of a build's files; asked for the live build, whose listing replaces the last one. */
+  of(build: string): StaticHandler;
+  /** The compiled assets (`/_astro/…`) of the server's own build, for its on-demand pages. */
+  serverAssets: StaticHandler;
+  /** The folders whose files are listed in memory now. */
+  listed(): string[];
+}
+
+/**
+ * The static handlers of a site server, holding the listing of one build only. sirv lists every
+ * file of its folder once, with its stats and headers: some 50 MB of heap for a wall of 10,000
+ * reviews. Streaming a file allocates a 64 KB buffer outside the heap, which makes V8 mark the
+ * whole heap every few hundred requests; with a listing kept for every build published since the
+ * start, each request cost about twice what it costs plain sirv (profiled in docs/benchmarks.md).
+ * So a publish's listing replaces the last one, and the server's own build, needed only for the
+ * assets of on-demand pages, is listed just for its `_astro` folder.
+ */
+export function liveStaticFiles(serverBuild: string): LiveStaticFiles {
+  let live: { build: string; handler: StaticHandler } | undefined;
+  let assets: StaticHandler | undefined;
+  let assetsDir: string | undefined;
+  return {
+    of(build) {
+      if (live?.build !== build) live = { build, handler: guardMissingFiles(sirv(join(build, 'client'), staticFileOptions)) };
+      return live.handler;
+    },
+    serverAssets(request, response, next) {
+      if (!assets) {
+        const directory = join(serverBuild, 'client', '_astro');
+        // A build without compiled assets (nothing on demand needs any) has no such folder.
+        const inner = existsSync(directory)
+          ? guardMissingFiles(sirv(directory, { ...staticFileOptions, setHeaders: (answer, pathname) => staticFileOptions.setHeaders(answer, `/_astro${pathname}`) }))
+          : null;
+        assetsDir = inner ? directory : undefined;
+        // sirv looks files up by the request's path: the folder's own, without the /_astro prefix.
+        assets = (original, answer, onMissing) => {
+          if (!inner) return onMissing?.();
+          const inFolder = Object.create(original, { url: { value: (original.url ?? '/').slice('/_astro'.length) } }) as IncomingMessage;
+          inner(inFolder, answer, onMissing);
+        };
+      }
+      assets(request, response, next);
+    },
+    listed: () => [...(live ? [join(live.build, 'client')] : []), ...(assetsDir ? [assetsDir] : [])],
+  };
+}
+
 /**
  * Serves the published site. The live build is looked up through the `current` pointer (see
  * livePointerReader), so a publish swaps pages in without a restart and without a half-built
@@ -287,17 +338,7 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   const serverBuild = ownClaim.build;
   const liveBuild = livePointerReader(layout.current, serverBuild);
 
-  const staticHandlers = new Map<string, ReturnType<typeof sirv>>();
-  const staticFor = (buildDir: string) => {
-    let handler = staticHandlers.get(buildDir);
-    if (!handler) {
-      handler = guardMissingFiles(sirv(join(buildDir, 'client'), staticFileOptions));
-      // Only the live build and the server's own are ever asked for; forget older ones.
-      if (staticHandlers.size >= 4) staticHandlers.clear();
-      staticHandlers.set(buildDir, handler);
-    }
-    return handler;
-  };
+  const staticFiles = liveStaticFiles(serverBuild);
 
   const publicUrl = options.proxy && options.proxy.hops > 0 ? new URL(options.proxy.publicUrl) : null;
   const server = bound.server;
@@ -339,10 +380,10 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
     const live = liveBuild();
     // Only a /testimonials/ address can be a former one: no URL is parsed for the others.
     if ((request.url ?? '').startsWith('/testimonials/') && (await redirectFormerAddress(live, new URL(request.url ?? '/', 'http://localhost'), response))) return;
-    staticFor(live)(request, response, () => {
+    staticFiles.of(live)(request, response, () => {
       // Assets of on-demand pages belong to the server's own build if the live one differs. Only
       // assets: its pages may show reviews hidden or erased since, and must not come back.
-      if (live !== serverBuild && (request.url ?? '').startsWith('/_astro/')) return staticFor(serverBuild)(request, response, ssr);
+      if (live !== serverBuild && (request.url ?? '').startsWith('/_astro/')) return staticFiles.serverAssets(request, response, ssr);
       ssr();
     });
   });
