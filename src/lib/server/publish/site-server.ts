@@ -2,10 +2,10 @@ import { existsSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Readable } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import sirv from 'sirv';
+import type sirv from 'sirv';
+import { staticFiles, type StaticFileOptions, type StaticHandler } from './static-files.ts';
 import { formerTestimonialId, formerUrlTarget } from '../../publish/former-urls.ts';
 import { isOneClickUnsubscribe } from '../ask/invitations.ts';
 import { answerReviewFormPost, isDirectReviewFormPost } from '../collect/review-form-posts.ts';
@@ -142,23 +142,6 @@ async function claimLiveBuild(layout: SiteLayout): Promise<ServerBuildClaim> {
 }
 
 /**
- * A static handler that survives a file deleted after it started (an erasure removes pages from
- * the live build): sirv lists files once and streams them without an error handler, so the
- * missing file would crash the process. The response is cut off instead.
- */
-function guardMissingFiles(handler: ReturnType<typeof sirv>): ReturnType<typeof sirv> {
-  return (request, response, next) => {
-    const guard = (source: Readable) => source.once('error', () => response.destroy());
-    response.once('pipe', guard);
-    try {
-      handler(request, response, next);
-    } finally {
-      response.off('pipe', guard);
-    }
-  };
-}
-
-/**
  * Answers a request for the numeric address a testimonial had before public ids with a 301 to its
  * public address, when `build` has a redirect page there (see former-urls.ts); false otherwise, and
  * the request goes on as any other. Only reviews published under such an address have that page.
@@ -251,8 +234,8 @@ const feedHeaders = staticFileHeaders('/testimonials.json');
 const assetHeaders = staticFileHeaders('/_astro/x');
 
 /**
- * The options the site server gives sirv for a build's files; the benchmark's plain sirv server
- * uses the same, so both send the same headers. The header lists are built once, not per request.
+ * The options the site server serves a build's files with (static-files.ts, sirv's options); the
+ * benchmark's plain sirv server uses the same, so both send the same headers. The header lists are built once, not per request.
  */
 export const staticFileOptions = {
   etag: true,
@@ -263,36 +246,36 @@ export const staticFileOptions = {
     const headers = pathname.startsWith('/_astro/') ? assetHeaders : pathname.endsWith('.json') || pathname === '/widget.js' ? feedHeaders : pageHeaders;
     for (let index = 0; index < headers.length; index++) response.setHeader(headers[index]![0], headers[index]![1]);
   },
-} satisfies Parameters<typeof sirv>[1];
-
-type StaticHandler = ReturnType<typeof sirv>;
+} satisfies StaticFileOptions & Parameters<typeof sirv>[1];
 
 /** The static files a site server answers from, and which builds' listings it holds. */
 export interface LiveStaticFiles {
   /** The handler of a build's files; asked for the live build, whose listing replaces the last one. */
   of(build: string): StaticHandler;
   /** The compiled assets (`/_astro/…`) of the server's own build, for its on-demand pages. */
-  serverAssets: StaticHandler;
-  /** The folders whose files are listed in memory now. */
+  serverAssets(request: IncomingMessage, response: ServerResponse, next: () => void): void;
+  /** The folders whose files it looks up now (it remembers only what was asked for). */
   listed(): string[];
 }
 
 /**
- * The static handlers of a site server, holding the listing of one build only. sirv lists every
- * file of its folder once, with its stats and headers: some 50 MB of heap for a wall of 10,000
+ * The static handlers of a site server, holding what it knows of one build only. A listing of
+ * every file of a build, with stats and headers, is some 50 MB of heap for a wall of 10,000
  * reviews. Streaming a file allocates a 64 KB buffer outside the heap, which makes V8 mark the
- * whole heap every few hundred requests; with a listing kept for every build published since the
- * start, each request cost about twice what it costs plain sirv (profiled in docs/benchmarks.md).
- * So a publish's listing replaces the last one, and the server's own build, needed only for the
- * assets of on-demand pages, is listed just for its `_astro` folder.
+ * whole heap every few hundred requests; with sirv's listing kept for every build published since
+ * the start, each request cost about twice what it costs plain sirv (profiled in
+ * docs/benchmarks.md), and listing a new build stopped the server for a second or two on every
+ * publish. So files are looked up as they are asked for (static-files.ts), a publish's handler
+ * replaces the last one, and the server's own build, needed only for the assets of on-demand
+ * pages, is served just from its `_astro` folder.
  */
 export function liveStaticFiles(serverBuild: string): LiveStaticFiles {
   let live: { build: string; handler: StaticHandler } | undefined;
-  let assets: StaticHandler | undefined;
+  let assets: LiveStaticFiles['serverAssets'] | undefined;
   let assetsDir: string | undefined;
   return {
     of(build) {
-      if (live?.build !== build) live = { build, handler: guardMissingFiles(sirv(join(build, 'client'), staticFileOptions)) };
+      if (live?.build !== build) live = { build, handler: staticFiles(join(build, 'client'), staticFileOptions) };
       return live.handler;
     },
     serverAssets(request, response, next) {
@@ -300,10 +283,10 @@ export function liveStaticFiles(serverBuild: string): LiveStaticFiles {
         const directory = join(serverBuild, 'client', '_astro');
         // A build without compiled assets (nothing on demand needs any) has no such folder.
         const inner = existsSync(directory)
-          ? guardMissingFiles(sirv(directory, { ...staticFileOptions, setHeaders: (answer, pathname) => staticFileOptions.setHeaders(answer, `/_astro${pathname}`) }))
+          ? staticFiles(directory, { ...staticFileOptions, setHeaders: (answer, pathname) => staticFileOptions.setHeaders(answer, `/_astro${pathname}`) })
           : null;
         assetsDir = inner ? directory : undefined;
-        // sirv looks files up by the request's path: the folder's own, without the /_astro prefix.
+        // Files are looked up by the request's path: the folder's own, without the /_astro prefix.
         assets = (original, answer, onMissing) => {
           if (!inner) return onMissing?.();
           const inFolder = Object.create(original, { url: { value: (original.url ?? '/').slice('/_astro'.length) } }) as IncomingMessage;
