@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminUsers } from '../../../db/schema.ts';
@@ -149,6 +149,17 @@ describe('incremental publishing', () => {
     expect(again.pages.rendered).toBe(0);
     expect(again.pages.reused).toBe(again.pages.total);
   }, 120_000);
+
+  it('renders a page again when its file is gone from the live build, and links the others', async () => {
+    const live = await publish('changed');
+    const id = await publicId(ids[9]!);
+    rmSync(join(live.buildDir, 'client', 'testimonials', id, 'index.html.br'));
+    const again = await publish('changed');
+    expect(again.pages.rendered).toBe(1);
+    expect(readFileSync(join(again.buildDir, 'client', 'testimonials', id, 'index.html'), 'utf8')).toContain('Review number 9:');
+    expect(existsSync(join(again.buildDir, 'client', 'testimonials', id, 'index.html.br'))).toBe(true);
+    await publishAndCompare();
+  }, 240_000);
 
   it('equals a full render after an approval, rendering the new page and the pages that list it, not the others', async () => {
     const before = snapshot((await publish('changed')).buildDir);

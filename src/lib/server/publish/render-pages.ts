@@ -1,10 +1,11 @@
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createServer, get, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getEnvironment } from '../platform/env.ts';
+import { linkPagesInWorker } from './link-pages.ts';
 import { writeCompressedSiblings } from './precompress.ts';
 import { pageKeys, planPublicPages, type PublicPage } from './public-pages.ts';
 import { loadPublicSite } from './public-site.ts';
@@ -35,6 +36,7 @@ export interface RenderSummary {
   pages: number;
   rendered: number;
   reused: number;
+  /** Linking (on its own thread) and rendering run at the same time: together they took about the larger of the two. */
   timings: { load: number; plan: number; link: number; render: number; manifest: number };
 }
 
@@ -126,8 +128,8 @@ export async function renderPages(job: RenderJob): Promise<RenderSummary> {
   const reusable = previous && previous.codeHash === job.codeHash ? previous.pages : {};
   const done = new Map<string, ManifestPage>();
   const folders = new Set<string>();
-  // One plain mkdir per folder, parents first only when missing: `recursive: true` took twice as
-  // long, and an approval links some 10,000 testimonial folders.
+  // One plain mkdir per folder, parents first only when missing (see link-pages.ts); the linking
+  // thread makes folders too, so one may appear at any moment.
   const makeFolder = (folder: string): void => {
     if (folders.has(folder)) return;
     try {
@@ -136,65 +138,75 @@ export async function renderPages(job: RenderJob): Promise<RenderSummary> {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && dirname(folder) !== folder) {
         makeFolder(dirname(folder));
-        mkdirSync(folder);
+        mkdirSync(folder, { recursive: true });
       } else if (code !== 'EEXIST') throw error;
     }
     folders.add(folder);
   };
-  const folderFor = (file: string) => makeFolder(dirname(file));
 
+  // Pages whose props (and code) did not change are linked from the previous build on another
+  // thread while the others are rendered here.
+  const toLink: { page: PublicPage; key: string; files: string[] }[] = [];
   const toRender: { page: PublicPage; key: string }[] = [];
   for (const [index, page] of pages.entries()) {
     const key = keys[index]!;
     const before = Object.hasOwn(reusable, page.path) ? reusable[page.path] : undefined;
-    if (before && before.key === key && before.files[0] === pageFile(page.path)) {
-      const linked: string[] = [];
-      try {
-        for (const file of before.files) {
-          folderFor(join(job.buildDir, file));
-          linkSync(join(job.previousDir!, file), join(job.buildDir, file));
-          linked.push(file);
-        }
-        done.set(page.path, { key, files: before.files });
-        continue;
-      } catch {
-        // Gone from the previous build (say an erasure took it): render it instead.
-        for (const file of linked) rmSync(join(job.buildDir, file), { force: true });
-      }
-    }
-    toRender.push({ page, key });
+    if (before && before.key === key && before.files[0] === pageFile(page.path)) toLink.push({ page, key, files: before.files });
+    else toRender.push({ page, key });
   }
 
-  const link = lap();
-  if (toRender.length > 0) {
-    const { server, port } = await startRenderServer(job.codeDir, new Map(toRender.map(({ page }) => [page.path, page])));
-    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-    try {
-      let next = 0;
-      const worker = async () => {
-        while (next < toRender.length) {
-          const { page, key } = toRender[next++]!;
-          const body = await fetchPage(port, agent, page.path);
-          const file = pageFile(page.path);
-          const absolute = join(job.buildDir, file);
-          folderFor(absolute);
-          writeFileSync(absolute, body);
-          const siblings = await writeCompressedSiblings(absolute, body);
-          done.set(page.path, { key, files: [file, ...siblings.map((suffix) => `${file}${suffix}`)] });
-        }
-      };
-      await Promise.all(Array.from({ length: 4 }, worker));
-    } finally {
-      agent.destroy();
-      server.close();
-    }
+  let link = 0;
+  const linked = (async () => {
+    const started = performance.now();
+    const failed = new Set(await linkPagesInWorker(job.previousDir ?? '', job.buildDir, toLink.map(({ files }) => files)));
+    for (const [index, { page, key, files }] of toLink.entries()) if (!failed.has(index)) done.set(page.path, { key, files });
+    link = Math.round(performance.now() - started);
+    // Gone from the previous build (say an erasure took it): rendered instead.
+    return toLink.filter((_, index) => failed.has(index)).map(({ page, key }) => ({ page, key }));
+  })();
+  const renderStarted = performance.now();
+  try {
+    await renderAll(job, toRender, done, makeFolder);
+  } catch (error) {
+    await linked.catch(() => {});
+    throw error;
   }
-  const render = lap();
+  const missing = await linked;
+  await renderAll(job, missing, done, makeFolder);
+  const render = Math.round(performance.now() - renderStarted);
+  lap();
   // In the plan's order, so the manifest does not depend on which pages were reused.
   const manifest: PublishManifest = { version: 1, codeHash: job.codeHash, pages: Object.fromEntries(pages.map((page) => [page.path, done.get(page.path)!])) };
   writeFileSync(join(job.buildDir, manifestName), `${JSON.stringify(manifest)}\n`);
   const timings = { load, plan, link, render, manifest: lap() };
-  return { reviewCount: site.reviews.length, pages: pages.length, rendered: toRender.length, reused: pages.length - toRender.length, timings };
+  const rendered = toRender.length + missing.length;
+  return { reviewCount: site.reviews.length, pages: pages.length, rendered, reused: pages.length - rendered, timings };
+}
+
+/** Renders `pages` through the build's server code into the build, each with its compressed siblings. */
+async function renderAll(job: RenderJob, pages: readonly { page: PublicPage; key: string }[], done: Map<string, ManifestPage>, makeFolder: (folder: string) => void): Promise<void> {
+  if (pages.length === 0) return;
+  const { server, port } = await startRenderServer(job.codeDir, new Map(pages.map(({ page }) => [page.path, page])));
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < pages.length) {
+        const { page, key } = pages[next++]!;
+        const body = await fetchPage(port, agent, page.path);
+        const file = pageFile(page.path);
+        const absolute = join(job.buildDir, file);
+        makeFolder(dirname(absolute));
+        writeFileSync(absolute, body);
+        const siblings = await writeCompressedSiblings(absolute, body);
+        done.set(page.path, { key, files: [file, ...siblings.map((suffix) => `${file}${suffix}`)] });
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+  } finally {
+    agent.destroy();
+    server.close();
+  }
 }
 
 /** Marks the line that carries a job's outcome on the renderer's stdout (the server code may print too). */
