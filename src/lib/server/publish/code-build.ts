@@ -15,8 +15,17 @@ import type { SiteLayout } from './site-layout.ts';
  * it. It holds no review, so an erasure never has to touch it.
  */
 
-/** What `astro build` reads besides files: the site's address (astro.config.mjs). */
-const buildEnvironment = ['SITE_URL', 'PORT', 'REVIEW_WALL_CONFIG'] as const;
+/**
+ * What `astro build` reads besides files: which configuration file (astro.config.mjs). The site's
+ * address (SITE_URL, PORT) is not built in: pages read it when they are rendered.
+ */
+const buildEnvironment = ['REVIEW_WALL_CONFIG'] as const;
+/**
+ * Kept from `astro build`: Vite inlines environment variables whose names occur in a module that
+ * uses import.meta.env whole (PORT does, in Astro's actions runtime), and no compiled code may
+ * differ by the address it is served at.
+ */
+const notForBuild = ['SITE_URL', 'PORT'] as const;
 /** Folders and files of the project that make up the code. */
 const codeFolders = ['src', 'public', 'db'];
 const codeFiles = ['astro.config.mjs', 'review-wall.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json'];
@@ -76,13 +85,20 @@ export async function findCodeBuild(layout: SiteLayout, codeHash: string): Promi
   }
 }
 
+/** `env` without the variables no build may read (notForBuild). */
+function withoutAddress(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept = { ...env };
+  for (const name of notForBuild) delete kept[name];
+  return kept;
+}
+
 /** Runs `astro build` into `outDir`; resolves with the outcome and the last lines of output. */
 function runAstroBuild(projectRoot: string, outDir: string, env: NodeJS.ProcessEnv, onOutput?: (line: string) => void) {
   return new Promise<{ ok: boolean; tail: string[] }>((done) => {
     const astro = join(projectRoot, 'node_modules', 'astro', 'bin', 'astro.mjs');
     const child = spawn(process.execPath, [astro, 'build'], {
       cwd: projectRoot,
-      env: { ...env, REVIEW_WALL_BUILD_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' },
+      env: { ...withoutAddress(env), REVIEW_WALL_BUILD_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const tail: string[] = [];
