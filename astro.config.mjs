@@ -38,7 +38,8 @@ const logoPngs = {
 };
 
 export default defineConfig({
-  site: process.env.SITE_URL || `http://localhost:${process.env.PORT || 4321}`,
+  // No `site`: pages take the address from SITE_URL when they are rendered (src/layouts/PublicLayout.astro),
+  // so the compiled code is the same for every address.
   // Publishing builds into a fresh folder and swaps it in (see scripts/publish.ts).
   outDir: process.env.REVIEW_WALL_BUILD_DIR || './dist',
   adapter: node({ mode: 'middleware' }),
