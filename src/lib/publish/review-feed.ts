@@ -2,7 +2,7 @@
 // PublicReview shape, field by field, so nothing private can ride along.
 import type { ReviewWallConfig } from '../config-schema.ts';
 import { fill, fillCounted } from '../i18n/index.ts';
-import { widgetStrings } from '../i18n/widget.ts';
+import { widgetStrings, type WidgetStrings } from '../i18n/widget.ts';
 import type { Locale } from '../locales.ts';
 import { collectionStatement, showsAverageRating, type CollectionDescription } from './collection.ts';
 import {
@@ -106,23 +106,16 @@ export function selectWidgetReviews(reviews: readonly PublicReview[]): PublicRev
   return [...featured, ...rest].slice(0, widgetReviewLimit);
 }
 
-/** The widget's words in one language, ready to show (the average filled in). */
-export interface WidgetLabels {
+/**
+ * The widget's words in one language, ready to show: its texts (WidgetStrings) as they are, but
+ * the heading chosen and the average filled in.
+ */
+export type WidgetLabels = Omit<WidgetStrings, 'reviews' | 'selected' | 'average'> & {
   /** "Reviews", or "Selected testimonials" when some invitations went to promoters only. */
   heading: string;
   /** "4.2 out of 5 from 5 reviews", only where an average is allowed (see showsAverageRating). */
   average: string | null;
-  /** A card's rating for screen readers, with `{rating}` to fill. */
-  rated: string;
-  readMore: string;
-  howWeCollect: string;
-  previous: string;
-  next: string;
-  /** A card's incentive disclosure, with `{incentive}` to fill (see WidgetStrings.offered). */
-  offered: string;
-  /** The incentive named when an invitation's promise was not recorded. */
-  gift: string;
-}
+};
 
 /** The widget's feed: the small feed, with what the widget's options need. */
 export interface WidgetFeed extends Feed {
@@ -142,17 +135,8 @@ export function widgetLabels(locale: Locale, feed: Pick<Feed, 'collection' | 'ag
         count: new Intl.NumberFormat(locale).format(rating.reviewCount),
       })
     : null;
-  return {
-    heading: feed.collection === 'all' ? t.reviews : t.selected,
-    average,
-    rated: t.rated,
-    readMore: t.readMore,
-    howWeCollect: t.howWeCollect,
-    previous: t.previous,
-    next: t.next,
-    offered: t.offered,
-    gift: t.gift,
-  };
+  const { reviews, selected, average: _forms, ...texts } = t;
+  return { ...texts, heading: feed.collection === 'all' ? reviews : selected, average };
 }
 
 /**
