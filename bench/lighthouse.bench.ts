@@ -32,6 +32,22 @@ function lighthouse(url: string, output: string): Promise<Report> {
   });
 }
 
+/**
+ * The review form and the admin sign-in tell search engines not to index them (`noindex`): a review
+ * link names its customer and only they should open it, and a sign-in page has no business in search
+ * results. Lighthouse's "Page is blocked from indexing" audit fails any such page, and alone takes SEO
+ * to about 60. For these pages the target is that this audit fails (the page does keep search engines
+ * out) and every other SEO audit passes.
+ */
+const noindexOnPurpose = new Set(['review form', 'admin sign-in']);
+
+/** Whether every weighted SEO audit but is-crawlable passes, and is-crawlable itself fails. */
+function seoBarIndexing(report: Report): boolean {
+  const refs = report.categories.seo.auditRefs.filter((ref) => ref.weight > 0);
+  const others = refs.filter((ref) => ref.id !== 'is-crawlable').every((ref) => (report.audits[ref.id]?.score ?? 1) === 1);
+  return others && report.audits['is-crawlable']?.score === 0;
+}
+
 /** The audits that cost points in a report, with their titles. */
 function lostPoints(report: Report): string[] {
   const lost = new Set<string>();
@@ -52,7 +68,7 @@ try {
   const testimonial = /<a href="(\/testimonials\/(?!page\/|lang\/)[\w-]+\/)"/.exec(wall)?.[1];
   if (!testimonial || !app.reviewLink) throw new Error('the demo has no testimonial or review link');
   const pages = { wall: `${app.url}/`, testimonial: `${app.url}${testimonial}`, 'review form': app.reviewLink, 'admin sign-in': `${app.url}/admin/sign-in` };
-  const results: Record<string, { scores: Record<Category, number>; runs: Record<Category, number>[]; lostPoints: string[]; benchmarkIndex: number }> = {};
+  const results: Record<string, { scores: Record<Category, number>; runs: Record<Category, number>[]; lostPoints: string[]; benchmarkIndex: number; seoBarIndexing?: boolean }> = {};
   for (const [name, url] of Object.entries(pages)) {
     const reports: Report[] = [];
     for (let run = 0; run < runs; run++) {
@@ -65,9 +81,15 @@ try {
       runs: scores,
       lostPoints: [...new Set(reports.flatMap(lostPoints))],
       benchmarkIndex: Math.round(median(reports.map((report) => report.environment.benchmarkIndex))),
+      ...(noindexOnPurpose.has(name) ? { seoBarIndexing: reports.every(seoBarIndexing) } : {}),
     };
   }
-  const perfect = Object.fromEntries(Object.entries(results).map(([name, result]) => [name, categories.every((category) => result.scores[category] === 100)]));
+  const perfect = Object.fromEntries(
+    Object.entries(results).map(([name, result]) => [
+      name,
+      categories.every((category) => result.scores[category] === 100 || (category === 'seo' && result.seoBarIndexing === true)),
+    ]),
+  );
   const figures = {
     name: 'lighthouse',
     date: new Date().toISOString(),
@@ -75,10 +97,16 @@ try {
     setup: { runs, chromium: chromePath, lighthouse: JSON.parse(readFileSync(join(import.meta.dirname, '..', 'node_modules', 'lighthouse', 'package.json'), 'utf8')).version, preset: 'mobile (Lighthouse default)' },
     pages: results,
     target: 100,
+    targetNote: `SEO of ${[...noindexOnPurpose].join(' and ')}: noindex on purpose, so every SEO audit but "Page is blocked from indexing" passes, and that one fails`,
     met: perfect,
   };
   writeFileSync(join(import.meta.dirname, 'results', 'lighthouse.json'), `${JSON.stringify(figures, null, 2)}\n`);
-  const rows = Object.entries(results).map(([name, result]) => `| ${name} | ${categories.map((category) => (result.scores[category] === 100 ? '100' : `**${result.scores[category]}**`)).join(' | ')} | ${result.lostPoints.join('; ') || '—'} |`);
+  const cell = (result: (typeof results)[string], category: Category) => {
+    if (result.scores[category] === 100) return '100';
+    if (category === 'seo' && result.seoBarIndexing) return `${result.scores[category]} (noindex on purpose; every other SEO audit passes)`;
+    return `**${result.scores[category]}**`;
+  };
+  const rows = Object.entries(results).map(([name, result]) => `| ${name} | ${categories.map((category) => cell(result, category)).join(' | ')} | ${result.lostPoints.join('; ') || '—'} |`);
   const md = `## Lighthouse
 
 Lighthouse ${figures.setup.lighthouse} (mobile preset, its default) in Debian's Chromium against \`npm start\` with the demo data; median of ${runs} runs per page. Machine: ${availableParallelism()} cores, load average ${loadBefore.toFixed(1)} before the run (Lighthouse's performance score depends on the machine's speed and load: benchmark index ${Object.values(results).map((result) => result.benchmarkIndex).join(', ')}).
@@ -87,7 +115,7 @@ Lighthouse ${figures.setup.lighthouse} (mobile preset, its default) in Debian's 
 | --- | ---: | ---: | ---: | ---: | --- |
 ${rows.join('\n')}
 
-Target: 100 in every category on every page (${Object.entries(perfect).map(([name, ok]) => `${name}: ${ok ? 'met' : '**missed**'}`).join(', ')}).
+Target: 100 in every category on every page, but SEO on the review form and the admin sign-in: they keep search engines out on purpose (a review link names its customer; a sign-in page has no place in search results), which Lighthouse's "Page is blocked from indexing" audit fails, so there the target is every other SEO audit passing (${Object.entries(perfect).map(([name, ok]) => `${name}: ${ok ? 'met' : '**missed**'}`).join(', ')}).
 `;
   writeFileSync(join(import.meta.dirname, 'results', 'lighthouse.md'), md);
   console.log(md);

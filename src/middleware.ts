@@ -5,22 +5,30 @@ import { unauthorizedResponse } from './lib/server/auth/admin-guard.ts';
 import { getDatabase } from './lib/server/platform/database.ts';
 import { getEnvironment } from './lib/server/platform/env.ts';
 import { submissionRateLimits, submissionRefusedUnread } from './lib/server/collect/review-submissions.ts';
-import { applySecurityHeaders } from './lib/server/platform/security-headers.ts';
+import { adminPageHeaders, applySecurityHeaders } from './lib/server/platform/security-headers.ts';
 import { deleteSessionCookie, readSessionToken, setSessionCookie, useSecureCookies, validateSessionToken } from './lib/server/auth/session.ts';
 
-/** Adds CSP, frame-ancestors, no-sniff, referrer policy and (on an https site) HSTS to every on-demand response. */
+/**
+ * Adds CSP, frame-ancestors, no-sniff, referrer policy and (on an https site) HSTS to every
+ * on-demand response, and the admin pages' own headers (adminPageHeaders) to those behind the session.
+ */
 const securityHeaders = defineMiddleware(async (context, next) => {
   // Prerendered and published pages get their headers from the static file server.
   if (context.isPrerendered || context.locals.publicPage) return next();
   const response = await next();
   const { SITE_URL } = getEnvironment();
+  const behindSession = classifyAdminRequest(context.url, 'GET', null) !== 'public';
+  const apply = (headers: Headers) => {
+    applySecurityHeaders(headers, SITE_URL);
+    if (behindSession) for (const [name, value] of Object.entries(adminPageHeaders)) if (!headers.has(name)) headers.set(name, value);
+  };
   try {
-    applySecurityHeaders(response.headers, SITE_URL);
+    apply(response.headers);
     return response;
   } catch {
     // Some responses (redirects, fetch results) have immutable headers: copy them.
     const copy = new Response(response.body, response);
-    applySecurityHeaders(copy.headers, SITE_URL);
+    apply(copy.headers);
     return copy;
   }
 });

@@ -146,6 +146,8 @@ describe('with a plain http SITE_URL (local development)', () => {
       const answer = await send(app, path);
       expect(answer.headers['strict-transport-security'], path).toBeUndefined();
       expect(answer.headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
+      // Public pages go without Cross-Origin-Opener-Policy (see adminPageHeaders); admin pages have it.
+      expect(answer.headers['cross-origin-opener-policy'], path).toBeUndefined();
     }
     const body = new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! }).toString();
     const signedIn = await send(app, '/admin/sign-in', { method: 'POST', headers: { origin: app.url, ...form }, body });
@@ -155,5 +157,6 @@ describe('with a plain http SITE_URL (local development)', () => {
     expect(signedIn.cookies[0]).not.toMatch(/;\s*secure/i);
     const admin = await send(app, '/admin/', { headers: { cookie: signedIn.cookies[0]!.split(';')[0]! } });
     expect(admin.status).toBe(200);
+    expect(admin.headers['cross-origin-opener-policy']).toBe('same-origin');
   });
 });

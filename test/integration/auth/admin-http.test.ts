@@ -163,8 +163,17 @@ describe('the session guard', () => {
       expect(page.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(page.headers.get('cache-control'), path).toBe('no-store');
     }
+    // Only pages behind the session cut other windows' handles; the sign-in page, like the public
+    // pages, holds nothing for one to reach (adminPageHeaders).
+    for (const path of ['/admin/', '/admin/deliveries/', '/admin/export/reviews.csv']) {
+      expect((await get(path, cookie)).headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+    }
+    const signIn = await get('/admin/sign-in');
+    expect(signIn.headers.get('cross-origin-opener-policy')).toBeNull();
+    expect(await signIn.text()).toContain('<meta name="robots" content="noindex, nofollow">');
     const signInRedirect = await get('/admin/dashboard/');
     expect(signInRedirect.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(signInRedirect.headers.get('cross-origin-opener-policy')).toBe('same-origin');
   });
 
   it('refuses a cross-origin form post even with a valid session cookie (403), and accepts the same post from the site', async () => {

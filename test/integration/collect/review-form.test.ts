@@ -161,6 +161,8 @@ describe('the form page', () => {
     expect(html).toContain('Olena S.');
     expect(html).toContain('Перевірений клієнт');
     for (const code of ['en', 'pl', 'ru', 'uk', 'lv', 'bg']) expect(html).toContain(`href="?lang=${code}"`);
+    // The page names its customer: search engines are told to keep it out, even if the link leaks.
+    expect(html).toContain('<meta name="robots" content="noindex, nofollow">');
   });
 
   it('names the incentive the customer’s invitation promised, in the page’s language, not today’s config', async () => {
