@@ -1,10 +1,11 @@
 import { ActionError, getActionContext } from 'astro:actions';
 import { defineMiddleware, sequence } from 'astro:middleware';
-import { classifyAdminRequest, signInUrlFor } from './lib/auth/admin-access.ts';
+import { classifyAdminRequest, isAdminPath, signInUrlFor } from './lib/auth/admin-access.ts';
 import { unauthorizedResponse } from './lib/server/auth/admin-guard.ts';
 import { getDatabase } from './lib/server/platform/database.ts';
 import { getEnvironment } from './lib/server/platform/env.ts';
 import { submissionRateLimits, submissionRefusedUnread } from './lib/server/collect/review-submissions.ts';
+import { compressPage } from './lib/server/platform/page-compression.ts';
 import { adminPageHeaders, applySecurityHeaders } from './lib/server/platform/security-headers.ts';
 import { deleteSessionCookie, readSessionToken, setSessionCookie, useSecureCookies, validateSessionToken } from './lib/server/auth/session.ts';
 
@@ -101,4 +102,14 @@ const submissionGate = defineMiddleware(async (context, next) => {
   return next();
 });
 
-export const onRequest = sequence(securityHeaders, auth, submissionGate);
+/**
+ * Compresses the HTML of pages rendered on demand for customers (review form, survey and
+ * unsubscribe pages, 404s) for a browser that accepts br or gzip, as the published pages are
+ * (page-compression.ts). GET only, and never an admin page.
+ */
+const compression = defineMiddleware(async (context, next) => {
+  if (context.isPrerendered || context.locals.publicPage || context.request.method !== 'GET' || isAdminPath(context.url.pathname)) return next();
+  return compressPage(await next(), context.request.headers.get('accept-encoding'));
+});
+
+export const onRequest = sequence(compression, securityHeaders, auth, submissionGate);

@@ -166,7 +166,10 @@ describe('the session guard', () => {
     // Only pages behind the session cut other windows' handles; the sign-in page, like the public
     // pages, holds nothing for one to reach (adminPageHeaders).
     for (const path of ['/admin/', '/admin/deliveries/', '/admin/export/reviews.csv']) {
-      expect((await get(path, cookie)).headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+      const answer = await fetch(`${app.url}${path}`, { headers: { Cookie: cookie, 'Accept-Encoding': 'br, gzip' }, redirect: 'manual' });
+      expect(answer.headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+      // Pages with customers' data next to text a request chooses are never compressed (page-compression.ts).
+      expect(answer.headers.get('content-encoding'), path).toBeNull();
     }
     const signIn = await get('/admin/sign-in');
     expect(signIn.headers.get('cross-origin-opener-policy')).toBeNull();

@@ -1,5 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
@@ -163,6 +165,37 @@ describe('the form page', () => {
     for (const code of ['en', 'pl', 'ru', 'uk', 'lv', 'bg']) expect(html).toContain(`href="?lang=${code}"`);
     // The page names its customer: search engines are told to keep it out, even if the link leaks.
     expect(html).toContain('<meta name="robots" content="noindex, nofollow">');
+  });
+
+  it('is sent compressed to a browser that accepts it (br first, then gzip), and whole to one that does not', async () => {
+    const link = await createReviewLink(db, { name: 'Jānis Ozols', locale: 'lv' });
+    /** The raw answer, bytes as sent, to a GET with this Accept-Encoding (fetch would decode them). */
+    const raw = (acceptEncoding: string | null) =>
+      new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+        const url = new URL(formUrl(link.token));
+        const headers: Record<string, string> = acceptEncoding === null ? {} : { 'Accept-Encoding': acceptEncoding };
+        request(url, { headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const plain = await raw(null);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const html = plain.body.toString('utf8');
+    expect(html).toContain('Jānis Ozols');
+    const brotli = await raw('gzip, deflate, br, zstd');
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(brotli.body.byteLength).toBeLessThan(html.length / 2);
+    expect(brotliDecompressSync(brotli.body).toString('utf8')).toBe(html);
+    expect(brotli.headers['content-security-policy']).toContain("default-src 'self'");
+    const gzipped = await raw('br;q=0, gzip');
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzipped.body).toString('utf8')).toBe(html);
+    expect((await raw('identity')).headers['content-encoding']).toBeUndefined();
   });
 
   it('names the incentive the customer’s invitation promised, in the page’s language, not today’s config', async () => {
