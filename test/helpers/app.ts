@@ -121,6 +121,21 @@ export function copyProject(options: { tests?: boolean } = {}): string {
   return directory;
 }
 
+/**
+ * Signs in to a running app as a browser would (a form post from the site itself), by default as
+ * the demo admin, and returns the session cookie as a `name=value` pair for a Cookie header.
+ */
+export async function signInAdmin(app: RunningApp, credentials = { email: app.adminEmail!, password: app.adminPassword! }): Promise<string> {
+  const response = await fetch(`${app.url}/admin/sign-in`, {
+    method: 'POST',
+    body: new URLSearchParams(credentials),
+    headers: { Origin: app.url },
+    redirect: 'manual',
+  });
+  if (response.status !== 303) throw new Error(`${credentials.email} could not sign in: ${response.status}`);
+  return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
+
 /** Starts `scripts/start.ts` on a free port and waits until it serves. */
 export async function startApp(options: { env?: Record<string, string>; args?: string[]; cwd?: string } = {}): Promise<RunningApp> {
   const directory = mkdtempSync(join(tmpdir(), 'review-wall-app-'));

@@ -9,7 +9,7 @@ import { reviewFormLimits } from '../../src/lib/collect/review-submission.ts';
 import { signWebhookBody } from '../../src/lib/server/listen/nps-webhook.ts';
 import { undeclaredBodyMaxBytes } from '../../src/lib/server/platform/body-limit.ts';
 import { generateToken } from '../../src/lib/tokens.ts';
-import { startApp, type RunningApp } from '../helpers/app.ts';
+import { signInAdmin, startApp, type RunningApp } from '../helpers/app.ts';
 import { createJpegLargerThan } from '../helpers/images.ts';
 import { createReviewLink } from '../helpers/review-links.ts';
 
@@ -227,14 +227,7 @@ describe('posts within the limits', () => {
   let cookie = '';
 
   it('sign in, and an admin form post goes through', async () => {
-    const signIn = await fetch(`${app.url}/admin/sign-in`, {
-      method: 'POST',
-      body: new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! }),
-      headers: { Origin: app.url },
-      redirect: 'manual',
-    });
-    expect(signIn.status).toBe(303);
-    cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    cookie = await signInAdmin(app);
     const page = await fetch(`${app.url}/admin/`, { headers: { Cookie: cookie } });
     expect(page.status).toBe(200);
   });

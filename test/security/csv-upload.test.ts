@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { csvUploadMaxBytes } from '../../src/lib/listen/import-summary.ts';
-import { startApp, type RunningApp } from '../helpers/app.ts';
+import { signInAdmin, startApp, type RunningApp } from '../helpers/app.ts';
 
 // The admin's CSV upload against the real server: a session, the same-origin check, and its own
 // body limit (larger than the admin's 256 KB, far smaller than anything unbounded).
@@ -11,13 +11,7 @@ let cookie = '';
 beforeAll(async () => {
   app = await startApp();
   db = await openDatabase({ url: app.env.DATABASE_URL! });
-  const signIn = await fetch(`${app.url}/admin/sign-in`, {
-    method: 'POST',
-    body: new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! }),
-    headers: { Origin: app.url },
-    redirect: 'manual',
-  });
-  cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+  cookie = await signInAdmin(app);
 }, 120_000);
 afterAll(async () => {
   db?.$client.close();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminUsers, reviews } from '../../db/schema.ts';
 import { hashPassword } from '../../src/lib/server/auth/password.ts';
 import { createOutboxTransport, sendMail } from '../../src/lib/server/platform/mail.ts';
-import { startApp, type RunningApp } from '../helpers/app.ts';
+import { signInAdmin, startApp, type RunningApp } from '../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../helpers/database.ts';
 import { seedReviews, writeStoredPhoto } from '../helpers/reviews.ts';
 
@@ -98,14 +98,7 @@ describe('erasure after a redaction, against a started server', () => {
     );
     // The server starts from a build that shows the review as it was written.
     app = await startApp({ args: ['--no-demo'], env: { DATABASE_URL: database.url, SITE_DIR: siteDir, UPLOAD_DIR: uploadDir, OUTBOX_DIR: outboxDir } });
-    const signIn = await fetch(`${app.url}/admin/sign-in`, {
-      method: 'POST',
-      body: new URLSearchParams(moderator),
-      headers: { Origin: app.url },
-      redirect: 'manual',
-    });
-    expect(signIn.status).toBe(303);
-    cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    cookie = await signInAdmin(app, moderator);
   }, 180_000);
   afterAll(async () => {
     await app?.stop();

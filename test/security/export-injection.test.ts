@@ -8,7 +8,7 @@ import { openDatabase, type Database } from '../../db/client.ts';
 import { contacts, npsResponses, reviews } from '../../db/schema.ts';
 import { createReviewRequest } from '../../src/lib/server/ask/review-requests.ts';
 import { npsExportHeader, reviewsExportHeader } from '../../src/lib/server/moderate/export.ts';
-import { runScript, startApp, type RunningApp } from '../helpers/app.ts';
+import { runScript, signInAdmin, startApp, type RunningApp } from '../helpers/app.ts';
 
 // Customers who type spreadsheet formulas into every field they control, through the real
 // import and the real review form; the admin then downloads the exports from the started server.
@@ -18,14 +18,7 @@ let cookie: string;
 beforeAll(async () => {
   app = await startApp();
   db = await openDatabase({ url: app.env.DATABASE_URL! });
-  const signIn = await fetch(`${app.url}/admin/sign-in`, {
-    method: 'POST',
-    body: new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! }),
-    headers: { Origin: app.url },
-    redirect: 'manual',
-  });
-  if (signIn.status !== 303) throw new Error(`the demo admin could not sign in: ${signIn.status}`);
-  cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+  cookie = await signInAdmin(app);
 }, 120_000);
 afterAll(async () => {
   db?.$client.close();

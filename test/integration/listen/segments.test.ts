@@ -6,7 +6,7 @@ import { openDatabase, type Database } from '../../../db/client.ts';
 import { signWebhookBody } from '../../../src/lib/server/listen/nps-webhook.ts';
 import { listApprovedReviews } from '../../../src/lib/server/publish/public-reviews.ts';
 import { runTick } from '../../../src/lib/server/schedule/tick.ts';
-import { isolatedEnvironment, runNpm, startApp, type RunningApp } from '../../helpers/app.ts';
+import { isolatedEnvironment, runNpm, signInAdmin, startApp, type RunningApp } from '../../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 import { configWith, outboxJobContext, outboxMessages, surveyLinksIn } from '../../helpers/surveys.ts';
 
@@ -73,13 +73,7 @@ describe('through the running app', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     app = await startApp({ args: ['--no-tick'], env: { NPS_WEBHOOK_SECRET: npsSecret, EVENTS_WEBHOOK_SECRET: eventsSecret } });
     db = await openDatabase({ url: app.env.DATABASE_URL! });
-    const signIn = await fetch(`${app.url}/admin/sign-in`, {
-      method: 'POST',
-      body: new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! }),
-      headers: { Origin: app.url },
-      redirect: 'manual',
-    });
-    cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    cookie = await signInAdmin(app);
   }, 180_000);
   afterAll(async () => {
     db?.$client.close();

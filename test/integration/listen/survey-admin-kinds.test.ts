@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { countSurveyRecipients, createSurveys } from '../../../src/lib/server/listen/surveys.ts';
 import { runTick } from '../../../src/lib/server/schedule/tick.ts';
-import { startApp, type RunningApp } from '../../helpers/app.ts';
+import { signInAdmin, startApp, type RunningApp } from '../../helpers/app.ts';
 import { configWith, outboxJobContext, outboxMessages, surveyLinksIn } from '../../helpers/surveys.ts';
 
 // "Send survey" in the admin, as a browser without JavaScript uses it: the kind is chosen, the
@@ -26,14 +26,7 @@ describe('CSAT and CES in the admin: Send survey and the dashboard', { timeout: 
   beforeAll(async () => {
     app = await startApp({ args: ['--no-tick'] });
     db = await openDatabase({ url: app.env.DATABASE_URL! });
-    const signedIn = await fetch(`${app.url}/admin/sign-in`, {
-      method: 'POST',
-      body: new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! }),
-      headers: { Origin: app.url },
-      redirect: 'manual',
-    });
-    expect(signedIn.status).toBe(303);
-    cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    cookie = await signInAdmin(app);
   }, 120_000);
   afterAll(async () => {
     db?.$client.close();

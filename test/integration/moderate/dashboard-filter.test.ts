@@ -5,7 +5,7 @@ import { storeNpsAnswers } from '../../../src/lib/server/listen/nps-import.ts';
 import { listFilterChoices, loadDashboard, loadSurveyRounds } from '../../../src/lib/server/moderate/dashboard.ts';
 import { loadFollowUpFigures } from '../../../src/lib/server/moderate/follow-up.ts';
 import { hashToken } from '../../../src/lib/tokens.ts';
-import { runScript, startApp, type RunningApp } from '../../helpers/app.ts';
+import { runScript, signInAdmin, startApp, type RunningApp } from '../../helpers/app.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../helpers/database.ts';
 
 // A small fixture whose figures are worked out by hand below.
@@ -171,13 +171,7 @@ describe('/admin/dashboard/ with a filter in its address', { timeout: 180_000 },
     await seed(db);
     const created = await runScript('admin', ['create', 'filter@example.com'], { ...app.env, ADMIN_PASSWORD: 'a-long-enough-password' });
     expect(created.code, created.stderr).toBe(0);
-    const signIn = await fetch(`${app.url}/admin/sign-in`, {
-      method: 'POST',
-      body: new URLSearchParams({ email: 'filter@example.com', password: 'a-long-enough-password' }),
-      headers: { Origin: app.url },
-      redirect: 'manual',
-    });
-    cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    cookie = await signInAdmin(app, { email: 'filter@example.com', password: 'a-long-enough-password' });
   }, 180_000);
   afterAll(async () => {
     db?.$client.close();

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { adminUsers, npsResponses } from '../../../db/schema.ts';
-import { startApp, type RunningApp } from '../../helpers/app.ts';
+import { signInAdmin, startApp, type RunningApp } from '../../helpers/app.ts';
 
 // The follow-up page through the real server (npm start with the demo data), as a browser without JavaScript would use it.
 let app: RunningApp;
@@ -11,13 +11,7 @@ let cookie: string;
 beforeAll(async () => {
   app = await startApp();
   db = await openDatabase({ url: app.env.DATABASE_URL! });
-  const response = await fetch(`${app.url}/admin/sign-in`, {
-    method: 'POST',
-    body: new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! }),
-    headers: { Origin: app.url },
-    redirect: 'manual',
-  });
-  cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+  cookie = await signInAdmin(app);
 }, 120_000);
 afterAll(async () => {
   db?.$client.close();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { signWebhookBody } from '../../../src/lib/server/listen/nps-webhook.ts';
-import { startApp, type RunningApp } from '../../helpers/app.ts';
+import { signInAdmin, startApp, type RunningApp } from '../../helpers/app.ts';
 import { writeConfigVariant } from '../../helpers/config.ts';
 
 // The whole path through the real server (npm start): its startup publish and a signed NPS
@@ -49,10 +49,7 @@ beforeAll(async () => {
     },
   });
   db = await openDatabase({ url: app.env.DATABASE_URL! });
-  const form = new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! });
-  const response = await fetch(`${app.url}/admin/sign-in`, { method: 'POST', body: form, headers: { Origin: app.url }, redirect: 'manual' });
-  expect(response.status).toBe(303);
-  cookie = response.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+  cookie = await signInAdmin(app);
 }, 180_000);
 
 afterAll(async () => {

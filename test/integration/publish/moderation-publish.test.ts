@@ -2,7 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { publishRuns, reviews } from '../../../db/schema.ts';
-import { startApp, type RunningApp } from '../../helpers/app.ts';
+import { signInAdmin, startApp, type RunningApp } from '../../helpers/app.ts';
 
 // Taking a review off the wall or removing personal data from it must reach the public pages
 // without waiting for anyone to press Publish, whatever publish.automaticallyAfterApproval says
@@ -14,14 +14,7 @@ let cookie: string;
 beforeAll(async () => {
   app = await startApp();
   db = await openDatabase({ url: app.env.DATABASE_URL! });
-  const signIn = await fetch(`${app.url}/admin/sign-in`, {
-    method: 'POST',
-    body: new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! }),
-    headers: { Origin: app.url },
-    redirect: 'manual',
-  });
-  expect(signIn.status).toBe(303);
-  cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+  cookie = await signInAdmin(app);
 }, 120_000);
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { auditLog, incentives, reviewRequests } from '../../../db/schema.ts';
-import { startApp, type RunningApp } from '../../helpers/app.ts';
+import { signInAdmin, startApp, type RunningApp } from '../../helpers/app.ts';
 
 // The incentive ledger in the admin, through the real server (npm start with the demo data).
 let app: RunningApp;
@@ -11,10 +11,7 @@ let cookie: string;
 beforeAll(async () => {
   app = await startApp();
   db = await openDatabase({ url: app.env.DATABASE_URL! });
-  const form = new URLSearchParams({ email: app.adminEmail!, password: app.adminPassword! });
-  const response = await fetch(`${app.url}/admin/sign-in`, { method: 'POST', body: form, headers: { Origin: app.url }, redirect: 'manual' });
-  expect(response.status).toBe(303);
-  cookie = response.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+  cookie = await signInAdmin(app);
 }, 120_000);
 afterAll(async () => {
   db?.$client.close();
