@@ -1,4 +1,5 @@
 import { supportedLocales } from '../locales.ts';
+import { unguardFormula } from '../spreadsheet-formulas.ts';
 
 /**
  * Which column of a spreadsheet export holds what. Header names are matched ignoring case,
@@ -106,9 +107,11 @@ export function localeFromCell(value: string): string {
 
 /** The cells of one row as the fields read, names joined from first and last name when needed. */
 export function readCsvFields(fields: string[], indexOf: Partial<Record<CsvField, number>>): Partial<Record<Exclude<CsvField, 'firstName' | 'lastName'>, string>> {
+  // A cell an export of ours guarded against spreadsheet formulas reads as what was written.
   const cell = (field: CsvField) => {
     const index = indexOf[field];
-    return index === undefined ? undefined : fields[index];
+    const value = index === undefined ? undefined : fields[index];
+    return value === undefined ? undefined : unguardFormula(value);
   };
   const fullName = [cell('firstName'), cell('lastName')].map((part) => part?.trim()).filter(Boolean).join(' ');
   const locale = cell('locale');

@@ -103,6 +103,33 @@ describe('CSV exports', () => {
     }
   });
 
+  it('an export read back stores what customers wrote, even text a spreadsheet would take for a formula', async () => {
+    const written = [
+      { email: 'minus@example.com', name: '-Anna-', score: '3', comment: '-5 stars: the app crashed', segment: '+Pro' },
+      { email: 'equals@example.com', name: '@ndrejs', score: '9', comment: '=HYPERLINK("https://evil.example","thanks")', segment: '=EU' },
+      { email: 'apostrophe@example.com', name: "'Quoted' Name", score: '10', comment: "'tis the best support", segment: 'EU' },
+    ];
+    const header = 'email,name,score,comment,responded_at,segment';
+    const lines = written.map((row, index) => [row.email, row.name, row.score, row.comment, `2026-03-0${index + 1}T10:00:00Z`, row.segment].map((cell) => `"${cell.replaceAll('"', '""')}"`).join(','));
+    await importNpsCsv(database.db, Readable.from([[header, ...lines].join('\n')]), { source: 'csv', defaultLocale: 'en' });
+    const exported = await exportNpsAnswersCsv(database.db);
+    expect(exported).toContain("'-5 stars");
+    const copy = await createTemporaryDatabase();
+    try {
+      await importNpsCsv(copy.db, Readable.from([exported]), { source: 'csv', defaultLocale: 'en' });
+      const stored = await copy.db.$client.execute(
+        'select c.email, c.name, r.comment, r.segment from nps_responses r join contacts c on c.id = r.contact_id order by r.responded_at',
+      );
+      expect(stored.rows.map((row) => ({ email: row.email, name: row.name, comment: row.comment, segment: row.segment }))).toEqual(
+        written.map(({ email, name, comment, segment }) => ({ email, name, comment, segment })),
+      );
+      // And exported again, the guards are back, exactly as the first time.
+      expect(await exportNpsAnswersCsv(copy.db)).toBe(exported);
+    } finally {
+      copy.cleanup();
+    }
+  });
+
   it('exports reviews of every status with quoting intact and formulas neutralized', async () => {
     const { db } = database;
     const [contact] = await db.insert(contacts).values({ email: 'mallory@example.com', name: '=cmd|"/c calc"!A1', locale: 'en' }).returning();

@@ -2,9 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.ts';
 import { contacts, incentives, npsResponses, reviews } from '../../../../db/schema.ts';
-
-/** First characters that make a spreadsheet read a cell as a formula (full-width forms too: Apple Numbers folds them). */
-const formulaStart = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+import { formulaStart } from '../../spreadsheet-formulas.ts';
 
 /**
  * A cell a spreadsheet would run as a formula (=, +, -, @, or a leading tab or carriage
