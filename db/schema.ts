@@ -37,6 +37,12 @@ export const npsResponses = sqliteTable(
     surveyId: integer('survey_id').references(() => surveys.id, { onDelete: 'set null' }),
     /** The customer's segment when they answered: figures follow the answer, not the contact's later segment. */
     segment: text('segment'),
+    /**
+     * The clock time a spreadsheet gave without a time zone ("2026-03-05T14:00:00.000"), read in
+     * the import's --timezone to make responded_at; null when the time carried its zone (webhook,
+     * ISO with an offset). The same file imported again with another --timezone is the same answers.
+     */
+    wallClock: text('wall_clock'),
     /** When a marketer followed up personally on a detractor or passive answer (see moderate/follow-up.ts); null while waiting. */
     followedUpAt: integer('followed_up_at', { mode: 'timestamp_ms' }),
     /**
@@ -55,6 +61,8 @@ export const npsResponses = sqliteTable(
     index('nps_responses_segment_idx').on(table.segment),
     // Re-importing the same answer (same customer, same moment) is a no-op.
     uniqueIndex('nps_responses_contact_responded_unique').on(table.contactId, table.respondedAt),
+    // …and so is re-importing it with another time zone (same customer, same clock time as written).
+    uniqueIndex('nps_responses_contact_wall_clock_unique').on(table.contactId, table.wallClock).where(sql`${table.wallClock} is not null`),
     index('nps_responses_responded_idx').on(table.respondedAt),
     check('nps_responses_score_range', sql`${table.score} between 0 and 10`),
   ],

@@ -19,6 +19,11 @@ export function describeImportReport(report: ImportReport, dryRun: boolean): str
     `${verb} ${counted(report.answersAdded, 'answer')} and ${counted(report.contactsAdded, 'new customer')}. ` +
       `Rows: ${report.rows}, added: ${report.answersAdded}, duplicates: ${report.duplicates}, rejected: ${report.rejected.length}.`,
   ];
+  if (report.moved > 0) {
+    lines.push(
+      `${dryRun ? 'Would move' : 'Moved'} ${counted(report.moved, 'answer')} imported before from the same clock times read in another time zone to the times read now (same customer, same time as written: not added twice).`,
+    );
+  }
   if (report.erased > 0) {
     lines.push(`Left out ${counted(report.erased, 'row')} of customers erased on request (npm run erase -- --allow-again EMAIL if one of them asks to be included again).`);
   }

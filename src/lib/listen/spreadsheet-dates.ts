@@ -17,7 +17,10 @@ export interface DateReading {
 }
 
 /** A date read from a cell: the instant in ISO 8601 (UTC), or why it cannot be read. */
-export type SpreadsheetDate = { kind: 'date'; iso: string } | { kind: 'invalid'; reason: string };
+export type SpreadsheetDate =
+  /** `wallClock`: the clock time as written ("2026-03-05T14:00:00.000"), when it had no zone and was read in `timeZone`. */
+  | { kind: 'date'; iso: string; wallClock?: string }
+  | { kind: 'invalid'; reason: string };
 
 /** Whether Node knows `timeZone` (an IANA name such as "Europe/Riga", or "UTC"). */
 export function isTimeZone(timeZone: string): boolean {
@@ -128,6 +131,6 @@ export function readSpreadsheetDate(value: string, reading: DateReading, column 
   }
   const wall = parts ? wallClock(parts) : null;
   if (!parts || wall === null) return { kind: 'invalid', reason: `${column} "${text}" is not a date: ${example}` };
-  const instant = parts.zone ? wall - zoneMilliseconds(parts.zone) : fromWallClock(wall, reading.timeZone);
-  return { kind: 'date', iso: new Date(instant).toISOString() };
+  if (parts.zone) return { kind: 'date', iso: new Date(wall - zoneMilliseconds(parts.zone)).toISOString() };
+  return { kind: 'date', iso: new Date(fromWallClock(wall, reading.timeZone)).toISOString(), wallClock: new Date(wall).toISOString().slice(0, -1) };
 }

@@ -82,6 +82,25 @@ describe('npm run import with spreadsheet exports', { timeout: 120_000 }, () => 
     expect(await counts()).toEqual({ contacts: 5, answers: 9 });
   });
 
+  it('imported first without --timezone, then again with the right one: the same 9 answers move to the right times, none is added twice', async () => {
+    const file = fixture('latvian-excel-windows-1257.csv');
+    const wrong = await importFile(file, '--encoding', 'windows-1257');
+    expect(wrong.stdout).toContain('Rows: 9, added: 9, duplicates: 0, rejected: 0.');
+    // Read as UTC, each answer sits two or three hours late.
+    expect((await stored()).map((row) => row.respondedAt)).not.toEqual(expectedFor(['lv']).map((row) => row.respondedAt));
+
+    const right = await importFile(file, '--encoding', 'windows-1257', '--timezone', 'Europe/Riga');
+    expect(right.code, right.stderr).toBe(0);
+    expect(right.stdout).toContain('Rows: 9, added: 0, duplicates: 9, rejected: 0.');
+    expect(right.stdout).toContain('Moved 9 answers imported before from the same clock times read in another time zone to the times read now');
+    expect(await stored()).toEqual(expectedFor(['lv']));
+
+    const again = await importFile(file, '--encoding', 'windows-1257', '--timezone', 'Europe/Riga');
+    expect(again.stdout).toContain('Rows: 9, added: 0, duplicates: 9, rejected: 0.');
+    expect(again.stdout).not.toContain('Moved');
+    expect(await counts()).toEqual({ contacts: 5, answers: 9 });
+  });
+
   it('reads Russian, Ukrainian and Bulgarian rows in windows-1251 (Bulgarian "31.5.2026 г." dates), times without a zone as UTC', async () => {
     const result = await importFile(fixture('cyrillic-excel-windows-1251.csv'), '--encoding', 'windows-1251');
     expect(result.code, result.stderr).toBe(0);

@@ -34,6 +34,19 @@ describe('readSpreadsheetDate', () => {
     expect(iso('2026-07-01T12:00:00Z', riga)).toBe('2026-07-01T12:00:00.000Z');
   });
 
+  it('keeps the clock time as written when it had no zone, the same whatever the zone and the date format', () => {
+    const clock = (value: string, reading: Parameters<typeof readSpreadsheetDate>[1]) => {
+      const date = readSpreadsheetDate(value, reading);
+      return date.kind === 'date' ? date.wallClock : date.reason;
+    };
+    expect(clock('2026-07-01 12:00', riga)).toBe('2026-07-01T12:00:00.000');
+    expect(clock('2026-07-01 12:00', utc)).toBe('2026-07-01T12:00:00.000');
+    expect(clock('01.07.2026 12:00', riga)).toBe('2026-07-01T12:00:00.000');
+    expect(clock('07/01/2026 12:00 PM', { ...utc, dateOrder: 'mdy' })).toBe('2026-07-01T12:00:00.000');
+    expect(clock('2026-07-01T12:00:00+02:00', riga)).toBeUndefined();
+    expect(clock('1781957700', riga)).toBeUndefined();
+  });
+
   it('reads slash dates only in the order given', () => {
     expect(iso('03/04/2026')).toBe('Date "03/04/2026" could be day/month or month/day: add --date-order mdy (month first, as in the US) or --date-order dmy, or write it as 2026-11-25');
     expect(iso('03/04/2026', { ...utc, dateOrder: 'dmy' })).toBe('2026-04-03T00:00:00.000Z');

@@ -32,6 +32,11 @@ export interface ImportReport {
   answersAdded: number;
   /** Answers already stored (or repeated in the file), so not added again. */
   duplicates: number;
+  /**
+   * Of those, answers stored by an earlier import of the same clock times read in another time
+   * zone (--timezone), moved to the times this import reads.
+   */
+  moved: number;
   /** Rows of customers erased on request: left out, never stored (see erased-emails.ts). */
   erased: number;
   contactsAdded: number;
@@ -211,49 +216,96 @@ type StatementRunner = (statements: InStatement[]) => Promise<ResultSet[]>;
 
 const chunkSize = 500;
 
-function statementsFor(answer: NpsAnswer, options: ImportOptions): InStatement[] {
+/** An answer as a CSV row gave it: `wallClock` is its time as written when the file gave no zone (see readSpreadsheetDate). */
+export type ImportedAnswer = NpsAnswer & { wallClock?: string | undefined };
+
+/** What each statement of an answer does, so its rows affected are counted in the right figure. */
+type AnswerStatement = { statement: InStatement; counts: 'contact' | 'answer' | 'move' | 'none' };
+
+function statementsFor(answer: ImportedAnswer, options: ImportOptions): AnswerStatement[] {
   const locale = answer.locale ? normalizeLocale(answer.locale, options.defaultLocale) : null;
   const segment = answer.segment ?? null;
-  const statements: InStatement[] = [
+  const statements: AnswerStatement[] = [
     {
-      // The guard holds even if the customer is erased between our check and this write.
-      sql: `insert into contacts (email, name, locale, segment, is_demo) select ?, ?, ?, ?, ? where ${notErasedSql}
-            on conflict(email) do update set
-              name = coalesce(excluded.name, contacts.name),
-              locale = coalesce(?, contacts.locale),
-              segment = coalesce(excluded.segment, contacts.segment),
-              updated_at = cast(unixepoch('subsec') * 1000 as integer)`,
-      args: [answer.email, answer.name ?? null, locale ?? options.defaultLocale, segment, options.isDemo ? 1 : 0, erasedEmailHash(answer.email), locale],
+      counts: 'contact',
+      statement: {
+        // The guard holds even if the customer is erased between our check and this write.
+        sql: `insert into contacts (email, name, locale, segment, is_demo) select ?, ?, ?, ?, ? where ${notErasedSql}
+              on conflict(email) do update set
+                name = coalesce(excluded.name, contacts.name),
+                locale = coalesce(?, contacts.locale),
+                segment = coalesce(excluded.segment, contacts.segment),
+                updated_at = cast(unixepoch('subsec') * 1000 as integer)`,
+        args: [answer.email, answer.name ?? null, locale ?? options.defaultLocale, segment, options.isDemo ? 1 : 0, erasedEmailHash(answer.email), locale],
+      },
     },
   ];
   if (answer.score === undefined) return statements;
   const comment = answer.comment ?? null;
   if (answer.responded_at) {
+    const respondedAt = Date.parse(answer.responded_at);
+    const wallClock = answer.wallClock ?? null;
+    if (wallClock) {
+      // The same clock time imported before with another --timezone is this answer: it moves to
+      // the time this import reads (unless the customer has another answer at that very moment).
+      statements.push({
+        counts: 'move',
+        statement: {
+          sql: `update nps_responses set responded_at = ?
+                where contact_id = (select id from contacts where email = ?) and wall_clock = ? and responded_at <> ?
+                  and not exists (select 1 from nps_responses other where other.contact_id = nps_responses.contact_id and other.responded_at = ?)`,
+          args: [respondedAt, answer.email, wallClock, respondedAt, respondedAt],
+        },
+      });
+      // An answer imported before wall clocks were kept learns its own, so a later re-import with another zone finds it.
+      statements.push({
+        counts: 'none',
+        statement: {
+          sql: `update nps_responses set wall_clock = ?
+                where contact_id = (select id from contacts where email = ?) and responded_at = ? and wall_clock is null
+                  and not exists (select 1 from nps_responses other where other.contact_id = nps_responses.contact_id and other.wall_clock = ?)`,
+          args: [wallClock, answer.email, respondedAt, wallClock],
+        },
+      });
+    }
     statements.push({
-      sql: `insert into nps_responses (contact_id, score, comment, responded_at, source, segment)
-            select id, ?, ?, ?, ?, segment from contacts where email = ?
-            on conflict(contact_id, responded_at) do nothing`,
-      args: [answer.score, comment, Date.parse(answer.responded_at), options.source, answer.email],
+      counts: 'answer',
+      statement: {
+        // Either unique key (customer and moment, customer and clock time as written) makes it a duplicate.
+        sql: `insert into nps_responses (contact_id, score, comment, responded_at, source, segment, wall_clock)
+              select id, ?, ?, ?, ?, segment, ? from contacts where email = ?
+              on conflict do nothing`,
+        args: [answer.score, comment, respondedAt, options.source, wallClock, answer.email],
+      },
     });
   } else {
     // Without a time there is no natural key; an identical answer already stored counts as this one.
     statements.push({
-      sql: `insert into nps_responses (contact_id, score, comment, responded_at, source, segment)
-            select id, ?, ?, ?, ?, segment from contacts where email = ? and not exists (
-              select 1 from nps_responses r where r.contact_id = contacts.id and r.score = ? and coalesce(r.comment, '') = coalesce(?, ''))`,
-      args: [answer.score, comment, Date.now(), options.source, answer.email, answer.score, comment],
+      counts: 'answer',
+      statement: {
+        sql: `insert into nps_responses (contact_id, score, comment, responded_at, source, segment)
+              select id, ?, ?, ?, ?, segment from contacts where email = ? and not exists (
+                select 1 from nps_responses r where r.contact_id = contacts.id and r.score = ? and coalesce(r.comment, '') = coalesce(?, ''))`,
+        args: [answer.score, comment, Date.now(), options.source, answer.email, answer.score, comment],
+      },
     });
   }
   return statements;
 }
 
-async function storeWith(
-  run: StatementRunner,
-  answers: NpsAnswer[],
-  options: ImportOptions,
-): Promise<{ answersAdded: number; duplicates: number; erased: number }> {
+/** What storing a list of answers did. */
+interface StoredAnswers {
+  answersAdded: number;
+  duplicates: number;
+  /** Answers already stored from the same clock time, moved to the time this import's time zone gives it. */
+  moved: number;
+  erased: number;
+}
+
+async function storeWith(run: StatementRunner, answers: ImportedAnswer[], options: ImportOptions): Promise<StoredAnswers> {
   let answersAdded = 0;
   let withScore = 0;
+  let moved = 0;
   let erased = 0;
   for (let start = 0; start < answers.length; start += chunkSize) {
     const read = answers.slice(start, start + chunkSize);
@@ -262,16 +314,18 @@ async function storeWith(
     erased += read.length - chunk.length;
     if (chunk.length === 0) continue;
     const statements = chunk.flatMap((answer) => statementsFor(answer, options));
-    const results = await run(statements);
-    statements.forEach((statement, index) => {
-      const sqlText = typeof statement === 'string' ? statement : statement.sql;
-      if (sqlText.includes('into nps_responses')) {
+    const results = await run(statements.map(({ statement }) => statement));
+    statements.forEach(({ counts }, index) => {
+      const affected = results[index]?.rowsAffected ?? 0;
+      if (counts === 'answer') {
         withScore++;
-        answersAdded += results[index]?.rowsAffected ?? 0;
+        answersAdded += affected;
+      } else if (counts === 'move') {
+        moved += affected;
       }
     });
   }
-  return { answersAdded, duplicates: withScore - answersAdded, erased };
+  return { answersAdded, duplicates: withScore - answersAdded, moved, erased };
 }
 
 /**
@@ -279,11 +333,7 @@ async function storeWith(
  * and adds each answer once. Each chunk is one write transaction. Customers erased on request
  * are left out and counted in `erased`.
  */
-export function storeNpsAnswers(
-  db: Database,
-  answers: NpsAnswer[],
-  options: ImportOptions,
-): Promise<{ answersAdded: number; duplicates: number; erased: number }> {
+export function storeNpsAnswers(db: Database, answers: NpsAnswer[], options: ImportOptions): Promise<StoredAnswers> {
   return storeWith((statements) => db.$client.batch(statements, 'write'), answers, options);
 }
 
@@ -432,18 +482,19 @@ async function readCsv(
   options: ImportOptions & CsvReading & { onProgress?: ImportProgress },
 ): Promise<ImportReport> {
   const rejected: RejectedRow[] = [];
-  const valid: NpsAnswer[] = [];
+  const valid: ImportedAnswer[] = [];
   let rows = 0;
   let bytesRead = 0;
   let columns: Extract<ReturnType<typeof mapCsvColumns>, { kind: 'columns' }> | null = null;
   const contactsBefore = await countContacts();
-  const report = { answersAdded: 0, duplicates: 0, erased: 0 };
+  const report = { answersAdded: 0, duplicates: 0, moved: 0, erased: 0 };
   const dateReading = { timeZone: options.timeZone ?? 'UTC', dateOrder: options.dateOrder };
 
   const flush = async () => {
     const stored = await storeWith(run, valid.splice(0), options);
     report.answersAdded += stored.answersAdded;
     report.duplicates += stored.duplicates;
+    report.moved += stored.moved;
     report.erased += stored.erased;
   };
   const text = decodeCsvBytes(input, {
@@ -476,6 +527,7 @@ async function readCsv(
       continue;
     }
     const cells = readCsvFields(record.fields, columns.indexOf);
+    let wallClock: string | undefined;
     if (cells.responded_at?.trim()) {
       const dateColumn = columns.header[columns.indexOf.responded_at!]!.trim();
       const date = readSpreadsheetDate(cells.responded_at, dateReading, dateColumn);
@@ -484,9 +536,10 @@ async function readCsv(
         continue;
       }
       cells.responded_at = date.iso;
+      wallClock = date.wallClock;
     }
     const parsed = npsAnswerSchema.safeParse(cells);
-    if (parsed.success) valid.push(parsed.data);
+    if (parsed.success) valid.push({ ...parsed.data, wallClock });
     else rejected.push({ line: record.line, reason: describeRowIssues(parsed.error.issues) });
     if (valid.length >= chunkSize) await flush();
   }

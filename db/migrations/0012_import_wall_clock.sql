@@ -1,0 +1,2 @@
+ALTER TABLE `nps_responses` ADD `wall_clock` text;--> statement-breakpoint
+CREATE UNIQUE INDEX `nps_responses_contact_wall_clock_unique` ON `nps_responses` (`contact_id`,`wall_clock`) WHERE "nps_responses"."wall_clock" is not null;
