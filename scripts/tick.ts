@@ -2,6 +2,8 @@
 // npm run tick: do the work that is due (delayed surveys, reminders, autopilot rounds, delayed review invitations).
 import { openAppContext } from '../src/lib/server/platform/app-context.ts';
 import { parseCommandLine, runCommand, UsageError } from '../src/lib/server/platform/cli.ts';
+import { counted } from '../src/lib/plural.ts';
+import { countDueNotifications } from '../src/lib/server/notify/outbox.ts';
 import { countDueJobs } from '../src/lib/server/schedule/scheduler.ts';
 import { defaultResendRate, describeTick, jobContextFor, runTick } from '../src/lib/server/schedule/tick.ts';
 
@@ -16,7 +18,7 @@ minute from cron or a systemd timer, on several machines at once: every email go
 npm start already runs it every minute by itself (TICK_INTERVAL_SECONDS=0 or --no-tick turns
 that off).
 
-  --dry-run   list how much work of each kind is due, without doing any
+  --dry-run   list how much work of each kind is due (notifications too), without doing any
   --rate N    requests a second to Resend (default ${defaultResendRate}, Resend's default limit)
 
 Exit codes: 0 done (work that failed is retried by a later run, with growing pauses), 1 a failure
@@ -35,7 +37,11 @@ runCommand('tick', async () => {
   if (values['dry-run']) {
     const due = await countDueJobs(app.db);
     for (const entry of due) console.log(`due: ${entry.count} ${entry.kind}`);
-    console.log(`Dry run, nothing done: ${due.reduce((sum, entry) => sum + entry.count, 0)} jobs due.`);
+    const notifications = await countDueNotifications(app.db);
+    if (notifications.newEvents > 0) console.log(`due: ${counted(notifications.newEvents, 'new event')} to turn into notifications`);
+    if (notifications.deliveriesDue > 0) console.log(`due: ${counted(notifications.deliveriesDue, 'notification')} to send (Slack, webhooks), retries included`);
+    const jobs = due.reduce((sum, entry) => sum + entry.count, 0);
+    console.log(`Dry run, nothing done: ${counted(jobs, 'job')}, ${counted(notifications.newEvents, 'new event')} and ${counted(notifications.deliveriesDue, 'notification')} due.`);
     return 0;
   }
   const summary = await runTick(jobContextFor(app, { rate }));

@@ -104,6 +104,20 @@ export async function fanOutEvents(db: Database, targets: NotificationTargets, n
   return rows.length;
 }
 
+/**
+ * What the next tick's notification work would take up, for `npm run tick -- --dry-run`: events
+ * not yet turned into deliveries, and deliveries due now (first tries and retries whose pause is over).
+ */
+export async function countDueNotifications(db: Database, now = new Date()): Promise<{ newEvents: number; deliveriesDue: number }> {
+  const time = now.getTime();
+  const { rows } = await db.$client.execute({
+    sql: `select (select count(*) from outbox_events where fanned_out_at is null) as new_events,
+                 (select count(*) from webhook_deliveries where status = 'pending' and next_attempt_at <= ? and (claim_expires_at is null or claim_expires_at <= ?)) as deliveries_due`,
+    args: [time, time],
+  });
+  return { newEvents: Number(rows[0]?.new_events ?? 0), deliveriesDue: Number(rows[0]?.deliveries_due ?? 0) };
+}
+
 /** Deletes events older than the retention whose deliveries are all finished, with those deliveries. */
 export async function pruneOldEvents(db: Database, now: Date): Promise<void> {
   const before = now.getTime() - eventRetentionMs;
