@@ -5,23 +5,24 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+const benchDir = import.meta.dirname;
+const resultsDir = join(benchDir, 'results');
+const everyBench = readdirSync(benchDir)
+  .filter((file) => file.endsWith('.bench.ts'))
+  .map((file) => file.replace(/\.bench\.ts$/, ''))
+  .sort();
+
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(`Usage: npm run bench [-- NAME…]
 
-Runs every benchmark in bench/*.bench.ts (or only those named: dashboard, incentives, publish,
-startup, submissions, surveys, widget), writes each one's results to bench/results/NAME.json and NAME.md, and collects
-the summaries into bench/results/summary.md. Figures depend on the machine and its load.`);
+Runs every benchmark in bench/*.bench.ts (or only those named: ${everyBench.join(', ')}), writes
+each one's results to bench/results/NAME.json and NAME.md, and collects the summaries into
+bench/results/summary.md. Figures depend on the machine and its load.`);
   process.exit(0);
 }
 
-const benchDir = import.meta.dirname;
-const resultsDir = join(benchDir, 'results');
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-const benches = readdirSync(benchDir)
-  .filter((file) => file.endsWith('.bench.ts'))
-  .map((file) => file.replace(/\.bench\.ts$/, ''))
-  .filter((name) => wanted.length === 0 || wanted.includes(name))
-  .sort();
+const benches = everyBench.filter((name) => wanted.length === 0 || wanted.includes(name));
 
 if (benches.length === 0) {
   console.error(`bench: nothing to run${wanted.length ? ` (no bench named ${wanted.join(', ')})` : ''}`);
