@@ -6,7 +6,7 @@ import { getDatabase } from './lib/server/platform/database.ts';
 import { getEnvironment } from './lib/server/platform/env.ts';
 import { submissionRateLimits, submissionRefusedUnread } from './lib/server/collect/review-submissions.ts';
 import { compressPage } from './lib/server/platform/page-compression.ts';
-import { adminPageHeaders, applySecurityHeaders } from './lib/server/platform/security-headers.ts';
+import { applySecurityHeaders } from './lib/server/platform/security-headers.ts';
 import { deleteSessionCookie, readSessionToken, setSessionCookie, useSecureCookies, validateSessionToken } from './lib/server/auth/session.ts';
 
 /**
@@ -19,10 +19,7 @@ const securityHeaders = defineMiddleware(async (context, next) => {
   const response = await next();
   const { SITE_URL } = getEnvironment();
   const behindSession = classifyAdminRequest(context.url, 'GET', null) !== 'public';
-  const apply = (headers: Headers) => {
-    applySecurityHeaders(headers, SITE_URL);
-    if (behindSession) for (const [name, value] of Object.entries(adminPageHeaders)) if (!headers.has(name)) headers.set(name, value);
-  };
+  const apply = (headers: Headers) => applySecurityHeaders(headers, SITE_URL, { behindSession });
   try {
     apply(response.headers);
     return response;

@@ -6,7 +6,7 @@
 export const formulaStart = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /** A cell as an export guarded it: an apostrophe before what would start a formula. */
-const guarded = /^'(?=[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20])/;
+const guarded = new RegExp(`^'(?=${formulaStart.source.slice(1)})`);
 
 /**
  * The text a guarded cell stood for: `'=SUM(A1)` reads as `=SUM(A1)`, `'-5 stars` as `-5 stars`.

@@ -1,17 +1,10 @@
-import { promisify } from 'node:util';
-import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
+import { compressBytes, smallestWorthCompressing } from '../publish/precompress.ts';
 
 // Pages rendered on demand for customers (the review form, survey pages, unsubscribe pages, 404s)
 // are compressed as the published pages are (precompress.ts): a review form is about 17 KB of HTML
 // and 4 KB compressed, which a phone on a weak connection feels. Admin pages are left alone: they
 // show customers' data next to text a request can choose (a filter, a search), the mix a
 // compression side channel (BREACH) needs, and marketers are rarely on a weak connection.
-
-const brotliAsync = promisify(brotliCompress);
-const gzipAsync = promisify(gzip);
-
-/** Bodies smaller than this gain nothing worth a header (the same floor as precompress.ts). */
-const smallestWorthCompressing = 256;
 
 /** The encoding to send for an Accept-Encoding header: br, else gzip, else none. A `;q=0` refuses one. */
 export function chooseEncoding(acceptEncoding: string | null): 'br' | 'gzip' | null {
@@ -41,10 +34,7 @@ export async function compressPage(response: Response, acceptEncoding: string | 
   const vary = headers.get('vary');
   if (!vary || !/\baccept-encoding\b/i.test(vary)) headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
   if (body.byteLength < smallestWorthCompressing) return new Response(body, { status: response.status, statusText: response.statusText, headers });
-  const compressed =
-    encoding === 'br'
-      ? await brotliAsync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
-      : await gzipAsync(body, { level: 6 });
+  const compressed = await compressBytes(body, encoding);
   headers.set('Content-Encoding', encoding);
   headers.set('Content-Length', String(compressed.byteLength));
   return new Response(new Uint8Array(compressed), { status: response.status, statusText: response.statusText, headers });

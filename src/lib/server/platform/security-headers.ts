@@ -36,9 +36,13 @@ export function securityHeadersFor(siteUrl: string): Record<string, string> {
   return { ...securityHeaders, 'Strict-Transport-Security': strictTransportSecurity };
 }
 
-/** Copies the security headers of a site at `siteUrl` onto a Headers object, keeping any a route set itself. */
-export function applySecurityHeaders(headers: Headers, siteUrl: string): void {
-  for (const [name, value] of Object.entries(securityHeadersFor(siteUrl))) {
+/**
+ * Copies the security headers of a site at `siteUrl` onto a Headers object, with the admin pages'
+ * own (adminPageHeaders) on a response behind the session, keeping any a route set itself.
+ */
+export function applySecurityHeaders(headers: Headers, siteUrl: string, options: { behindSession?: boolean } = {}): void {
+  const wanted = options.behindSession ? { ...securityHeadersFor(siteUrl), ...adminPageHeaders } : securityHeadersFor(siteUrl);
+  for (const [name, value] of Object.entries(wanted)) {
     if (!headers.has(name)) headers.set(name, value);
   }
 }
